@@ -1,0 +1,21 @@
+// One tsup setting for every g2rl package: ESM + CJS + .d.ts, Node 20, no minify
+// (readable stack traces for researchers), source maps.
+import { defineConfig } from 'tsup';
+
+/**
+ * @param {Record<string,string> | string[]} entry entry points, e.g. `['src/index.ts']`
+ * @param {import('tsup').Options} [extra] overrides for one package
+ */
+export function libraryConfig(entry = ['src/index.ts'], extra = {}) {
+  return defineConfig({
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    splitting: false,
+    treeshake: true,
+    ...extra,
+  });
+}
