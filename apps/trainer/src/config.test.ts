@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, mergeConfig, resolveConfig } from './config.js';
+import { UserError } from './errors.js';
+
+describe('resolveConfig', () => {
+  it('layers preset, file and flags in that order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'g2rl-config-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'train:\n  epochs: 9\n  lambda: 0.3\nseed: 7\n');
+    const config = resolveConfig({ preset: 'demo', file, overrides: { train: { lambda: 0 } } });
+    expect(config.name).toBe('demo');
+    expect(config.train.epochs).toBe(9);
+    expect(config.train.lambda).toBe(0);
+    expect(config.seed).toBe(7);
+    expect(config.train.batchSize).toBe(DEFAULT_CONFIG.train.batchSize);
+  });
+
+  it('names the bad field and what would be right', () => {
+    expect(() => resolveConfig({ overrides: { train: { batchSize: 0 } } })).toThrow(/train\.batchSize must be an integer in \[1, 1024\], got 0/);
+    expect(() => resolveConfig({ overrides: { model: { preset: 'huge' as 'small' } } })).toThrow(/model\.preset must be one of "small", "paper"/);
+    expect(() => resolveConfig({ overrides: { train: { lambda: 1 } } })).toThrow(UserError);
+    expect(() => resolveConfig({ preset: 'nope' })).toThrow(/unknown preset "nope"/);
+  });
+
+  it('rejects unknown fields, naming them', () => {
+    expect(() => resolveConfig({ overrides: { train: { epoch: 3 } as never } })).toThrow(/unknown field train\.epoch/);
+  });
+
+  it('names a config file that is not valid JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'g2rl-config-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, '{ "seed": ');
+    expect(() => resolveConfig({ file })).toThrow(new RegExp(`config file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid`));
+    expect(() => resolveConfig({ file: join(dir, 'missing.json') })).toThrow(/cannot be read/);
+  });
+});
+
+describe('mergeConfig', () => {
+  it('replaces arrays and merges objects', () => {
+    expect(mergeConfig({ a: [1, 2], b: { c: 1, d: 2 } }, { a: [3], b: { d: 5 } })).toEqual({ a: [3], b: { c: 1, d: 5 } });
+  });
+});

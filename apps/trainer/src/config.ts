@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from './errors.js';
+
+/** Where the training images come from. */
+export type DataKind = 'synthetic' | 'manifest' | 'disfa' | 'bp4d';
+
+/** Everything a run needs; written resolved to `<run>/config.json`. */
+export interface TrainConfig {
+  /** Run name: the run folder is `<runsDir>/<name>`. */
+  name: string;
+  runsDir: string;
+  /** One seed for every random choice of the run (init, shuffling, augmentation, split). */
+  seed: number;
+  /** 'auto' picks the fastest available (see @g2rl/backend). */
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+  data: {
+    kind: DataKind;
+    /** Data set root (disfa, bp4d), manifest file (manifest) or synthetic output folder. */
+    path: string;
+    /** Synthetic data set size (kind 'synthetic'). */
+    identities: number;
+    framesPerIdentity: number;
+    /** AUs to estimate, FACS numbers; default: the data set's own list. */
+    aus: number[] | null;
+    /** Held-out subjects for `train`/`eval`: a fraction of the subjects, chosen by seed. */
+    testFraction: number;
+    /** Skip malformed samples (counted and reported) instead of stopping. */
+    skipBad: boolean;
+    /** Cap on training samples (0 = all); for quick experiments. */
+    maxTrainSamples: number;
+  };
+  model: {
+    preset: 'small' | 'paper';
+    /** Geometry graph: adjacency reused in all GCN layers or recomputed per layer. */
+    adjacency: 'static' | 'dynamic';
+    /** Size D of the geometry vector G. */
+    geometryDim: number;
+  };
+  train: {
+    epochs: number;
+    batchSize: number;
+    learningRate: number;
+    /** Epochs (1-based) at whose start the learning rate is multiplied by lrDecayFactor. */
+    lrDecayEpochs: number[];
+    lrDecayFactor: number;
+    /** Weight of L_G in λ·L_G + (1−λ)·L_S; 0 trains the plain heatmap baseline. */
+    lambda: number;
+    /** 'frozen': pretrain the geometry encoder, freeze it (METHOD.md §3); 'joint': train all. */
+    geometryMode: 'frozen' | 'joint';
+    geometryEpochs: number;
+    geometryLearningRate: number;
+    augment: {
+      flip: boolean;
+      rotateDegrees: number;
+      scale: number;
+      shift: number;
+      brightness: number;
+      contrast: number;
+    };
+  };
+}
+
+/** Named starting points; a config file and flags override them field by field. */
+export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
+  /** The README's demo: small synthetic set, `small` backbone, done in minutes on 2 cores. */
+  demo: {
+    name: 'demo',
+    data: { kind: 'synthetic', identities: 60, framesPerIdentity: 40 },
+    model: { preset: 'small' },
+    train: { epochs: 4, batchSize: 16, lrDecayEpochs: [4] },
+  },
+  small: { model: { preset: 'small' } },
+  /** The authors' setting (METHOD.md §6): ResNet-50-style, 256² input, lr 5e-4 ÷10 at 5 and 10. */
+  paper: {
+    model: { preset: 'paper' },
+    train: { epochs: 15, batchSize: 16, learningRate: 5e-4, lrDecayEpochs: [5, 10] },
+  },
+};
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  name: 'run',
+  runsDir: 'runs',
+  seed: 1,
+  backend: 'auto',
+  data: {
+    kind: 'synthetic',
+    path: '.g2rl-cache/synthetic',
+    identities: 60,
+    framesPerIdentity: 40,
+    aus: null,
+    testFraction: 0.2,
+    skipBad: false,
+    maxTrainSamples: 0,
+  },
+  model: { preset: 'small', adjacency: 'static', geometryDim: 128 },
+  train: {
+    epochs: 6,
+    batchSize: 16,
+    learningRate: 1e-3,
+    lrDecayEpochs: [5],
+    lrDecayFactor: 0.1,
+    lambda: 0.1,
+    geometryMode: 'frozen',
+    geometryEpochs: 30,
+    geometryLearningRate: 3e-3,
+    augment: { flip: true, rotateDegrees: 8, scale: 0.08, shift: 0.04, brightness: 0.15, contrast: 0.15 },
+  },
+};
+
+export type DeepPartial<T> = { [P in keyof T]?: T[P] extends (infer U)[] ? U[] : T[P] extends object ? DeepPartial<T[P]> : T[P] };
+
+/** Reads a JSON or YAML config file; errors name the file. */
+export function readConfigFile(path: string): DeepPartial<TrainConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UserError(`config file ${path} cannot be read (does it exist?)`);
+  }
+  try {
+    const value = ['.yaml', '.yml'].includes(extname(path).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('top level must be an object');
+    return value as DeepPartial<TrainConfig>;
+  } catch (error) {
+    throw new UserError(`config file ${path} is not valid ${extname(path) || 'JSON'}: ${(error as Error).message}`);
+  }
+}
+
+/** Deep-merges `override` into `base` (arrays and scalars replace, objects merge). */
+export function mergeConfig<T>(base: T, override: DeepPartial<T> | undefined): T {
+  if (override === undefined) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override as Record<string, unknown>)) {
+    const current = out[key];
+    out[key] =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)
+        ? mergeConfig(current, value as DeepPartial<typeof current>)
+        : value;
+  }
+  return out as T;
+}
+
+/** Layers preset ← file ← flags over the defaults, then validates every field. */
+export function resolveConfig(layers: { preset?: string; file?: string; overrides?: DeepPartial<TrainConfig> }): TrainConfig {
+  let config = DEFAULT_CONFIG;
+  if (layers.preset !== undefined) {
+    const preset = PRESETS[layers.preset];
+    if (!preset) throw new UserError(`unknown preset "${layers.preset}"; known presets: ${Object.keys(PRESETS).join(', ')}`);
+    config = mergeConfig(config, preset);
+  }
+  if (layers.file !== undefined) config = mergeConfig(config, readConfigFile(layers.file));
+  config = mergeConfig(config, layers.overrides);
+  validateConfig(config, layers.file ?? 'flags');
+  return config;
+}
+
+/** Throws a UserError naming the first bad field (`train.batchSize`) and what would be right. */
+export function validateConfig(config: TrainConfig, source: string): void {
+  const bad = (field: string, want: string, got: unknown): never => {
+    throw new UserError(`config (${source}): field ${field} must be ${want}, got ${JSON.stringify(got)}`);
+  };
+  const known = (path: string, value: unknown, template: unknown): void => {
+    if (template === null || typeof template !== 'object' || Array.isArray(template)) return;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(path || 'config', 'an object', value);
+    for (const key of Object.keys(value as object)) {
+      if (!(key in (template as object))) {
+        throw new UserError(`config (${source}): unknown field ${path ? `${path}.` : ''}${key}; known: ${Object.keys(template as object).join(', ')}`);
+      }
+      const sub = (template as Record<string, unknown>)[key];
+      if (sub !== null && typeof sub === 'object' && !Array.isArray(sub)) known(path ? `${path}.${key}` : key, (value as Record<string, unknown>)[key], sub);
+    }
+  };
+  known('', config, DEFAULT_CONFIG);
+  const int = (field: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || v < min || v > max) bad(field, `an integer in [${min}, ${max}]`, v);
+  };
+  const num = (field: string, v: number, min: number, max: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) bad(field, `a number in [${min}, ${max}]`, v);
+  };
+  const oneOf = (field: string, v: unknown, options: readonly unknown[]) => {
+    if (!options.includes(v)) bad(field, `one of ${options.map((o) => JSON.stringify(o)).join(', ')}`, v);
+  };
+  if (typeof config.name !== 'string' || !/^[\w.-]+$/.test(config.name)) bad('name', 'letters, digits, "-", "_" or "."', config.name);
+  if (typeof config.runsDir !== 'string' || config.runsDir === '') bad('runsDir', 'a folder path', config.runsDir);
+  int('seed', config.seed, 0, 2 ** 32 - 1);
+  oneOf('backend', config.backend, ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
+  oneOf('data.kind', config.data.kind, ['synthetic', 'manifest', 'disfa', 'bp4d']);
+  if (typeof config.data.path !== 'string' || config.data.path === '') bad('data.path', 'a path', config.data.path);
+  int('data.identities', config.data.identities, 2);
+  int('data.framesPerIdentity', config.data.framesPerIdentity, 1);
+  if (config.data.aus !== null && (!Array.isArray(config.data.aus) || config.data.aus.length === 0 || !config.data.aus.every((a) => Number.isInteger(a) && a > 0))) {
+    bad('data.aus', 'null or a non-empty list of FACS AU numbers', config.data.aus);
+  }
+  num('data.testFraction', config.data.testFraction, 0.01, 0.9);
+  if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
+  int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
+  oneOf('model.preset', config.model.preset, ['small', 'paper']);
+  oneOf('model.adjacency', config.model.adjacency, ['static', 'dynamic']);
+  int('model.geometryDim', config.model.geometryDim, 1, 4096);
+  const t = config.train;
+  int('train.epochs', t.epochs, 1, 10_000);
+  int('train.batchSize', t.batchSize, 1, 1024);
+  num('train.learningRate', t.learningRate, 1e-8, 1);
+  if (!Array.isArray(t.lrDecayEpochs) || !t.lrDecayEpochs.every((e) => Number.isInteger(e) && e >= 1)) bad('train.lrDecayEpochs', 'a list of epoch numbers ≥ 1', t.lrDecayEpochs);
+  num('train.lrDecayFactor', t.lrDecayFactor, 1e-6, 1);
+  num('train.lambda', t.lambda, 0, 1);
+  if (t.lambda === 1) bad('train.lambda', 'below 1 (λ = 1 leaves the heatmaps untrained)', t.lambda);
+  oneOf('train.geometryMode', t.geometryMode, ['frozen', 'joint']);
+  int('train.geometryEpochs', t.geometryEpochs, 0, 100_000);
+  num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);
+  if (typeof t.augment.flip !== 'boolean') bad('train.augment.flip', 'true or false', t.augment.flip);
+  num('train.augment.rotateDegrees', t.augment.rotateDegrees, 0, 45);
+  num('train.augment.scale', t.augment.scale, 0, 0.5);
+  num('train.augment.shift', t.augment.shift, 0, 0.5);
+  num('train.augment.brightness', t.augment.brightness, 0, 1);
+  num('train.augment.contrast', t.augment.contrast, 0, 1);
+}
