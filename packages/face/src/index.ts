@@ -1,1 +1,2 @@
 export {};
+export { createFaceDetector, faceApiModelDir, clipBox, type FaceDetector, type FaceDetectorOptions, type DetectedFace, type FaceBox, type DetectorImage } from './detector';
