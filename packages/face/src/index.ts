@@ -1,2 +1,6 @@
-export {};
-export { createFaceDetector, faceApiModelDir, clipBox, type FaceDetector, type FaceDetectorOptions, type DetectedFace, type FaceBox, type DetectorImage } from './detector';
+export * from './image.js';
+export * from './points.js';
+export * from './affine.js';
+export * from './warp.js';
+export * from './template.js';
+export * from './align.js';
