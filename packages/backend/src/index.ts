@@ -1,1 +1,13 @@
-export {};
+export {
+  initBackend,
+  resolvePreference,
+  BACKEND_ORDER,
+  type BackendChoice,
+  type BackendPreference,
+  type InitBackendOptions,
+  type InitBackendResult,
+} from './init-backend.js';
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register.js';
+export { wasmBinaryFolder } from './wasm-paths.js';
+export { planAxis, phaseFilter, type AxisPhasePlan } from './wasm/phase-plan.js';
+export { im2col, type ConvGeometry } from './wasm/im2col.js';

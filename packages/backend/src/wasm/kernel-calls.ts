@@ -1,0 +1,43 @@
+// Small helpers for kernels that run on the wasm backend and call its other kernels
+// directly (not through tf ops: a kernel must not record onto the gradient tape).
+import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** Runs the kernel currently registered as `kernelName` for wasm and returns its output. */
+export function callWasmKernel(
+  kernelName: string,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const kernel = getKernel(kernelName, 'wasm');
+  if (kernel == null) {
+    throw new Error(`@g2rl/backend: the wasm backend has no '${kernelName}' kernel registered`);
+  }
+  return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
+}
+
+/** The same data seen with another shape (no copy; the caller must not dispose it). */
+export function viewAs(info: TensorInfo, shape: number[]): TensorInfo {
+  return { dataId: info.dataId, shape, dtype: info.dtype };
+}
+
+/** Frees an intermediate made inside a kernel. */
+export function release(backend: BackendWasm, info: TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
+
+/**
+ * A Float32Array over the whole wasm heap. Take it AFTER the last allocation: growing
+ * the heap detaches views made before.
+ */
+export function heapF32(backend: BackendWasm): Float32Array {
+  return new Float32Array((backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer);
+}
+
+/** Index (in float32 elements) of a tensor's first value inside `heapF32(backend)`. */
+export function heapIndex(backend: BackendWasm, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data == null) throw new Error('@g2rl/backend: tensor data is not on the wasm backend');
+  return data.memoryOffset / 4;
+}

@@ -1,0 +1,138 @@
+// Index plan for computing Conv2DBackpropInput as ONE stride-1 forward convolution
+// followed by DepthToSpace (the "sub-pixel" form of a transposed convolution).
+//
+// Along one axis the forward conv is  y[o] = Σ_k x[o·s + k − p] · w[k].  Its input
+// gradient is  dx[i] = Σ_{o,k : o·s + k − p = i} dy[o] · w[k].  Split i by phase,
+// i = s·m + r (0 ≤ r < s): then k ≡ r + p (mod s), k = c_r + s·a, o = m + q_r − a with
+// c_r = (r + p) mod s, q_r = ⌊(r + p)/s⌋. So every phase r is a stride-1 correlation of
+// dy with a sub-filter; all phases read dy offsets (relative to m) inside one common
+// window [start, start + length). Laying the s phases side by side as output channels
+// gives a single stride-1 conv that XNNPACK runs fast, and DepthToSpace interleaves the
+// phases back into dx.
+
+/** How one spatial axis of a transposed convolution maps onto the phase convolution. */
+export interface AxisPhasePlan {
+  /** dy offset (relative to m) of the window's first position; ≤ 0. */
+  windowStart: number;
+  /** Window length = the phase convolution's filter size along this axis. */
+  windowLength: number;
+  /** Zero padding of dy before / after along this axis for the phase convolution. */
+  padBefore: number;
+  padAfter: number;
+  /** Output length of the phase convolution (≥ ⌈inSize / stride⌉). */
+  phaseLength: number;
+  /** `taps[r][t]` = forward filter index that feeds phase r from window position t, or −1. */
+  taps: number[][];
+}
+
+/**
+ * Plans one axis. `inSize` is the forward conv's input length (= dx length), `outSize`
+ * its output length (= dy length), `padBefore` the forward conv's leading zero padding.
+ */
+export function planAxis(
+  inSize: number,
+  outSize: number,
+  filterSize: number,
+  stride: number,
+  padBefore: number,
+): AxisPhasePlan {
+  for (const [name, v, min] of [
+    ['inSize', inSize, 1],
+    ['outSize', outSize, 1],
+    ['filterSize', filterSize, 1],
+    ['stride', stride, 1],
+    ['padBefore', padBefore, 0],
+  ] as const) {
+    if (!Number.isInteger(v) || v < min) {
+      throw new Error(`planAxis: ${name} must be an integer ≥ ${min}, got ${v}`);
+    }
+  }
+  const pairs: { offset: number; k: number }[][] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let r = 0; r < stride; r++) {
+    const c = (r + padBefore) % stride;
+    const q = Math.floor((r + padBefore) / stride);
+    const list: { offset: number; k: number }[] = [];
+    for (let a = 0; c + stride * a < filterSize; a++) {
+      const offset = q - a;
+      list.push({ offset, k: c + stride * a });
+      lo = Math.min(lo, offset);
+      hi = Math.max(hi, offset);
+    }
+    pairs.push(list);
+  }
+  if (lo > 0) {
+    throw new Error(
+      `planAxis: padding ${padBefore} ≥ filter size ${filterSize} is not supported by the phase plan`,
+    );
+  }
+  const windowLength = hi - lo + 1;
+  const needed = Math.ceil(inSize / stride);
+  const padBeforeDy = -lo;
+  const padAfterDy = Math.max(0, needed - 1 + hi - (outSize - 1));
+  const phaseLength = outSize + padBeforeDy + padAfterDy - windowLength + 1;
+  const taps = pairs.map((list) => {
+    const row = new Array<number>(windowLength).fill(-1);
+    for (const { offset, k } of list) row[offset - lo] = k;
+    return row;
+  });
+  return {
+    windowStart: lo,
+    windowLength,
+    padBefore: padBeforeDy,
+    padAfter: padAfterDy,
+    phaseLength,
+    taps,
+  };
+}
+
+/**
+ * The phase convolution's filter, `L_h×L_w×C_out×(s_h·s_w·C_in)`, from the forward filter
+ * `K_h×K_w×C_in×C_out` (both row-major, channels last). Output channel
+ * `(r_h·s_w + r_w)·C_in + c` is phase (r_h, r_w) of input channel c, the order DepthToSpace
+ * expects. Positions that feed no tap are 0.
+ */
+export function phaseFilter(
+  filter: Float32Array,
+  shape: readonly [number, number, number, number],
+  rows: AxisPhasePlan,
+  cols: AxisPhasePlan,
+  out: Float32Array,
+): void {
+  const [kh, kw, cin, cout] = shape;
+  const sh = rows.taps.length;
+  const sw = cols.taps.length;
+  const outChannels = sh * sw * cin;
+  const lh = rows.windowLength;
+  const lw = cols.windowLength;
+  if (filter.length !== kh * kw * cin * cout) {
+    throw new Error(`phaseFilter: filter has ${filter.length} values, shape needs ${kh * kw * cin * cout}`);
+  }
+  if (out.length !== lh * lw * cout * outChannels) {
+    throw new Error(`phaseFilter: out has ${out.length} values, needs ${lh * lw * cout * outChannels}`);
+  }
+  out.fill(0);
+  for (let th = 0; th < lh; th++) {
+    for (let tw = 0; tw < lw; tw++) {
+      for (let rh = 0; rh < sh; rh++) {
+        const fh = rows.taps[rh]![th]!;
+        if (fh < 0) continue;
+        for (let rw = 0; rw < sw; rw++) {
+          const fw = cols.taps[rw]![tw]!;
+          if (fw < 0) continue;
+          const channelBase = (rh * sw + rw) * cin;
+          const src = (fh * kw + fw) * cin * cout;
+          const dstTap = (th * lw + tw) * cout * outChannels;
+          for (let ci = 0; ci < cin; ci++) {
+            const srcRow = src + ci * cout;
+            const dst = dstTap + channelBase + ci;
+            for (let co = 0; co < cout; co++) {
+              out[dst + co * outChannels] = filter[srcRow + co]!;
+            }
+          }
+        }
+      }
+    }
+  }
+}

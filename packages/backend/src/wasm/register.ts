@@ -1,0 +1,54 @@
+// Registers the training kernels on the wasm backend. Safe to call before or after the
+// wasm backend is initialised, and any number of times.
+// The wasm package registers its own kernels on import; ours must replace them after.
+import '@tensorflow/tfjs-backend-wasm';
+import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+
+const MARK = Symbol.for('@g2rl/backend/wasm-training-kernel');
+
+/** The kernels registered on wasm by `registerWasmTrainingKernels`, in order. */
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  ...MATMUL_KERNELS,
+] as const;
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config != null && (config as unknown as Record<symbol, unknown>)[MARK] === true;
+}
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, 'wasm') != null) unregisterKernel(config.kernelName, 'wasm');
+  (config as unknown as Record<symbol, unknown>)[MARK] = true;
+  registerKernel(config);
+}
+
+/**
+ * Makes the wasm backend able to train conv nets, fast: adds Conv2DBackpropFilter
+ * (missing in tfjs-backend-wasm 4.22), replaces Conv2DBackpropInput (XNNPACK conv +
+ * DepthToSpace instead of a scalar loop), and makes BatchMatMul / _FusedMatMul transpose
+ * their operands before multiplying. Idempotent: returns the kernel names it (re)registered
+ * on this call (empty when all were already in place).
+ */
+export function registerWasmTrainingKernels(): string[] {
+  const done: string[] = [];
+  if (!isOurs(getKernel('Conv2DBackpropFilter', 'wasm'))) {
+    replace({ ...conv2dBackpropFilterConfig });
+    done.push('Conv2DBackpropFilter');
+  }
+  const input = getKernel(Conv2DBackpropInput, 'wasm');
+  if (!isOurs(input)) {
+    replace(conv2dBackpropInputConfig(input));
+    done.push(Conv2DBackpropInput);
+  }
+  for (const name of MATMUL_KERNELS) {
+    const original = getKernel(name, 'wasm');
+    if (original == null || isOurs(original)) continue;
+    replace(untransposedMatMulConfig(original));
+    done.push(name);
+  }
+  return done;
+}
