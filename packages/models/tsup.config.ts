@@ -1,3 +1,4 @@
 import { libraryConfig } from '@g2rl/config/tsup';
 
-export default libraryConfig(['src/index.ts']);
+// `geometry` is a separate entry so that `@g2rl/models/geometry` pulls in no backbone code.
+export default libraryConfig({ index: 'src/index.ts', geometry: 'src/geometry/index.ts' });

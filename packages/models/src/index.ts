@@ -1,1 +1,2 @@
-export {};
+export * from './backbone/index';
+export * from './geometry/index';
