@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { matRows, readMatV5, writeMatV5 } from './mat-v5.js';
+
+// Written by SciPy 1.17 (an independent implementation), no compression and with it:
+// savemat(f, {'pts': [[1.5, 2], [3.25, -4], [5, 6.125]], 'single': float32 [[.5, 1.5, 2.5]],
+//             'ints': int16 [[7], [-8]], 'label': 'hello', 'info': {'a': 1.0}})
+const SCIPY_PLAIN =
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFN1biBOb3YgMjkgMDk6Mzg6MDAgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0OAAAAYAAAAAYAAAAIAAAABgAAAAAAAAAFAAAACAAAAAMAAAACAAAAAQADAHB0cwAJAAAAMAAAAAAAAAAAAPg/AAAAAAAACkAAAAAAAAAUQAAAAAAAAABAAAAAAAAAEMAAAAAAAIAYQA4AAABIAAAABgAAAAgAAAAHAAAAAAAAAAUAAAAIAAAAAQAAAAMAAAABAAAABgAAAHNpbmdsZQAABwAAAAwAAAAAAAA/AADAPwAAIEAAAAAADgAAADAAAAAGAAAACAAAAAoAAAAAAAAABQAAAAgAAAACAAAAAQAAAAEABABpbnRzAwAEAAcA+P8OAAAAQAAAAAYAAAAIAAAABAAAAAAAAAAFAAAACAAAAAEAAAAFAAAAAQAAAAUAAABsYWJlbAAAABAAAAAFAAAAaGVsbG8AAAAOAAAAeAAAAAYAAAAIAAAAAgAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQAEAGluZm8FAAQAAgAAAAEAAgBhAAAADgAAADgAAAAGAAAACAAAAAYAAAAAAAAABQAAAAgAAAABAAAAAQAAAAEAAAAAAAAACQAAAAgAAAAAAAAAAADwPw==';
+const SCIPY_COMPRESSED =
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFN1biBOb3YgMjkgMDk6Mzg6MDAgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAPQAAAHic42NgYEgAYjYg5oDSIMAK5TMDMRMQMwJZBSXFDJxAtgEDDPywh9BcDhBaBEozQGmBA2CqQcIBAOYHBeYPAAAANQAAAHic42NgYPAAYjYg5gBidgYIYIXyGYGYGUqD1BRn5qXnpELU8UCU2jMwHABiBQcQBwB+qwS3DwAAACsAAAB4nONjYGAwAGI2IOYAYi4GCGCF8pmAmBGMWRgy80qKmYE0O8OP/wAomAQvDwAAAC4AAAB4nONjYGBwAGI2IOYAYhYGCGCF8hmhbBidk5iUmgOkBaD8jNScnHwgDQBW6wSjDwAAAD0AAAB4nONjYGCoAGI2IOYAYiYGCGCF8hnhmIUhMy8tnxVIM4H5TAyJQJoPiC2Q9LPh1A8BnFBxCPhgDwASbwRw';
+
+describe('readMatV5', () => {
+  for (const [label, base64] of [['plain', SCIPY_PLAIN], ['compressed', SCIPY_COMPRESSED]] as const) {
+    it(`reads SciPy's ${label} file: double, single, int16, and lists char/struct`, () => {
+      const vars = readMatV5(Buffer.from(base64, 'base64'), 'scipy.mat');
+      const byName = Object.fromEntries(vars.map((v) => [v.name, v]));
+      expect(byName.pts.dims).toEqual([3, 2]);
+      expect(byName.pts.className).toBe('double');
+      expect(matRows(byName.pts)).toEqual([[1.5, 2], [3.25, -4], [5, 6.125]]);
+      expect(matRows(byName.single)).toEqual([[0.5, 1.5, 2.5]]);
+      expect(byName.single.className).toBe('single');
+      expect(matRows(byName.ints)).toEqual([[7], [-8]]);
+      expect(byName.label.className).toBe('char');
+      expect(byName.info.className).toBe('struct');
+    });
+  }
+
+  it('reads back what writeMatV5 writes, compressed or not', () => {
+    const rows = [[1, 2], [3, 4], [5.5, -6]];
+    for (const compress of [false, true]) {
+      const [pts] = readMatV5(writeMatV5({ pts: rows }, compress));
+      expect(pts.name).toBe('pts');
+      expect(matRows(pts)).toEqual(rows);
+    }
+  });
+
+  it('explains files it cannot read', () => {
+    expect(() => readMatV5(new Uint8Array(10), 'a.mat')).toThrow(/a\.mat: 10 bytes is too short/);
+    expect(() => readMatV5(new Uint8Array(200), 'b.mat')).toThrow(/b\.mat: not a Level 5 MAT-file/);
+    const truncated = Buffer.from(SCIPY_PLAIN, 'base64').subarray(0, 200);
+    expect(() => readMatV5(truncated, 'c.mat')).toThrow(/c\.mat: data element at byte 128 claims 96 bytes/);
+  });
+});

@@ -1,0 +1,177 @@
+import { deflateSync, inflateSync } from 'node:zlib';
+
+/**
+ * A numeric array read from a MATLAB Level 5 MAT-file. `data` is column-major (MATLAB's
+ * order): element (r, c) of a 2-D array is `data[c·dims[0] + r]`. Complex parts are dropped.
+ */
+export interface MatArray {
+  name: string;
+  dims: number[];
+  className: string;
+  data: Float64Array;
+}
+
+// Data types (MAT-File Format, The MathWorks, Table 1-1) and their byte sizes / readers.
+const MI_MATRIX = 14;
+const MI_COMPRESSED = 15;
+const NUMERIC_TYPES: Record<number, [number, (v: DataView, o: number, le: boolean) => number]> = {
+  1: [1, (v, o) => v.getInt8(o)],
+  2: [1, (v, o) => v.getUint8(o)],
+  3: [2, (v, o, le) => v.getInt16(o, le)],
+  4: [2, (v, o, le) => v.getUint16(o, le)],
+  5: [4, (v, o, le) => v.getInt32(o, le)],
+  6: [4, (v, o, le) => v.getUint32(o, le)],
+  7: [4, (v, o, le) => v.getFloat32(o, le)],
+  9: [8, (v, o, le) => v.getFloat64(o, le)],
+  12: [8, (v, o, le) => Number(v.getBigInt64(o, le))],
+  13: [8, (v, o, le) => Number(v.getBigUint64(o, le))],
+};
+// Array classes (Table 1-3); only the numeric ones carry data this reader returns.
+const CLASS_NAMES: Record<number, string> = {
+  1: 'cell', 2: 'struct', 3: 'object', 4: 'char', 5: 'sparse', 6: 'double', 7: 'single',
+  8: 'int8', 9: 'uint8', 10: 'int16', 11: 'uint16', 12: 'int32', 13: 'uint32', 14: 'int64', 15: 'uint64',
+};
+
+interface Element {
+  type: number;
+  start: number; // byte offset of the data
+  length: number; // bytes of data
+  next: number; // offset of the following element (8-byte aligned)
+}
+
+function readElement(view: DataView, offset: number, le: boolean, where: string): Element {
+  if (offset + 8 > view.byteLength) throw new Error(`${where}: truncated data element tag at byte ${offset}`);
+  const first = view.getUint32(offset, le);
+  // Small data element: the byte count lives in the upper 16 bits and the data in the tag's last 4 bytes.
+  if (first >>> 16 !== 0) {
+    return { type: first & 0xffff, start: offset + 4, length: first >>> 16, next: offset + 8 };
+  }
+  const length = view.getUint32(offset + 4, le);
+  const start = offset + 8;
+  if (start + length > view.byteLength) {
+    throw new Error(`${where}: data element at byte ${offset} claims ${length} bytes but the file ends at ${view.byteLength}`);
+  }
+  // Compressed elements are not padded; all others are padded to 8 bytes.
+  const next = first === MI_COMPRESSED ? start + length : start + Math.ceil(length / 8) * 8;
+  return { type: first, start, length, next };
+}
+
+function readNumbers(view: DataView, element: Element, le: boolean, where: string): Float64Array {
+  const spec = NUMERIC_TYPES[element.type];
+  if (!spec) throw new Error(`${where}: unsupported numeric data type ${element.type}`);
+  const [size, get] = spec;
+  const out = new Float64Array(element.length / size);
+  for (let i = 0; i < out.length; i++) out[i] = get(view, element.start + i * size, le);
+  return out;
+}
+
+function readMatrix(view: DataView, element: Element, le: boolean, where: string): MatArray | undefined {
+  let at = element.start;
+  const flagsElement = readElement(view, at, le, where);
+  const classId = view.getUint32(flagsElement.start, le) & 0xff;
+  at = flagsElement.next;
+  const dimsElement = readElement(view, at, le, where);
+  const dims = Array.from(readNumbers(view, dimsElement, le, where));
+  at = dimsElement.next;
+  const nameElement = readElement(view, at, le, where);
+  const name = new TextDecoder().decode(new Uint8Array(view.buffer, view.byteOffset + nameElement.start, nameElement.length));
+  at = nameElement.next;
+  const className = CLASS_NAMES[classId] ?? `class ${classId}`;
+  if (classId < 6 || classId > 15) return { name, dims, className, data: new Float64Array(0) };
+  const real = readElement(view, at, le, where);
+  const data = readNumbers(view, real, le, `${where} (variable ${name})`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (data.length !== count) {
+    throw new Error(`${where}: variable ${name} has dims ${dims.join('×')} = ${count} values but stores ${data.length}`);
+  }
+  return { name, dims, className, data };
+}
+
+function readElements(view: DataView, offset: number, le: boolean, where: string, out: MatArray[]): void {
+  while (offset + 8 <= view.byteLength) {
+    const element = readElement(view, offset, le, where);
+    if (element.type === MI_COMPRESSED) {
+      const inflated = inflateSync(new Uint8Array(view.buffer, view.byteOffset + element.start, element.length));
+      readElements(new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength), 0, le, where, out);
+    } else if (element.type === MI_MATRIX && element.length > 0) {
+      const matrix = readMatrix(view, element, le, where);
+      if (matrix) out.push(matrix);
+    }
+    offset = element.next;
+  }
+}
+
+/**
+ * Reads the top-level variables of a MATLAB Level 5 MAT-file (the format of `save` in
+ * MATLAB 5 to 7.2, and the default `-v7`; not HDF5-based `-v7.3`). Numeric variables
+ * (double, single, integer classes) come back with their data; others (struct, cell, char)
+ * are listed with an empty `data`. Compressed (miCOMPRESSED, zlib) elements are inflated.
+ * @param bytes the whole file
+ * @param where the file's name, for error messages
+ */
+export function readMatV5(bytes: Uint8Array, where = 'MAT-file'): MatArray[] {
+  if (bytes.length < 128) throw new Error(`${where}: ${bytes.length} bytes is too short for a MAT-file (128-byte header)`);
+  const header = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
+  if (header.startsWith('\x89HDF') || bytes[512] === 0x89) {
+    throw new Error(`${where}: this is a MATLAB -v7.3 (HDF5) file; re-save it with save(..., '-v7')`);
+  }
+  const endian = String.fromCharCode(bytes[126], bytes[127]);
+  if (endian !== 'IM' && endian !== 'MI') {
+    throw new Error(`${where}: not a Level 5 MAT-file (header endian indicator is ${JSON.stringify(endian)}, expected "IM" or "MI")`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: MatArray[] = [];
+  readElements(view, 128, endian === 'IM', where, out);
+  return out;
+}
+
+/** A 2-D MAT array as row-major rows (MATLAB `A(r, c)` → `rows[r][c]`). */
+export function matRows(array: MatArray): number[][] {
+  if (array.dims.length !== 2) throw new Error(`matRows: variable ${array.name} has ${array.dims.length} dimensions, expected 2`);
+  const [rows, cols] = array.dims;
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => array.data[c * rows + r]));
+}
+
+/**
+ * Writes a Level 5 MAT-file holding double matrices (used for test fixtures and tools):
+ * each value of `variables` is row-major rows. `compress` wraps each variable in miCOMPRESSED.
+ */
+export function writeMatV5(variables: Record<string, number[][]>, compress = false): Buffer {
+  const header = Buffer.alloc(128, 0x20);
+  header.write('MATLAB 5.0 MAT-file, written by @g2rl/datasets', 0, 'latin1');
+  header.writeUInt32LE(0, 116);
+  header.writeUInt32LE(0, 120);
+  header.writeUInt16LE(0x0100, 124);
+  header.write('IM', 126, 'latin1');
+  const parts: Buffer[] = [header];
+  const pad8 = (b: Buffer) => Buffer.concat([b, Buffer.alloc((8 - (b.length % 8)) % 8)]);
+  const element = (type: number, payload: Buffer) => {
+    const tag = Buffer.alloc(8);
+    tag.writeUInt32LE(type, 0);
+    tag.writeUInt32LE(payload.length, 4);
+    return pad8(Buffer.concat([tag, payload]));
+  };
+  for (const [name, rows] of Object.entries(variables)) {
+    const r = rows.length;
+    const c = r ? rows[0].length : 0;
+    const flags = Buffer.alloc(8);
+    flags.writeUInt32LE(6, 0); // mxDOUBLE_CLASS
+    const dims = Buffer.alloc(8);
+    dims.writeInt32LE(r, 0);
+    dims.writeInt32LE(c, 4);
+    const values = Buffer.alloc(8 * r * c);
+    for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) values.writeDoubleLE(rows[i][j], 8 * (j * r + i));
+    const body = Buffer.concat([element(6, flags), element(5, dims), element(1, Buffer.from(name, 'latin1')), element(9, values)]);
+    const matrix = element(MI_MATRIX, body);
+    if (!compress) {
+      parts.push(matrix);
+      continue;
+    }
+    const packed = deflateSync(matrix);
+    const tag = Buffer.alloc(8);
+    tag.writeUInt32LE(MI_COMPRESSED, 0);
+    tag.writeUInt32LE(packed.length, 4);
+    parts.push(tag, packed);
+  }
+  return Buffer.concat(parts);
+}
