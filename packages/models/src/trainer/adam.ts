@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Adam's hyper-parameters (Kingma & Ba 2015; tfjs/Keras defaults). */
+export interface AdamOptions {
+  learningRate: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+/** Adam's state as plain data: step count and first/second moments per variable name. */
+export interface AdamState {
+  step: number;
+  learningRate: number;
+  moments: { name: string; shape: number[]; m: Float32Array; v: Float32Array }[];
+}
+
+/**
+ * Adam with a state that can be saved and restored bit-exactly: tf.train.adam keeps β^t as
+ * a float32 product that `setWeights` recomputes with `pow`, so a resumed run drifts from
+ * an uninterrupted one; here the bias corrections come from the step count in float64.
+ *
+ * Update of variable w with gradient g at step t (1-based):
+ * `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `w ← w − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)`.
+ */
+export class Adam {
+  learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  step = 0;
+  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+
+  constructor(options: AdamOptions) {
+    const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = options;
+    Adam.checkLearningRate(learningRate);
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+  }
+
+  static checkLearningRate(learningRate: number): void {
+    if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate < 0) {
+      throw new RangeError(`learningRate: expected a finite number ≥ 0, got ${String(learningRate)}`);
+    }
+  }
+
+  /** Applies one step. `variables` and `gradients` are keyed by variable name. */
+  apply(variables: tf.Variable[], gradients: tf.NamedTensorMap): void {
+    this.step += 1;
+    const t = this.step;
+    const firstCorrection = 1 - this.beta1 ** t;
+    const secondCorrection = 1 - this.beta2 ** t;
+    tf.tidy(() => {
+      for (const variable of variables) {
+        const gradient = gradients[variable.name];
+        if (gradient == null) continue;
+        const slot = this.slotFor(variable);
+        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+        slot.m.assign(m);
+        slot.v.assign(v);
+        const update = tf.div(tf.div(m, firstCorrection), tf.add(tf.sqrt(tf.div(v, secondCorrection)), this.epsilon));
+        variable.assign(tf.sub(variable, tf.mul(update, this.learningRate)));
+      }
+    });
+  }
+
+  private slotFor(variable: tf.Variable) {
+    let slot = this.moments.get(variable.name);
+    if (!slot) {
+      slot = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) }));
+      this.moments.set(variable.name, slot);
+    }
+    return slot;
+  }
+
+  /** A copy of the state as plain data (typed arrays). */
+  getState(): AdamState {
+    return {
+      step: this.step,
+      learningRate: this.learningRate,
+      moments: [...this.moments].map(([name, { m, v }]) => ({
+        name,
+        shape: [...m.shape],
+        m: m.dataSync() as Float32Array,
+        v: v.dataSync() as Float32Array,
+      })),
+    };
+  }
+
+  /** Restores a state from {@link getState}; moments are keyed by variable name. */
+  setState(state: AdamState): void {
+    this.disposeMoments();
+    this.step = state.step;
+    this.learningRate = state.learningRate;
+    for (const { name, shape, m, v } of state.moments) {
+      this.moments.set(name, {
+        m: tf.variable(tf.tensor(m, shape, 'float32'), false),
+        v: tf.variable(tf.tensor(v, shape, 'float32'), false),
+      });
+    }
+  }
+
+  private disposeMoments(): void {
+    for (const { m, v } of this.moments.values()) {
+      m.dispose();
+      v.dispose();
+    }
+    this.moments.clear();
+  }
+
+  dispose(): void {
+    this.disposeMoments();
+  }
+}
