@@ -1,1 +1,12 @@
-export {};
+// @g2rl/backend-native: a tfjs backend named 'native' whose hot kernels (convolutions,
+// matmuls, batch norm, element-wise ops, reductions, nearest resize) run in a oneDNN/OpenMP
+// Node-API addon on every core. Importing this module never fails: without the addon,
+// isNativeAvailable() is false and registerNativeBackend() throws the reason.
+export {
+  NATIVE_BACKEND_NAME,
+  isNativeAvailable,
+  nativeKernels,
+  nativeStatus,
+  registerNativeBackend,
+} from './backend.js';
+export { loadAddon, type NativeAddon } from './addon.js';

@@ -1,0 +1,130 @@
+// Module entry: argument helpers, the shared oneDNN engine/stream, and `info()`.
+#include <omp.h>
+
+#include <cstdio>
+
+#include "common.h"
+
+namespace g2rl {
+
+namespace {
+dnnl_engine_t g_engine = nullptr;
+dnnl_stream_t g_stream = nullptr;
+
+void ensureEngine() {
+  if (g_engine) return;
+  if (dnnl_engine_create(&g_engine, dnnl_cpu, 0) != dnnl_success ||
+      dnnl_stream_create(&g_stream, g_engine, dnnl_stream_default_flags) != dnnl_success) {
+    g_engine = nullptr;
+    g_stream = nullptr;
+  }
+}
+}  // namespace
+
+dnnl_engine_t engine() {
+  ensureEngine();
+  return g_engine;
+}
+
+dnnl_stream_t stream() {
+  ensureEngine();
+  return g_stream;
+}
+
+void check(Napi::Env env, dnnl_status_t status, const char* what) {
+  if (status == dnnl_success) return;
+  char message[256];
+  std::snprintf(message, sizeof message, "@g2rl/backend-native: oneDNN %s failed (status %d)",
+                what, static_cast<int>(status));
+  throw Napi::Error::New(env, message);
+}
+
+static Napi::TypeError argError(const Napi::CallbackInfo& info, size_t index, const char* name,
+                                const char* expected) {
+  char message[256];
+  std::snprintf(message, sizeof message,
+                "@g2rl/backend-native: argument %zu (%s) must be %s", index, name, expected);
+  return Napi::TypeError::New(info.Env(), message);
+}
+
+float* floatArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw argError(info, index, name, "a Float32Array");
+  }
+  return value.As<Napi::Float32Array>().Data();
+}
+
+float* optionalFloatArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value value = info[index];
+  if (value.IsNull() || value.IsUndefined()) return nullptr;
+  return floatArg(info, index, name);
+}
+
+size_t floatLength(const Napi::CallbackInfo& info, size_t index) {
+  return info[index].As<Napi::Float32Array>().ElementLength();
+}
+
+const int32_t* intArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
+                           size_t minLength) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      value.As<Napi::Int32Array>().ElementLength() < minLength) {
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "an Int32Array of length >= %zu", minLength);
+    throw argError(info, index, name, expected);
+  }
+  return value.As<Napi::Int32Array>().Data();
+}
+
+int intArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  if (!info[index].IsNumber()) throw argError(info, index, name, "a number");
+  return info[index].As<Napi::Number>().Int32Value();
+}
+
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  if (!info[index].IsNumber()) throw argError(info, index, name, "a number");
+  return info[index].As<Napi::Number>().DoubleValue();
+}
+
+// info() → { onednn: "2.6.3", threads: 2 }: what the addon was built against and will use.
+static Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const dnnl_version_t* version = dnnl_version();
+  char text[64];
+  std::snprintf(text, sizeof text, "%d.%d.%d", version->major, version->minor, version->patch);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("onednn", Napi::String::New(env, text));
+  result.Set("threads", Napi::Number::New(env, omp_get_max_threads()));
+  result.Set("engine", Napi::Boolean::New(env, engine() != nullptr));
+  return result;
+}
+
+// setThreads(n): the number of OpenMP threads for every later kernel.
+static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int threads = intArg(info, 0, "threads");
+  if (threads < 1) throw Napi::RangeError::New(info.Env(), "setThreads: threads must be >= 1");
+  omp_set_num_threads(threads);
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  registerConvolution(env, exports);
+  registerMatMul(env, exports);
+  registerElementwise(env, exports);
+  registerReductions(env, exports);
+  registerImageOps(env, exports);
+  return exports;
+}
+
+}  // namespace g2rl
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  return g2rl::Init(env, exports);
+}
+
+NODE_API_MODULE(g2rl_native, InitModule)

@@ -1,0 +1,44 @@
+// Shared helpers for the g2rl native kernels: argument unpacking (typed arrays are used in
+// place — tfjs owns the memory, we never copy it) and oneDNN error reporting.
+#pragma once
+
+#include <napi.h>
+#include <oneapi/dnnl/dnnl.h>
+
+#include <cstdint>
+#include <string>
+
+namespace g2rl {
+
+// The one CPU engine and stream for the process; created on first use.
+dnnl_engine_t engine();
+dnnl_stream_t stream();
+
+// Throws a JS Error naming the oneDNN call that failed and its status.
+void check(Napi::Env env, dnnl_status_t status, const char* what);
+
+// float* into a Float32Array argument (byteOffset respected); throws a TypeError naming the
+// argument when it is not a Float32Array.
+float* floatArg(const Napi::CallbackInfo& info, size_t index, const char* name);
+// Same, but `null`/`undefined` → nullptr.
+float* optionalFloatArg(const Napi::CallbackInfo& info, size_t index, const char* name);
+// Length (in elements) of a Float32Array argument.
+size_t floatLength(const Napi::CallbackInfo& info, size_t index);
+// int32* into an Int32Array argument of at least `minLength` elements.
+const int32_t* intArrayArg(const Napi::CallbackInfo& info, size_t index, const char* name,
+                           size_t minLength);
+int intArg(const Napi::CallbackInfo& info, size_t index, const char* name);
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name);
+
+// Below this many elements an element-wise loop runs on one thread: waking the OpenMP team
+// costs more than it saves.
+constexpr int64_t kParallelThreshold = 1 << 15;
+
+// Registration of each kernel family's functions on the module's exports.
+void registerConvolution(Napi::Env env, Napi::Object exports);
+void registerMatMul(Napi::Env env, Napi::Object exports);
+void registerElementwise(Napi::Env env, Napi::Object exports);
+void registerReductions(Napi::Env env, Napi::Object exports);
+void registerImageOps(Napi::Env env, Napi::Object exports);
+
+}  // namespace g2rl

@@ -1,0 +1,291 @@
+// 2-D convolution on oneDNN: forward (with bias and activation fused as post-ops), backward
+// data and backward weights. Tensors stay in tfjs's layouts — activations NHWC, filters
+// HWIO (fh×fw×inC×outC) — and oneDNN reads/writes them in place; only the filter is
+// reordered (it is small) into whatever blocked layout the fastest implementation wants.
+//
+// dims (Int32Array, 17): N, H, W, C, KH, KW, OC, OH, OW, strideH, strideW, dilationH,
+// dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight.
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common.h"
+
+namespace g2rl {
+namespace {
+
+enum class ConvKind { Forward, BackwardData, BackwardWeights };
+
+// Activations fused into the forward convolution (tfjs `activation` attribute).
+enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
+
+struct ConvGeometry {
+  dnnl_dim_t n, h, w, c, kh, kw, oc, oh, ow;
+  dnnl_dims_t strides, dilates, padL, padR;
+};
+
+ConvGeometry readGeometry(const int32_t* d) {
+  ConvGeometry g;
+  g.n = d[0]; g.h = d[1]; g.w = d[2]; g.c = d[3];
+  g.kh = d[4]; g.kw = d[5]; g.oc = d[6]; g.oh = d[7]; g.ow = d[8];
+  g.strides[0] = d[9]; g.strides[1] = d[10];
+  g.dilates[0] = d[11] - 1; g.dilates[1] = d[12] - 1;
+  g.padL[0] = d[13]; g.padL[1] = d[14];
+  g.padR[0] = d[15]; g.padR[1] = d[16];
+  return g;
+}
+
+// A ready-to-run primitive plus the filter reorder it needs; cached per shape.
+struct ConvPlan {
+  dnnl_primitive_t primitive = nullptr;
+  dnnl_memory_desc_t srcMd, dstMd, biasMd;
+  dnnl_memory_desc_t userFilterMd;  // HWIO as tfjs holds it
+  dnnl_memory_desc_t primFilterMd;  // what the primitive wants
+  bool reorderFilter = false;
+  dnnl_primitive_t filterReorder = nullptr;  // user→prim (fwd, bwd data) or prim→user (bwd w)
+  std::vector<float> filterBuffer;
+  ~ConvPlan() {
+    if (primitive) dnnl_primitive_destroy(primitive);
+    if (filterReorder) dnnl_primitive_destroy(filterReorder);
+  }
+};
+
+std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
+
+dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
+                          dnnl_format_tag_t tag) {
+  dnnl_memory_desc_t md;
+  dnnl_dims_t d;
+  int i = 0;
+  for (dnnl_dim_t v : dims) d[i++] = v;
+  check(env, dnnl_memory_desc_init_by_tag(&md, i, d, dnnl_f32, tag), "memory_desc_init_by_tag");
+  return md;
+}
+
+dnnl_primitive_desc_t forwardDesc(Napi::Env env, const ConvGeometry& g, bool bias,
+                                  int activation, float alpha) {
+  // NHWC activations fixed; the filter layout is left to oneDNN ('any').
+  dnnl_memory_desc_t src = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc);
+  dnnl_memory_desc_t dst = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
+  dnnl_memory_desc_t wts = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_format_tag_any);
+  dnnl_memory_desc_t biasMd = makeMd(env, {g.oc}, dnnl_a);
+  dnnl_convolution_desc_t desc;
+  check(env,
+        dnnl_dilated_convolution_forward_desc_init(
+            &desc, dnnl_forward_training, dnnl_convolution_direct, &src, &wts,
+            bias ? &biasMd : nullptr, &dst, g.strides, g.dilates, g.padL, g.padR),
+        "convolution_forward_desc_init");
+  dnnl_primitive_attr_t attr;
+  check(env, dnnl_primitive_attr_create(&attr), "primitive_attr_create");
+  if (activation != kLinear) {
+    dnnl_post_ops_t ops;
+    check(env, dnnl_post_ops_create(&ops), "post_ops_create");
+    dnnl_alg_kind_t alg = dnnl_eltwise_relu;
+    float a = 0.f, b = 0.f;
+    switch (activation) {
+      case kRelu: alg = dnnl_eltwise_relu; break;
+      case kRelu6: alg = dnnl_eltwise_clip_v2; a = 0.f; b = 6.f; break;
+      case kLeakyRelu: alg = dnnl_eltwise_relu; a = alpha; break;
+      case kElu: alg = dnnl_eltwise_elu; a = 1.f; break;
+      case kSigmoid: alg = dnnl_eltwise_logistic; break;
+      default: throw Napi::Error::New(env, "@g2rl/backend-native: unknown activation code");
+    }
+    check(env, dnnl_post_ops_append_eltwise(ops, 1.f, alg, a, b), "post_ops_append_eltwise");
+    check(env, dnnl_primitive_attr_set_post_ops(attr, ops), "primitive_attr_set_post_ops");
+    dnnl_post_ops_destroy(ops);
+  }
+  dnnl_primitive_desc_t pd;
+  dnnl_status_t status = dnnl_primitive_desc_create(&pd, &desc, attr, engine(), nullptr);
+  dnnl_primitive_attr_destroy(attr);
+  check(env, status, "convolution forward primitive_desc_create");
+  return pd;
+}
+
+ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, int activation,
+                  float alpha) {
+  std::string key(reinterpret_cast<const char*>(dims), 17 * sizeof(int32_t));
+  key += static_cast<char>(kind);
+  key += static_cast<char>(bias);
+  key += static_cast<char>(activation);
+  key.append(reinterpret_cast<const char*>(&alpha), sizeof alpha);
+  auto found = g_plans.find(key);
+  if (found != g_plans.end()) return found->second.get();
+
+  ConvGeometry g = readGeometry(dims);
+  auto plan = std::make_unique<ConvPlan>();
+  plan->srcMd = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc);
+  plan->dstMd = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
+  plan->biasMd = makeMd(env, {g.oc}, dnnl_a);
+  plan->userFilterMd = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_hwio);
+  dnnl_memory_desc_t wtsAny = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_format_tag_any);
+
+  dnnl_primitive_desc_t forward = forwardDesc(env, g, bias, activation, alpha);
+  dnnl_primitive_desc_t pd = forward;
+  dnnl_query_t filterQuery = dnnl_query_weights_md;
+  if (kind == ConvKind::BackwardData) {
+    dnnl_convolution_desc_t desc;
+    check(env,
+          dnnl_dilated_convolution_backward_data_desc_init(
+              &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, &plan->dstMd, g.strides,
+              g.dilates, g.padL, g.padR),
+          "convolution_backward_data_desc_init");
+    dnnl_status_t status = dnnl_primitive_desc_create(&pd, &desc, nullptr, engine(), forward);
+    check(env, status, "convolution backward data primitive_desc_create");
+  } else if (kind == ConvKind::BackwardWeights) {
+    dnnl_convolution_desc_t desc;
+    check(env,
+          dnnl_dilated_convolution_backward_weights_desc_init(
+              &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, nullptr, &plan->dstMd,
+              g.strides, g.dilates, g.padL, g.padR),
+          "convolution_backward_weights_desc_init");
+    dnnl_status_t status = dnnl_primitive_desc_create(&pd, &desc, nullptr, engine(), forward);
+    check(env, status, "convolution backward weights primitive_desc_create");
+    filterQuery = dnnl_query_diff_weights_md;
+  }
+  plan->primFilterMd = *dnnl_primitive_desc_query_md(pd, filterQuery, 0);
+  plan->reorderFilter = !dnnl_memory_desc_equal(&plan->primFilterMd, &plan->userFilterMd);
+  check(env, dnnl_primitive_create(&plan->primitive, pd), "convolution primitive_create");
+  if (plan->reorderFilter) {
+    const dnnl_memory_desc_t* from =
+        kind == ConvKind::BackwardWeights ? &plan->primFilterMd : &plan->userFilterMd;
+    const dnnl_memory_desc_t* to =
+        kind == ConvKind::BackwardWeights ? &plan->userFilterMd : &plan->primFilterMd;
+    dnnl_primitive_desc_t rpd;
+    check(env, dnnl_reorder_primitive_desc_create(&rpd, from, engine(), to, engine(), nullptr),
+          "reorder_primitive_desc_create");
+    check(env, dnnl_primitive_create(&plan->filterReorder, rpd), "reorder primitive_create");
+    dnnl_primitive_desc_destroy(rpd);
+    plan->filterBuffer.resize(dnnl_memory_desc_get_size(&plan->primFilterMd) / sizeof(float) + 16);
+  }
+  if (pd != forward) dnnl_primitive_desc_destroy(pd);
+  dnnl_primitive_desc_destroy(forward);
+  ConvPlan* raw = plan.get();
+  g_plans.emplace(std::move(key), std::move(plan));
+  return raw;
+}
+
+// Owns the dnnl_memory_t wrappers of one execution (they only point at caller memory).
+struct Memories {
+  std::vector<dnnl_memory_t> items;
+  Napi::Env env;
+  explicit Memories(Napi::Env e) : env(e) {}
+  dnnl_memory_t wrap(const dnnl_memory_desc_t& md, void* data) {
+    dnnl_memory_t m;
+    check(env, dnnl_memory_create(&m, &md, engine(), data), "memory_create");
+    items.push_back(m);
+    return m;
+  }
+  ~Memories() {
+    for (dnnl_memory_t m : items) dnnl_memory_destroy(m);
+  }
+};
+
+void run(Napi::Env env, dnnl_primitive_t primitive, std::vector<dnnl_exec_arg_t> args) {
+  check(env, dnnl_primitive_execute(primitive, stream(), static_cast<int>(args.size()),
+                                    args.data()),
+        "primitive_execute");
+  check(env, dnnl_stream_wait(stream()), "stream_wait");
+}
+
+// conv2d(x NHWC, filter HWIO, bias [OC] | null, out NHWC, dims, activation, alpha)
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  float* x = floatArg(info, 0, "x");
+  float* filter = floatArg(info, 1, "filter");
+  float* bias = optionalFloatArg(info, 2, "bias");
+  float* out = floatArg(info, 3, "out");
+  const int32_t* dims = intArrayArg(info, 4, "dims", 17);
+  int activation = intArg(info, 5, "activation");
+  float alpha = static_cast<float>(numberArg(info, 6, "alpha"));
+  ConvPlan* plan = getPlan(env, ConvKind::Forward, dims, bias != nullptr, activation, alpha);
+  Memories mem(env);
+  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
+  dnnl_memory_t primFilter = userFilter;
+  if (plan->reorderFilter) {
+    primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
+    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
+  }
+  std::vector<dnnl_exec_arg_t> args = {{DNNL_ARG_SRC, mem.wrap(plan->srcMd, x)},
+                                       {DNNL_ARG_WEIGHTS, primFilter},
+                                       {DNNL_ARG_DST, mem.wrap(plan->dstMd, out)}};
+  if (bias) args.push_back({DNNL_ARG_BIAS, mem.wrap(plan->biasMd, bias)});
+  run(env, plan->primitive, args);
+  return env.Undefined();
+}
+
+// conv2dBackpropInput(dy NHWC(out), filter HWIO, dx NHWC(in), dims)
+Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  float* dy = floatArg(info, 0, "dy");
+  float* filter = floatArg(info, 1, "filter");
+  float* dx = floatArg(info, 2, "dx");
+  const int32_t* dims = intArrayArg(info, 3, "dims", 17);
+  ConvPlan* plan = getPlan(env, ConvKind::BackwardData, dims, false, kLinear, 0.f);
+  Memories mem(env);
+  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
+  dnnl_memory_t primFilter = userFilter;
+  if (plan->reorderFilter) {
+    primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
+    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
+  }
+  run(env, plan->primitive,
+      {{DNNL_ARG_DIFF_DST, mem.wrap(plan->dstMd, dy)},
+       {DNNL_ARG_WEIGHTS, primFilter},
+       {DNNL_ARG_DIFF_SRC, mem.wrap(plan->srcMd, dx)}});
+  return env.Undefined();
+}
+
+// conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
+Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  float* x = floatArg(info, 0, "x");
+  float* dy = floatArg(info, 1, "dy");
+  float* dw = floatArg(info, 2, "dw");
+  const int32_t* dims = intArrayArg(info, 3, "dims", 17);
+  ConvPlan* plan = getPlan(env, ConvKind::BackwardWeights, dims, false, kLinear, 0.f);
+  Memories mem(env);
+  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);
+  dnnl_memory_t primFilter =
+      plan->reorderFilter ? mem.wrap(plan->primFilterMd, plan->filterBuffer.data()) : userFilter;
+  run(env, plan->primitive,
+      {{DNNL_ARG_SRC, mem.wrap(plan->srcMd, x)},
+       {DNNL_ARG_DIFF_DST, mem.wrap(plan->dstMd, dy)},
+       {DNNL_ARG_DIFF_WEIGHTS, primFilter}});
+  if (plan->reorderFilter) {
+    run(env, plan->filterReorder, {{DNNL_ARG_FROM, primFilter}, {DNNL_ARG_TO, userFilter}});
+  }
+  return env.Undefined();
+}
+
+// convImplementation(kind 0|1|2, dims) → oneDNN's name for the implementation it picked
+// (e.g. "brg:avx512_core"); for the benchmark's report.
+Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int kind = intArg(info, 0, "kind");
+  const int32_t* dims = intArrayArg(info, 1, "dims", 17);
+  ConvGeometry g = readGeometry(dims);
+  dnnl_primitive_desc_t pd = forwardDesc(env, g, false, kLinear, 0.f);
+  ConvPlan* plan = getPlan(env, static_cast<ConvKind>(kind), dims, false, kLinear, 0.f);
+  const_dnnl_primitive_desc_t ppd;
+  check(env, dnnl_primitive_get_primitive_desc(plan->primitive, &ppd), "get_primitive_desc");
+  const char* name = nullptr;
+  check(env, dnnl_primitive_desc_query(ppd, dnnl_query_impl_info_str, 0, &name), "query impl");
+  dnnl_primitive_desc_destroy(pd);
+  return Napi::String::New(env, name ? name : "unknown");
+}
+
+}  // namespace
+
+void registerConvolution(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
+  exports.Set("conv2dBackpropInput",
+              Napi::Function::New(env, Conv2dBackpropInput, "conv2dBackpropInput"));
+  exports.Set("conv2dBackpropFilter",
+              Napi::Function::New(env, Conv2dBackpropFilter, "conv2dBackpropFilter"));
+  exports.Set("convImplementation",
+              Napi::Function::New(env, ConvImplementation, "convImplementation"));
+}
+
+}  // namespace g2rl

@@ -1,0 +1,226 @@
+// Element-wise kernels with OpenMP: binary ops with the broadcasts a training step actually
+// uses, unary ops, and the batch-norm forward. Results match the tfjs `cpu` kernels'
+// formulas (including NaN propagation).
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "common.h"
+
+namespace g2rl {
+namespace {
+
+enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference };
+
+// How b (or a) is broadcast against the output (of size `size`):
+//  0 same shape; 1 b is a scalar; 2 a is a scalar;
+//  3 b repeats every `inner` elements (trailing-dims broadcast, e.g. a per-channel vector);
+//  4 a repeats every `inner` elements;
+//  5 b holds one value per block of `inner` elements (leading-dims broadcast, e.g. B×1×1×1);
+//  6 a holds one value per block of `inner` elements.
+enum Broadcast { kSame = 0, kBScalar, kAScalar, kBTiled, kATiled, kBBlocked, kABlocked };
+
+template <int Op>
+inline float apply(float x, float y) {
+  if constexpr (Op == kAdd) return x + y;
+  if constexpr (Op == kSub) return x - y;
+  if constexpr (Op == kMul) return x * y;
+  if constexpr (Op == kDiv) return x / y;
+  if constexpr (Op == kMaximum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x > y ? x : y);
+  if constexpr (Op == kMinimum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x < y ? x : y);
+  if constexpr (Op == kSquaredDifference) return (x - y) * (x - y);
+  return 0.f;
+}
+
+template <int Op>
+void binaryLoop(const float* a, const float* b, float* out, int64_t size, int mode,
+                int64_t inner) {
+  const bool parallel = size > kParallelThreshold;
+  switch (mode) {
+    case kSame:
+#pragma omp parallel for simd schedule(static) if (parallel)
+      for (int64_t i = 0; i < size; ++i) out[i] = apply<Op>(a[i], b[i]);
+      break;
+    case kBScalar: {
+      const float y = b[0];
+#pragma omp parallel for simd schedule(static) if (parallel)
+      for (int64_t i = 0; i < size; ++i) out[i] = apply<Op>(a[i], y);
+      break;
+    }
+    case kAScalar: {
+      const float x = a[0];
+#pragma omp parallel for simd schedule(static) if (parallel)
+      for (int64_t i = 0; i < size; ++i) out[i] = apply<Op>(x, b[i]);
+      break;
+    }
+    case kBTiled:
+    case kATiled: {
+      const int64_t rows = size / inner;
+#pragma omp parallel for schedule(static) if (parallel)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t base = r * inner;
+        if (mode == kBTiled) {
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) out[base + j] = apply<Op>(a[base + j], b[j]);
+        } else {
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) out[base + j] = apply<Op>(a[j], b[base + j]);
+        }
+      }
+      break;
+    }
+    case kBBlocked:
+    case kABlocked: {
+      const int64_t rows = size / inner;
+#pragma omp parallel for schedule(static) if (parallel)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t base = r * inner;
+        if (mode == kBBlocked) {
+          const float y = b[r];
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) out[base + j] = apply<Op>(a[base + j], y);
+        } else {
+          const float x = a[r];
+#pragma omp simd
+          for (int64_t j = 0; j < inner; ++j) out[base + j] = apply<Op>(x, b[base + j]);
+        }
+      }
+      break;
+    }
+  }
+}
+
+// binary(op, a, b, out, mode, inner)
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int op = intArg(info, 0, "op");
+  const float* a = floatArg(info, 1, "a");
+  const float* b = floatArg(info, 2, "b");
+  float* out = floatArg(info, 3, "out");
+  int mode = intArg(info, 4, "mode");
+  int64_t inner = intArg(info, 5, "inner");
+  int64_t size = static_cast<int64_t>(floatLength(info, 3));
+  if (mode < kSame || mode > kABlocked || ((mode >= kBTiled) && (inner <= 0 || size % inner))) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native binary: bad broadcast mode/inner");
+  }
+  switch (op) {
+    case kAdd: binaryLoop<kAdd>(a, b, out, size, mode, inner); break;
+    case kSub: binaryLoop<kSub>(a, b, out, size, mode, inner); break;
+    case kMul: binaryLoop<kMul>(a, b, out, size, mode, inner); break;
+    case kDiv: binaryLoop<kDiv>(a, b, out, size, mode, inner); break;
+    case kMaximum: binaryLoop<kMaximum>(a, b, out, size, mode, inner); break;
+    case kMinimum: binaryLoop<kMinimum>(a, b, out, size, mode, inner); break;
+    case kSquaredDifference: binaryLoop<kSquaredDifference>(a, b, out, size, mode, inner); break;
+    default: throw Napi::RangeError::New(env, "@g2rl/backend-native binary: unknown op");
+  }
+  return env.Undefined();
+}
+
+enum UnaryOp {
+  kRelu = 0, kRelu6, kLeakyRelu, kStep, kSqrt, kRsqrt, kSquare, kNeg, kExp, kLog, kAbs,
+  kSigmoid, kTanh, kReciprocal, kElu
+};
+
+template <int Op>
+inline float unary(float x, float alpha) {
+  if constexpr (Op == kRelu) return x < 0.f ? 0.f : x;
+  if constexpr (Op == kRelu6) return x < 0.f ? 0.f : (x > 6.f ? 6.f : x);
+  if constexpr (Op == kLeakyRelu) return x < 0.f ? alpha * x : x;
+  if constexpr (Op == kStep) return std::isnan(x) ? NAN : (x > 0.f ? 1.f : alpha);
+  if constexpr (Op == kSqrt) return std::sqrt(x);
+  if constexpr (Op == kRsqrt) return 1.f / std::sqrt(x);
+  if constexpr (Op == kSquare) return x * x;
+  if constexpr (Op == kNeg) return -x;
+  if constexpr (Op == kExp) return std::exp(x);
+  if constexpr (Op == kLog) return std::log(x);
+  if constexpr (Op == kAbs) return std::fabs(x);
+  if constexpr (Op == kSigmoid) return 1.f / (1.f + std::exp(-x));
+  if constexpr (Op == kTanh) return std::tanh(x);
+  if constexpr (Op == kReciprocal) return 1.f / x;
+  if constexpr (Op == kElu) return x >= 0.f ? x : std::expm1(x);
+  return 0.f;
+}
+
+template <int Op>
+void unaryLoop(const float* x, float* out, int64_t size, float alpha) {
+#pragma omp parallel for simd schedule(static) if (size > kParallelThreshold)
+  for (int64_t i = 0; i < size; ++i) out[i] = unary<Op>(x[i], alpha);
+}
+
+// unary(op, x, out, alpha)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int op = intArg(info, 0, "op");
+  const float* x = floatArg(info, 1, "x");
+  float* out = floatArg(info, 2, "out");
+  float alpha = static_cast<float>(numberArg(info, 3, "alpha"));
+  int64_t size = static_cast<int64_t>(floatLength(info, 2));
+  switch (op) {
+#define G2RL_UNARY(OP) \
+  case OP: unaryLoop<OP>(x, out, size, alpha); break;
+    G2RL_UNARY(kRelu) G2RL_UNARY(kRelu6) G2RL_UNARY(kLeakyRelu) G2RL_UNARY(kStep)
+    G2RL_UNARY(kSqrt) G2RL_UNARY(kRsqrt) G2RL_UNARY(kSquare) G2RL_UNARY(kNeg)
+    G2RL_UNARY(kExp) G2RL_UNARY(kLog) G2RL_UNARY(kAbs) G2RL_UNARY(kSigmoid)
+    G2RL_UNARY(kTanh) G2RL_UNARY(kReciprocal) G2RL_UNARY(kElu)
+#undef G2RL_UNARY
+    default: throw Napi::RangeError::New(env, "@g2rl/backend-native unary: unknown op");
+  }
+  return env.Undefined();
+}
+
+// batchNorm(x, mean, variance, offset | null, scale | null, out, epsilon)
+// out[i] = offset[c] + (x[i] − mean[c]) · scale[c] / sqrt(variance[c] + ε), c = i mod length —
+// every parameter has length 1 or C, where C divides x's size (tfjs's FusedBatchNorm rule).
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const float* x = floatArg(info, 0, "x");
+  const float* mean = floatArg(info, 1, "mean");
+  const float* variance = floatArg(info, 2, "variance");
+  const float* offset = optionalFloatArg(info, 3, "offset");
+  const float* scale = optionalFloatArg(info, 4, "scale");
+  float* out = floatArg(info, 5, "out");
+  const double epsilon = numberArg(info, 6, "epsilon");
+  const int64_t size = static_cast<int64_t>(floatLength(info, 0));
+  int64_t channels = 1;
+  const size_t lengths[4] = {floatLength(info, 1), floatLength(info, 2),
+                             offset ? floatLength(info, 3) : 1, scale ? floatLength(info, 4) : 1};
+  for (size_t length : lengths) {
+    if (length == 1) continue;
+    if (channels != 1 && static_cast<int64_t>(length) != channels) {
+      throw Napi::RangeError::New(env, "@g2rl/backend-native batchNorm: parameter lengths differ");
+    }
+    channels = static_cast<int64_t>(length);
+  }
+  if (size % channels) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native batchNorm: length does not divide x");
+  }
+  // Per-channel constants (double, as the cpu kernel computes in JS numbers).
+  std::vector<float> m(channels), k(channels), o(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double s = scale ? scale[lengths[3] == 1 ? 0 : c] : 1.0;
+    const double v = variance[lengths[1] == 1 ? 0 : c];
+    m[c] = mean[lengths[0] == 1 ? 0 : c];
+    k[c] = static_cast<float>(s / std::sqrt(v + epsilon));
+    o[c] = offset ? offset[lengths[2] == 1 ? 0 : c] : 0.f;
+  }
+  const int64_t rows = size / channels;
+#pragma omp parallel for schedule(static) if (size > kParallelThreshold)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * channels;
+    float* yr = out + r * channels;
+#pragma omp simd
+    for (int64_t c = 0; c < channels; ++c) yr[c] = o[c] + (xr[c] - m[c]) * k[c];
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void registerElementwise(Napi::Env env, Napi::Object exports) {
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
+}
+
+}  // namespace g2rl

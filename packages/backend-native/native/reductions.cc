@@ -1,0 +1,106 @@
+// Reductions over one contiguous run of axes. The input is viewed as P×R×Q (P = product of
+// the dims before the reduced run, R = the reduced dims, Q = the dims after it) and the output
+// is P×Q. Sums accumulate in double, as the tfjs `cpu` kernels do in JS numbers.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <omp.h>
+
+#include "common.h"
+
+namespace g2rl {
+namespace {
+
+enum ReduceOp { kSum = 0, kMean, kMax, kMin };
+
+inline void fold(int op, float v, double& acc) {
+  if (op == kMax) {
+    if (std::isnan(v) || v > acc) acc = v;
+  } else if (op == kMin) {
+    if (std::isnan(v) || v < acc) acc = v;
+  } else {
+    acc += v;
+  }
+}
+
+inline void merge(int op, double v, double& acc) {
+  if (op == kMax) {
+    if (std::isnan(v) || v > acc) acc = v;
+  } else if (op == kMin) {
+    if (std::isnan(v) || v < acc) acc = v;
+  } else {
+    acc += v;
+  }
+}
+
+// reduce(op, x, out, P, R, Q)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int op = intArg(info, 0, "op");
+  const float* x = floatArg(info, 1, "x");
+  float* out = floatArg(info, 2, "out");
+  const int64_t P = intArg(info, 3, "P"), R = intArg(info, 4, "R"), Q = intArg(info, 5, "Q");
+  if (op < kSum || op > kMin) throw Napi::RangeError::New(env, "reduce: unknown op");
+  if (R < 1 || P < 0 || Q < 0) throw Napi::RangeError::New(env, "reduce: bad P/R/Q");
+  const double init = op == kMax ? -INFINITY : op == kMin ? INFINITY : 0.0;
+  const double scale = op == kMean ? 1.0 / static_cast<double>(R) : 1.0;
+  const bool parallel = P * R * Q > kParallelThreshold;
+
+  if (Q == 1) {
+    if (P >= 2 * omp_get_max_threads() || !parallel) {
+#pragma omp parallel for schedule(static) if (parallel)
+      for (int64_t p = 0; p < P; ++p) {
+        double acc = init;
+        const float* row = x + p * R;
+        for (int64_t r = 0; r < R; ++r) fold(op, row[r], acc);
+        out[p] = static_cast<float>(acc * scale);
+      }
+    } else {
+      for (int64_t p = 0; p < P; ++p) {
+        const float* row = x + p * R;
+        double total = init;
+#pragma omp parallel
+        {
+          double acc = init;
+#pragma omp for schedule(static)
+          for (int64_t r = 0; r < R; ++r) fold(op, row[r], acc);
+#pragma omp critical
+          merge(op, acc, total);
+        }
+        out[p] = static_cast<float>(total * scale);
+      }
+    }
+    return env.Undefined();
+  }
+
+  for (int64_t p = 0; p < P; ++p) {
+    const float* slab = x + p * R * Q;
+    std::vector<double> total(Q, init);
+#pragma omp parallel if (parallel)
+    {
+      std::vector<double> acc(Q, init);
+#pragma omp for schedule(static)
+      for (int64_t r = 0; r < R; ++r) {
+        const float* row = slab + r * Q;
+        if (op == kSum || op == kMean) {
+          for (int64_t q = 0; q < Q; ++q) acc[q] += row[q];
+        } else {
+          for (int64_t q = 0; q < Q; ++q) fold(op, row[q], acc[q]);
+        }
+      }
+#pragma omp critical
+      for (int64_t q = 0; q < Q; ++q) merge(op, acc[q], total[q]);
+    }
+    for (int64_t q = 0; q < Q; ++q) out[p * Q + q] = static_cast<float>(total[q] * scale);
+  }
+  return env.Undefined();
+}
+
+}  // namespace
+
+void registerReductions(Napi::Env env, Napi::Object exports) {
+  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+}
+
+}  // namespace g2rl

@@ -1,0 +1,89 @@
+// Loads the compiled Node-API addon (build/Release/g2rl_native.node) if the install step
+// built it, and remembers why not otherwise. Nothing here throws: callers decide.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's functions. Every array argument is used in place (no copies). */
+export interface NativeAddon {
+  info(): { onednn: string; threads: number; engine: boolean };
+  setThreads(threads: number): void;
+  /** x N×H×W×C, filter KH×KW×C×OC, bias OC | null, out N×OH×OW×OC; dims: see convDims(). */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    dims: Int32Array,
+    activation: number,
+    alpha: number,
+  ): void;
+  /** dy N×OH×OW×OC, filter KH×KW×C×OC → dx N×H×W×C. */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  /** x N×H×W×C, dy N×OH×OW×OC → dw KH×KW×C×OC. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
+  /** Name of the oneDNN implementation chosen (kind 0 forward, 1 backward data, 2 backward weights). */
+  convImplementation(kind: number, dims: Int32Array): string;
+  /** params: batchA, batchB, M, N, K, transposeA, transposeB; bias length N or 1. */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    params: Int32Array,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
+  ): void;
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    out: Float32Array,
+    epsilon: number,
+  ): void;
+  /** x viewed as P×R×Q → out P×Q. */
+  reduce(op: number, x: Float32Array, out: Float32Array, P: number, R: number, Q: number): void;
+  resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
+  resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;
+}
+
+/** The package root: src/ and dist/ both sit one level below it. */
+function packageRoot(): string {
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return join(here, '..');
+}
+
+let loaded: { addon: NativeAddon | null; reason?: string } | undefined;
+
+/** The addon, or null with the reason it is not available (env G2RL_NATIVE_DISABLE=1 forces that). Loads once. */
+export function loadAddon(): { addon: NativeAddon | null; reason?: string } {
+  if (loaded) return loaded;
+  if (process.env.G2RL_NATIVE_DISABLE === '1') {
+    loaded = { addon: null, reason: 'native kernels disabled by G2RL_NATIVE_DISABLE=1' };
+    return loaded;
+  }
+  const root = packageRoot();
+  const file = join(root, 'build', 'Release', 'g2rl_native.node');
+  if (!existsSync(file)) {
+    const skipped = join(root, 'build', 'skipped.txt');
+    const why = existsSync(skipped) ? readFileSync(skipped, 'utf8').trim() : 'the install step did not run';
+    loaded = {
+      addon: null,
+      reason: `native addon not built (${why}); apt-get install libdnnl-dev, then npm rebuild @g2rl/backend-native`,
+    };
+    return loaded;
+  }
+  try {
+    const require = createRequire(join(root, 'package.json'));
+    loaded = { addon: require(file) as NativeAddon };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    loaded = { addon: null, reason: `native addon ${file} failed to load: ${message}` };
+  }
+  return loaded;
+}

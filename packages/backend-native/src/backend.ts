@@ -1,0 +1,84 @@
+// The `native` tfjs backend: the `cpu` backend's tensor storage (typed arrays in JS memory,
+// MathBackendCPU) with the hot kernels replaced by the addon's. Every kernel not replaced is
+// the `cpu` backend's own, registered again under 'native'.
+import {
+  findBackendFactory,
+  getKernelsForBackend,
+  registerBackend,
+  registerKernel,
+  type KernelConfig,
+  type KernelFunc,
+} from '@tensorflow/tfjs';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { loadAddon, type NativeAddon } from './addon.js';
+import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
+import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
+import { reduceKernels } from './kernels/reduce.js';
+import { resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
+import type { NativeKernel, NativeKernelArgs } from './kernels/util.js';
+
+/** The tfjs backend name this package registers. */
+export const NATIVE_BACKEND_NAME = 'native';
+
+/** Every kernel the addon runs, by tfjs kernel name. */
+export function nativeKernels(): Record<string, NativeKernel> {
+  return {
+    Conv2D: conv2D,
+    FusedConv2D: fusedConv2D,
+    Conv2DBackpropInput: conv2DBackpropInput,
+    Conv2DBackpropFilter: conv2DBackpropFilter,
+    BatchMatMul: batchMatMul,
+    _FusedMatMul: fusedMatMul,
+    ResizeNearestNeighbor: resizeNearestNeighbor,
+    ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
+    ...elementwiseKernels(),
+    ...reduceKernels(),
+  };
+}
+
+/** Whether the addon is built and loads; see nativeStatus() for why not. */
+export function isNativeAvailable(): boolean {
+  return loadAddon().addon != null;
+}
+
+/** The addon's state: oneDNN version and threads when available, else the reason. */
+export function nativeStatus(): { available: boolean; reason?: string; onednn?: string; threads?: number } {
+  const { addon, reason } = loadAddon();
+  if (!addon) return { available: false, reason };
+  const info = addon.info();
+  return { available: true, onednn: info.onednn, threads: info.threads };
+}
+
+let registered = false;
+
+/**
+ * Registers the `native` backend and its kernels (idempotent) and returns its name. Throws,
+ * saying why and how to fix it, when the addon was not built. Does not make it the active
+ * backend: call `tf.setBackend('native')` (or @g2rl/backend's initBackend).
+ */
+export function registerNativeBackend(): string {
+  const { addon, reason } = loadAddon();
+  if (!addon) throw new Error(`@g2rl/backend-native: ${reason}`);
+  if (registered || findBackendFactory(NATIVE_BACKEND_NAME) != null) {
+    registered = true;
+    return NATIVE_BACKEND_NAME;
+  }
+  // Priority 0: never chosen implicitly over tfjs's own defaults; selected by name.
+  registerBackend(NATIVE_BACKEND_NAME, () => new MathBackendCPU(), 0);
+  const natives = nativeKernels();
+  for (const config of getKernelsForBackend('cpu')) {
+    if (config.kernelName in natives) continue;
+    registerKernel({ ...config, backendName: NATIVE_BACKEND_NAME });
+  }
+  for (const [kernelName, kernel] of Object.entries(natives)) {
+    registerKernel(nativeKernelConfig(kernelName, kernel, addon));
+  }
+  registered = true;
+  return NATIVE_BACKEND_NAME;
+}
+
+function nativeKernelConfig(kernelName: string, kernel: NativeKernel, addon: NativeAddon): KernelConfig {
+  const kernelFunc = (args: unknown) => kernel(args as NativeKernelArgs, addon);
+  return { kernelName, backendName: NATIVE_BACKEND_NAME, kernelFunc: kernelFunc as unknown as KernelFunc };
+}

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { loadAddon } from '../addon.js';
+import { countAddonCalls, expectSameAsCpu, input, nativeReady, runOn } from '../test-helpers.js';
+import { convDims } from './convolution.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface Case {
+  batch: number;
+  height: number;
+  width: number;
+  inC: number;
+  outC: number;
+  kernel: number;
+  stride: number;
+  pad: Pad;
+  dilation?: number;
+}
+
+const cases: Case[] = [
+  { batch: 1, height: 8, width: 8, inC: 1, outC: 1, kernel: 3, stride: 1, pad: 'same' },
+  { batch: 2, height: 9, width: 9, inC: 3, outC: 8, kernel: 3, stride: 2, pad: 'same' },
+  { batch: 4, height: 7, width: 7, inC: 16, outC: 16, kernel: 5, stride: 1, pad: 'valid' },
+  { batch: 1, height: 10, width: 10, inC: 8, outC: 4, kernel: 3, stride: 1, pad: [[0, 0], [1, 2], [2, 1], [0, 0]] },
+  { batch: 32, height: 6, width: 6, inC: 4, outC: 8, kernel: 1, stride: 1, pad: 'valid' },
+  { batch: 2, height: 8, width: 8, inC: 64, outC: 64, kernel: 3, stride: 1, pad: 'same' },
+  { batch: 2, height: 12, width: 10, inC: 7, outC: 9, kernel: 5, stride: 2, pad: 'same' },
+  { batch: 1, height: 9, width: 9, inC: 3, outC: 5, kernel: 3, stride: 2, pad: 'valid' },
+  { batch: 2, height: 9, width: 8, inC: 6, outC: 3, kernel: 3, stride: 3, pad: 'same' },
+  { batch: 3, height: 16, width: 16, inC: 32, outC: 48, kernel: 1, stride: 2, pad: 'same' },
+];
+
+const dilated: Case[] = [
+  { batch: 3, height: 11, width: 11, inC: 5, outC: 6, kernel: 3, stride: 1, pad: 'same', dilation: 2 },
+  { batch: 1, height: 12, width: 12, inC: 2, outC: 3, kernel: 5, stride: 1, pad: 'valid', dilation: 2 },
+];
+
+function name(c: Case): string {
+  const pad = typeof c.pad === 'string' ? c.pad : 'explicit';
+  return `B${c.batch} ${c.height}×${c.width}×${c.inC}→${c.outC} k${c.kernel} s${c.stride} ${pad} d${c.dilation ?? 1}`;
+}
+
+function specs(c: Case, seed: number) {
+  return [
+    input([c.batch, c.height, c.width, c.inC], seed),
+    input([c.kernel, c.kernel, c.inC, c.outC], seed + 1),
+  ];
+}
+
+describe.skipIf(!nativeReady)('native Conv2D matches cpu', () => {
+  for (const c of [...cases, ...dilated]) {
+    it(`forward ${name(c)}`, () => {
+      expectSameAsCpu(specs(c, 11), (x, w) =>
+        tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dilation ?? 1),
+      );
+    });
+  }
+
+  for (const c of cases) {
+    it(`gradients (x and filter) ${name(c)}`, () => {
+      const probe = (x: tf.Tensor, w: tf.Tensor) => {
+        const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
+        // A fixed, non-uniform upstream gradient, so dy is not all ones.
+        const weights = tf.sin(tf.range(0, y.size).reshape(y.shape));
+        return tf.sum(tf.mul(y, weights));
+      };
+      expectSameAsCpu(specs(c, 23), (x, w) => tf.grads(probe)([x!, w!]));
+    });
+  }
+
+  for (const activation of ['linear', 'relu', 'relu6', 'leakyrelu', 'elu', 'sigmoid'] as const) {
+    it(`FusedConv2D with bias and ${activation}`, () => {
+      const c = cases[1]!;
+      expectSameAsCpu([...specs(c, 31), input([c.outC], 33)], (x, w, b) =>
+        tf.fused.conv2d({
+          x: x as tf.Tensor4D,
+          filter: w as tf.Tensor4D,
+          strides: c.stride,
+          pad: c.pad,
+          bias: b,
+          activation,
+          leakyreluAlpha: 0.1,
+        }),
+      );
+    });
+  }
+
+  it('FusedConv2D gradients with bias and relu', () => {
+    const c = cases[6]!;
+    const probe = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(
+        tf.square(
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: c.stride, pad: c.pad, bias: b, activation: 'relu' }),
+        ),
+      );
+    expectSameAsCpu([...specs(c, 41), input([c.outC], 43)], (x, w, b) => tf.grads(probe)([x!, w!, b!]));
+  });
+
+  it('runs the addon for forward, input gradient and filter gradient', () => {
+    const c = cases[1]!;
+    const counts = countAddonCalls(loadAddon().addon!, () => {
+      runOn('native', specs(c, 5), (x, w) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x!, w!]),
+      );
+    });
+    expect(counts.conv2d).toBeGreaterThanOrEqual(1);
+    expect(counts.conv2dBackpropInput).toBe(1);
+    expect(counts.conv2dBackpropFilter).toBe(1);
+  });
+
+  it('falls back to cpu for NCHW (and still matches)', () => {
+    // tfjs's cpu conv2d accepts NCHW only through its own transposes; the result must agree.
+    expectSameAsCpu([input([1, 3, 6, 6], 3), input([3, 3, 3, 2], 4)], (x, w) =>
+      tf.conv2d(tf.transpose(x!, [0, 2, 3, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+    );
+  });
+});
+
+describe('convDims', () => {
+  it('packs tfjs conv info into the addon layout and rejects inexpressible padding', () => {
+    const info = tf.backend_util.computeConv2DInfo([2, 9, 9, 3], [3, 3, 3, 8], 2, 1, 'same');
+    expect(Array.from(convDims(info)!)).toEqual([2, 9, 9, 3, 3, 3, 8, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1]);
+    const ceil = tf.backend_util.computeConv2DInfo([1, 6, 6, 1], [3, 3, 1, 1], 2, 1, 0, 'ceil');
+    // ceil rounding gives an output oneDNN's floor rule cannot reproduce: cpu must run it
+    expect(ceil.outHeight).toBe(3);
+    expect(convDims(ceil)).toBeNull();
+  });
+});
