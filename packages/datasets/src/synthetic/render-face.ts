@@ -60,15 +60,17 @@ function standardNoise(): Float32Array {
   return noiseTable;
 }
 
-/** Add Gaussian noise in place: rgb (S·S·3 bytes) += σ · table[(offset + k) mod size], rounded, clamped. */
+/**
+ * Add Gaussian noise in place: rgb (S·S·3 bytes) += σ · table[(offset + k) mod size],
+ * rounded (half to even) and clamped to 0–255 by a Uint8ClampedArray view.
+ */
 export function addPixelNoise(rgb: Uint8Array, sigma: number, offset: number): void {
   if (sigma <= 0) return;
   const table = standardNoise();
   const mask = NOISE_TABLE_SIZE - 1;
-  for (let k = 0; k < rgb.length; k++) {
-    const v = rgb[k] + sigma * table[(offset + k) & mask];
-    rgb[k] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-  }
+  const clamped = new Uint8ClampedArray(rgb.buffer, rgb.byteOffset, rgb.length);
+  const start = offset & mask;
+  for (let k = 0; k < rgb.length; k++) clamped[k] = rgb[k] + sigma * table[(start + k) & mask];
 }
 
 /** Render the face: `{ png: encoded S×S RGB image, landmarks: Float32Array N×2 in pixels }`. */

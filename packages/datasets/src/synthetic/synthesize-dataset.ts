@@ -1,0 +1,265 @@
+/**
+ * Write the synthetic data set to disk once — images in one folder per subject, a
+ * `manifest.jsonl`, a `dataset.json` — and reuse it when asked again with the same options.
+ *
+ * Everything random is drawn from one seed, per subject from its own forked stream, so the
+ * manifest (and `dataset.json`) are byte-identical for a seed whatever the concurrency.
+ */
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { SYNTHETIC_AUS } from './action-units.js';
+import { type FaceParams, sampleFaceParams, sampleScene } from './face-params.js';
+import { sampleIdentity } from './identity.js';
+import { sampleIntensitySequence } from './intensity-sequence.js';
+import { type ImageFormat, faceLandmarks, renderFace } from './render-face.js';
+import { syntheticRng } from './rng.js';
+
+/** Bumped whenever the rendering or the sampling changes: an older data set is then re-made. */
+export const SYNTHETIC_GENERATOR_VERSION = '1.0.0';
+export const SYNTHETIC_MANIFEST = 'manifest.jsonl';
+export const SYNTHETIC_INFO = 'dataset.json';
+
+export interface SynthesizeDatasetOptions {
+  /** Folder to write into (created if missing). */
+  outDir: string;
+  /** Number of subjects (identities); default 20. */
+  identities?: number;
+  /** Frames per subject (one sequence each); default 50, or count / identities if `count` is given. */
+  framesPerIdentity?: number;
+  /** Total number of images (optional): the last subjects get fewer frames. */
+  count?: number;
+  /** Seed of everything random; default 1. */
+  seed?: number;
+  /** Image side S in px; default 160. */
+  size?: number;
+  /** Image format; default 'png'. */
+  format?: ImageFormat;
+  /** Renders in flight at once; default 2 × available cores. Does not change the output. */
+  concurrency?: number;
+  /** Re-render even if a matching data set is already there; default false. */
+  force?: boolean;
+  /** Called after each image is written. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One line of `manifest.jsonl`. */
+export interface SyntheticManifestEntry {
+  id: string;
+  subject: string;
+  frame: number;
+  /** Image path relative to the data set folder (forward slashes). */
+  image: string;
+  /** N×2 = 136 numbers, image pixels (pixel centres at integers), 3 decimals. */
+  landmarks: number[];
+  scheme: 'ibug68';
+  aus: number[];
+  /** Integer FACS-style labels 0–5, one per AU in `aus`. */
+  intensities: number[];
+}
+
+/** Contents of `dataset.json`. */
+export interface SyntheticDatasetInfo {
+  format: 'g2rl-synthetic/1';
+  generatorVersion: string;
+  seed: number;
+  options: { identities: number; framesPerIdentity: number; count: number; size: number; format: ImageFormat };
+  scheme: 'ibug68';
+  aus: number[];
+  labels: string;
+  counts: { images: number; subjects: number; neutralFrames: number; nonZeroPerAu: Record<string, number>; labelHistogram: number[] };
+}
+
+export interface SynthesizedDataset {
+  outDir: string;
+  manifestPath: string;
+  info: SyntheticDatasetInfo;
+  entries: SyntheticManifestEntry[];
+  /** True if an existing data set matched the options and nothing was rendered. */
+  reused: boolean;
+}
+
+type Resolved = SyntheticDatasetInfo['options'] & { seed: number; concurrency: number };
+
+function resolveOptions(o: SynthesizeDatasetOptions): Resolved {
+  const fail = (field: string, value: unknown, want: string): never => {
+    throw new Error(`synthesizeDataset: options.${field} must be ${want}, got ${JSON.stringify(value)}`);
+  };
+  if (typeof o?.outDir !== 'string' || o.outDir.length === 0) fail('outDir', o?.outDir, 'a non-empty folder path');
+  const isInt = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  const identities = o.identities ?? 20;
+  if (!isInt(identities, 1, 100_000)) fail('identities', identities, 'an integer in [1, 100000]');
+  if (o.count !== undefined && !isInt(o.count, 1, 10_000_000)) fail('count', o.count, 'an integer in [1, 10000000]');
+  const framesPerIdentity = o.framesPerIdentity ?? (o.count !== undefined ? Math.ceil(o.count / identities) : 50);
+  if (!isInt(framesPerIdentity, 1, 1_000_000)) fail('framesPerIdentity', framesPerIdentity, 'an integer in [1, 1000000]');
+  const count = o.count ?? identities * framesPerIdentity;
+  if (count > identities * framesPerIdentity) fail('count', count, `at most identities × framesPerIdentity = ${identities * framesPerIdentity}`);
+  const seed = o.seed ?? 1;
+  if (!isInt(seed, 0, 2 ** 32 - 1)) fail('seed', seed, 'an integer in [0, 2^32 − 1]');
+  const size = o.size ?? 160;
+  if (!isInt(size, 48, 1024)) fail('size', size, 'an integer number of pixels in [48, 1024]');
+  const format = o.format ?? 'png';
+  if (format !== 'png' && format !== 'jpeg') fail('format', format, "'png' or 'jpeg'");
+  const concurrency = o.concurrency ?? 2 * availableParallelism();
+  if (!isInt(concurrency, 1, 256)) fail('concurrency', concurrency, 'an integer in [1, 256]');
+  return { identities, framesPerIdentity, count, seed, size, format, concurrency };
+}
+
+/** Subject name with at least 3 digits, S001 … */
+const subjectName = (s: number, identities: number): string => `S${String(s + 1).padStart(Math.max(3, String(identities).length), '0')}`;
+
+interface PlannedImage {
+  entry: SyntheticManifestEntry;
+  params: FaceParams;
+}
+
+/** All images in order: subject by subject, frame by frame (lazy, so memory stays bounded). */
+function* planImages(r: Resolved): Generator<PlannedImage> {
+  const root = syntheticRng(r.seed);
+  const digits = Math.max(4, String(r.framesPerIdentity - 1).length);
+  let produced = 0;
+  for (let s = 0; s < r.identities && produced < r.count; s++) {
+    // Each subject draws from its own stream: subject s is the same whatever comes after it.
+    const rng = syntheticRng(root.fork());
+    const identity = sampleIdentity(rng);
+    const scene = sampleScene(rng);
+    const sequence = sampleIntensitySequence(rng, r.framesPerIdentity);
+    const subject = subjectName(s, r.identities);
+    const A = SYNTHETIC_AUS.length;
+    for (let f = 0; f < r.framesPerIdentity && produced < r.count; f++, produced++) {
+      const params = sampleFaceParams(rng, { size: r.size, identity, scene, intensities: sequence.continuous.subarray(f * A, f * A + A) });
+      const frameName = `F${String(f).padStart(digits, '0')}`;
+      const landmarks = Array.from(faceLandmarks(params), (v) => Math.round(v * 1000) / 1000);
+      yield {
+        params,
+        entry: {
+          id: `${subject}_${frameName}`,
+          subject,
+          frame: f,
+          image: `${subject}/${frameName}.${r.format === 'png' ? 'png' : 'jpg'}`,
+          landmarks,
+          scheme: 'ibug68',
+          aus: [...SYNTHETIC_AUS],
+          intensities: Array.from(sequence.labels.subarray(f * A, f * A + A)),
+        },
+      };
+    }
+  }
+}
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+function summarize(r: Resolved, entries: SyntheticManifestEntry[]): SyntheticDatasetInfo {
+  const nonZeroPerAu: Record<string, number> = Object.fromEntries(SYNTHETIC_AUS.map((au) => [`AU${au}`, 0]));
+  const labelHistogram = [0, 0, 0, 0, 0, 0];
+  let neutralFrames = 0;
+  for (const e of entries) {
+    if (e.intensities.every((v) => v === 0)) neutralFrames++;
+    e.intensities.forEach((v, a) => {
+      labelHistogram[v]++;
+      if (v > 0) nonZeroPerAu[`AU${SYNTHETIC_AUS[a]}`]++;
+    });
+  }
+  return {
+    format: 'g2rl-synthetic/1',
+    generatorVersion: SYNTHETIC_GENERATOR_VERSION,
+    seed: r.seed,
+    options: { identities: r.identities, framesPerIdentity: r.framesPerIdentity, count: r.count, size: r.size, format: r.format },
+    scheme: 'ibug68',
+    aus: [...SYNTHETIC_AUS],
+    labels: 'integer 0–5 per AU: the rendered continuous intensity rounded half up',
+    counts: { images: entries.length, subjects: new Set(entries.map((e) => e.subject)).size, neutralFrames, nonZeroPerAu, labelHistogram },
+  };
+}
+
+/** Parse a synthetic `manifest.jsonl` (one JSON object per line). */
+export async function readSyntheticManifest(path: string): Promise<SyntheticManifestEntry[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line, k) => {
+      try {
+        return JSON.parse(line) as SyntheticManifestEntry;
+      } catch (error) {
+        throw new Error(`${path}:${k + 1}: not valid JSON (${(error as Error).message})`);
+      }
+    });
+}
+
+async function tryReuse(r: Resolved, outDir: string): Promise<SynthesizedDataset | undefined> {
+  let info: SyntheticDatasetInfo;
+  try {
+    info = JSON.parse(await readFile(join(outDir, SYNTHETIC_INFO), 'utf8')) as SyntheticDatasetInfo;
+  } catch {
+    return undefined;
+  }
+  const wanted = { identities: r.identities, framesPerIdentity: r.framesPerIdentity, count: r.count, size: r.size, format: r.format };
+  if (info.generatorVersion !== SYNTHETIC_GENERATOR_VERSION || info.seed !== r.seed || JSON.stringify(info.options) !== JSON.stringify(wanted)) return undefined;
+  const manifestPath = join(outDir, SYNTHETIC_MANIFEST);
+  let entries: SyntheticManifestEntry[];
+  try {
+    entries = await readSyntheticManifest(manifestPath);
+  } catch {
+    return undefined;
+  }
+  if (entries.length !== info.counts.images) return undefined;
+  return { outDir, manifestPath, info, entries, reused: true };
+}
+
+/**
+ * Render the data set (or reuse it). Images: `<outDir>/<subject>/<frame>.png|jpg`, S×S RGB.
+ * @returns the manifest entries (in subject, frame order) and the `dataset.json` contents.
+ */
+export async function synthesizeDataset(options: SynthesizeDatasetOptions): Promise<SynthesizedDataset> {
+  const r = resolveOptions(options);
+  const outDir = options.outDir;
+  if (!options.force) {
+    const reused = await tryReuse(r, outDir);
+    if (reused) return reused;
+  }
+  await mkdir(outDir, { recursive: true });
+  // The old marker goes first: an interrupted run must never look complete.
+  await rm(join(outDir, SYNTHETIC_INFO), { force: true });
+  await rm(join(outDir, SYNTHETIC_MANIFEST), { force: true });
+  await removeStaleSubjects(outDir, r);
+
+  const entries: SyntheticManifestEntry[] = [];
+  const madeDirs = new Set<string>();
+  const plan = planImages(r);
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    for (let next = plan.next(); !next.done; next = plan.next()) {
+      const { entry, params } = next.value;
+      entries.push(entry);
+      if (!madeDirs.has(entry.subject)) {
+        madeDirs.add(entry.subject);
+        await mkdir(join(outDir, entry.subject), { recursive: true });
+      }
+      const { png } = await renderFace(params, r.format);
+      await writeAtomic(join(outDir, entry.image), png);
+      options.onProgress?.(++done, r.count);
+    }
+  };
+  await Promise.all(Array.from({ length: r.concurrency }, worker));
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const manifestPath = join(outDir, SYNTHETIC_MANIFEST);
+  await writeAtomic(manifestPath, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const info = summarize(r, entries);
+  await writeAtomic(join(outDir, SYNTHETIC_INFO), JSON.stringify(info, null, 2) + '\n');
+  return { outDir, manifestPath, info, entries, reused: false };
+}
+
+/** Remove subject folders (S001…) of an earlier, larger data set in the same folder. */
+async function removeStaleSubjects(outDir: string, r: Resolved): Promise<void> {
+  const keep = new Set(Array.from({ length: r.identities }, (_, s) => subjectName(s, r.identities)));
+  for (const name of await readdir(outDir)) {
+    if (/^S\d{3,}$/.test(name) && !keep.has(name) && (await stat(join(outDir, name))).isDirectory()) {
+      await rm(join(outDir, name), { recursive: true, force: true });
+    }
+  }
+}
