@@ -2,8 +2,9 @@
 // around it. Pure functions on Float32Array; the decoder composes them.
 
 /**
- * Per-channel maximum of an H×W×K channels-last map, in one sequential pass (the memory
- * order), so K channels cost one sweep instead of K strided ones.
+ * Per-channel maximum of an H×W×K channels-last map. One strided scan per channel with
+ * the running maximum in locals (measured in bench/heatmaps.bench.mjs: as fast as one
+ * sequential pass over all channels, the whole map fits in cache).
  * Ties go to the first pixel in row-major order (a strict `>` keeps the earlier one), so a
  * constant (e.g. all-zero) channel gives pixel 0, (x, y) = (0, 0).
  * @returns `pixel` Int32Array K (row-major pixel index i·W + j) and `value` Float32Array K.
@@ -13,17 +14,19 @@ export function channelMaxima(
 ): { pixel: Int32Array; value: Float32Array } {
   const pixel = new Int32Array(channels);
   const value = new Float32Array(channels);
-  for (let k = 0; k < channels; k++) value[k] = heatmaps[k];
   const pixels = height * width;
-  let index = channels;
-  for (let p = 1; p < pixels; p++) {
-    for (let k = 0; k < channels; k++, index++) {
+  for (let k = 0; k < channels; k++) {
+    let best = heatmaps[k];
+    let bestPixel = 0;
+    for (let p = 1, index = channels + k; p < pixels; p++, index += channels) {
       const v = heatmaps[index];
-      if (v > value[k]) {
-        value[k] = v;
-        pixel[k] = p;
+      if (v > best) {
+        best = v;
+        bestPixel = p;
       }
     }
+    pixel[k] = bestPixel;
+    value[k] = best;
   }
   return { pixel, value };
 }
