@@ -173,6 +173,15 @@ function run(command, args, options) {
   return result;
 }
 
+/** The lines of a failed node run that say what went wrong (not the stack). */
+function errorSummary(output) {
+  const lines = output.trim().split('\n');
+  const start = lines.findIndex((line) => /missing exports|assertion failed|Error\b|^\s*code: /.test(line));
+  if (start < 0) return tail(output, 6);
+  const picked = lines.slice(start).filter((line) => !/^\s+at /.test(line) && line.trim() && !/^Node\.js v/.test(line));
+  return picked.slice(0, 6).join('\n');
+}
+
 function tail(text, lines = 15) {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
@@ -187,7 +196,11 @@ function pack(entry, destination) {
   return tarball;
 }
 
-/** Checks the packed manifest and file list; returns the packed manifest. */
+/**
+ * Checks the packed manifest and file list. Returns the packed manifest and the problems
+ * that still let the tarball install (missing files, README); throws for those that would
+ * break the joint npm install (`workspace:` ranges).
+ */
 function inspectTarball(entry, tarball, scratch) {
   const listing = run('tar', ['-tzf', tarball]);
   if (listing.status !== 0) throw new Error(`tar could not list ${tarball}: ${listing.stderr}`);
@@ -197,12 +210,12 @@ function inspectTarball(entry, tarball, scratch) {
   const extract = run('tar', ['-xzf', tarball, '-C', out, 'package/package.json']);
   if (extract.status !== 0) throw new Error(`tarball has no package/package.json: ${extract.stderr}`);
   const manifest = JSON.parse(readFileSync(join(out, 'package', 'package.json'), 'utf8'));
-  const problems = [];
+  const fatal = [];
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
     for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
-      if (String(range).startsWith('workspace:')) problems.push(`${field}.${dep} is still "${range}"`);
+      if (String(range).startsWith('workspace:')) fatal.push(`${field}.${dep} is still "${range}"`);
       else if (dep.startsWith('@g2rl/') && field !== 'devDependencies' && !/^[\^~]?\d+\.\d+\.\d+/.test(range)) {
-        problems.push(`${field}.${dep} is "${range}", expected a version range such as ^0.1.0`);
+        fatal.push(`${field}.${dep} is "${range}", expected a version range such as ^0.1.0`);
       }
     }
   }
@@ -213,11 +226,12 @@ function inspectTarball(entry, tarball, scratch) {
   };
   collect(manifest.exports);
   for (const field of ['main', 'module', 'types']) if (manifest[field]) targets.add(manifest[field].replace(/^\.\//, ''));
+  if (fatal.length) throw new Error(fatal.join('; '));
+  const problems = [];
   const missing = [...targets].filter((path) => !files.has(path));
   if (missing.length) problems.push(`files named in package.json but not in the tarball: ${missing.join(', ')} (run \`pnpm build\` first?)`);
   if (!files.has('README.md')) problems.push('README.md is not in the tarball');
-  if (problems.length) throw new Error(problems.join('; '));
-  return manifest;
+  return { manifest, problems };
 }
 
 /** The ESM and CJS check scripts for one package. */
@@ -311,8 +325,8 @@ async function main() {
     }
     try {
       const tarball = pack(entry, join(work, 'tarballs'));
-      const manifest = inspectTarball(entry, tarball, join(work, 'inspect'));
-      installable.push({ ...entry, tarball, packed: manifest });
+      const { manifest, problems } = inspectTarball(entry, tarball, join(work, 'inspect'));
+      installable.push({ ...entry, tarball, packed: manifest, problems: problems.map((p) => `tarball: ${p}`) });
     } catch (error) {
       fail(entry.name, `pack: ${error.message}`);
     }
@@ -361,10 +375,10 @@ async function main() {
       const base = entry.name.replace('@', '').replace('/', '-');
       writeFileSync(join(project, `check-${base}.mjs`), esm);
       writeFileSync(join(project, `check-${base}.cjs`), cjs);
-      const problems = [];
+      const problems = [...entry.problems];
       for (const kind of ['mjs', 'cjs']) {
         const result = await runNode(join(project, `check-${base}.${kind}`), project);
-        if (!result.ok) problems.push(`${kind === 'mjs' ? 'import (ESM)' : 'require (CJS)'}: ${tail(result.output, 8)}`);
+        if (!result.ok) problems.push(`${kind === 'mjs' ? 'import (ESM)' : 'require (CJS)'}: ${errorSummary(result.output)}`);
       }
       results.set(entry.name, problems.length ? { status: 'fail', detail: problems.join('\n') } : { status: 'pass', detail: 'import + require' });
     }
