@@ -115,7 +115,7 @@ const CHECKS = {
       const encoder = pkg.createGeometryEncoder({ nodes: 4, adjacency: 'static' });
       const input = tf.zeros([1, 4, 2]);
       const output = encoder.predict(input);
-      assert(output.shape.length === 2 && output.shape[0] === 1, 'G shape ' + output.shape);
+      assert(output.shape.join() === '1,128', 'G shape ' + output.shape + ', expected 1,128 (B × D, D = 128 by default)');
       tf.dispose([input, output]);`,
   },
   '@g2rl/face': {
@@ -238,7 +238,6 @@ function inspectTarball(entry, tarball, scratch) {
 function checkScripts(name, check) {
   const subpaths = Object.entries(check.subpaths ?? {});
   const helpers = `
-    const failures = [];
     const assert = (condition, message) => { if (!condition) throw new Error('assertion failed: ' + message); };
     const close = (actual, expected, tolerance, what) =>
       assert(Math.abs(actual - expected) <= tolerance, what + ' = ' + actual + ', expected ' + expected + ' ± ' + tolerance);
