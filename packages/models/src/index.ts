@@ -1,2 +1,5 @@
 export * from './backbone/index';
 export * from './geometry/index';
+export { createKnowledgeProjection, type KnowledgeProjection, type KnowledgeProjectionOptions } from './projection/createKnowledgeProjection';
+export * from './trainer/index';
+export { mulberry32, seedStream, type SeedStream } from './seeds';

@@ -8,7 +8,14 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
-/** Adam's state as plain data: step count and first/second moments per variable name. */
+/** A variable to optimise, under a key that is stable across processes and trainers. */
+export interface KeyedVariable {
+  /** e.g. 'backbone/stem_conv/kernel' (tfjs' own variable names get `_1` suffixes) */
+  key: string;
+  variable: tf.Variable;
+}
+
+/** Adam's state as plain data: step count and first/second moments per variable key. */
 export interface AdamState {
   step: number;
   learningRate: number;
@@ -46,17 +53,17 @@ export class Adam {
     }
   }
 
-  /** Applies one step. `variables` and `gradients` are keyed by variable name. */
-  apply(variables: tf.Variable[], gradients: tf.NamedTensorMap): void {
+  /** Applies one step; `gradients` are keyed by tf variable name (as `tf.variableGrads` gives). */
+  apply(variables: KeyedVariable[], gradients: tf.NamedTensorMap): void {
     this.step += 1;
     const t = this.step;
     const firstCorrection = 1 - this.beta1 ** t;
     const secondCorrection = 1 - this.beta2 ** t;
     tf.tidy(() => {
-      for (const variable of variables) {
+      for (const { key, variable } of variables) {
         const gradient = gradients[variable.name];
         if (gradient == null) continue;
-        const slot = this.slotFor(variable);
+        const slot = this.slotFor(key, variable);
         const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
         slot.m.assign(m);
@@ -67,11 +74,11 @@ export class Adam {
     });
   }
 
-  private slotFor(variable: tf.Variable) {
-    let slot = this.moments.get(variable.name);
+  private slotFor(key: string, variable: tf.Variable) {
+    let slot = this.moments.get(key);
     if (!slot) {
       slot = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false) }));
-      this.moments.set(variable.name, slot);
+      this.moments.set(key, slot);
     }
     return slot;
   }
@@ -84,8 +91,8 @@ export class Adam {
       moments: [...this.moments].map(([name, { m, v }]) => ({
         name,
         shape: [...m.shape],
-        m: m.dataSync() as Float32Array,
-        v: v.dataSync() as Float32Array,
+        m: (m.dataSync() as Float32Array).slice(),
+        v: (v.dataSync() as Float32Array).slice(),
       })),
     };
   }
@@ -96,10 +103,13 @@ export class Adam {
     this.step = state.step;
     this.learningRate = state.learningRate;
     for (const { name, shape, m, v } of state.moments) {
-      this.moments.set(name, {
-        m: tf.variable(tf.tensor(m, shape, 'float32'), false),
-        v: tf.variable(tf.tensor(v, shape, 'float32'), false),
-      });
+      this.moments.set(
+        name,
+        tf.tidy(() => ({
+          m: tf.variable(tf.tensor(m, shape, 'float32'), false),
+          v: tf.variable(tf.tensor(v, shape, 'float32'), false),
+        })),
+      );
     }
   }
 
