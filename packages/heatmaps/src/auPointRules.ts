@@ -34,56 +34,56 @@ export interface AuPointRow {
 }
 
 type Pairs = readonly (readonly [number, number])[];
-const point = (landmarks: Pairs, offset: readonly [number, number] = [0, 0]): AuPointRule => ({ landmarks, offset });
+const point = (landmarks: Pairs, offset: readonly [number, number] = [0, 0]): AuPointRule =>
+  Object.freeze({ landmarks: Object.freeze(landmarks.map((pair) => Object.freeze(pair))), offset: Object.freeze(offset) });
+// Rows are frozen: the per-scheme rules derived from them are cached.
+const row = (au: number, pairing: AuPointRow['pairing'], points: readonly [AuPointRule, AuPointRule]): AuPointRow =>
+  Object.freeze({ au, pairing, points: Object.freeze(points) });
 
 /** The rules on the iBUG-68 scheme, one row per AU (FACS order). */
-export const AU_POINT_RULES: readonly AuPointRow[] = [
+export const AU_POINT_RULES: readonly AuPointRow[] = Object.freeze([
   // Forehead just above the inner brow ends (brow heads 21 / 22).
-  { au: 1, pairing: 'mirror', points: [point([[21, 1]], [0, -0.15]), point([[22, 1]], [0, -0.15])] },
+  row(1, 'mirror', [point([[21, 1]], [0, -0.15]), point([[22, 1]], [0, -0.15])]),
   // Above the outer third of each brow.
-  { au: 2, pairing: 'mirror', points: [point([[17, 0.5], [18, 0.5]], [0, -0.15]), point([[26, 0.5], [25, 0.5]], [0, -0.15])] },
+  row(2, 'mirror', [point([[17, 0.5], [18, 0.5]], [0, -0.15]), point([[26, 0.5], [25, 0.5]], [0, -0.15])]),
   // Just inside and below the brow heads: the glabella, where the brows gather and furrow.
-  { au: 4, pairing: 'mirror', points: [point([[21, 1]], [0.1, 0.05]), point([[22, 1]], [-0.1, 0.05])] },
+  row(4, 'mirror', [point([[21, 1]], [0.1, 0.05]), point([[22, 1]], [-0.1, 0.05])]),
   // Just above the middle of the upper lid.
-  { au: 5, pairing: 'mirror', points: [point([[37, 0.5], [38, 0.5]], [0, -0.05]), point([[44, 0.5], [43, 0.5]], [0, -0.05])] },
+  row(5, 'mirror', [point([[37, 0.5], [38, 0.5]], [0, -0.05]), point([[44, 0.5], [43, 0.5]], [0, -0.05])]),
   // The cheek below each eye (infraorbital), slightly outwards.
-  { au: 6, pairing: 'mirror', points: [point([[40, 0.5], [41, 0.5]], [-0.05, 0.3]), point([[47, 0.5], [46, 0.5]], [0.05, 0.3])] },
+  row(6, 'mirror', [point([[40, 0.5], [41, 0.5]], [-0.05, 0.3]), point([[47, 0.5], [46, 0.5]], [0.05, 0.3])]),
   // Just below the middle of the lower lid.
-  { au: 7, pairing: 'mirror', points: [point([[40, 0.5], [41, 0.5]], [0, 0.04]), point([[47, 0.5], [46, 0.5]], [0, 0.04])] },
+  row(7, 'mirror', [point([[40, 0.5], [41, 0.5]], [0, 0.04]), point([[47, 0.5], [46, 0.5]], [0, 0.04])]),
   // The side of the nose, half way from the bridge to the nostril wing.
-  { au: 9, pairing: 'mirror', points: [point([[28, 0.5], [31, 0.5]]), point([[28, 0.5], [35, 0.5]])] },
+  row(9, 'mirror', [point([[28, 0.5], [31, 0.5]]), point([[28, 0.5], [35, 0.5]])]),
   // Between the nostril wing and the upper lip (nasolabial region).
-  { au: 10, pairing: 'mirror', points: [point([[49, 0.5], [31, 0.5]]), point([[53, 0.5], [35, 0.5]])] },
+  row(10, 'mirror', [point([[49, 0.5], [31, 0.5]]), point([[53, 0.5], [35, 0.5]])]),
   // The lip corners.
-  { au: 12, pairing: 'mirror', points: [point([[48, 1]]), point([[54, 1]])] },
+  row(12, 'mirror', [point([[48, 1]]), point([[54, 1]])]),
   // Just outside the lip corners, where the dimple forms.
-  { au: 14, pairing: 'mirror', points: [point([[48, 1]], [-0.1, 0]), point([[54, 1]], [0.1, 0])] },
+  row(14, 'mirror', [point([[48, 1]], [-0.1, 0]), point([[54, 1]], [0.1, 0])]),
   // Below the lip corners, where they are pulled down.
-  { au: 15, pairing: 'mirror', points: [point([[48, 1]], [0, 0.12]), point([[54, 1]], [0, 0.12])] },
+  row(15, 'mirror', [point([[48, 1]], [0, 0.12]), point([[54, 1]], [0, 0.12])]),
   // Just below the lateral lower lip.
-  { au: 16, pairing: 'mirror', points: [point([[58, 1]], [0, 0.06]), point([[56, 1]], [0, 0.06])] },
+  row(16, 'mirror', [point([[58, 1]], [0, 0.06]), point([[56, 1]], [0, 0.06])]),
   // The chin boss, half way from the lower lip to the jaw line.
-  { au: 17, pairing: 'mirror', points: [point([[57, 0.5], [7, 0.5]]), point([[57, 0.5], [9, 0.5]])] },
+  row(17, 'mirror', [point([[57, 0.5], [7, 0.5]]), point([[57, 0.5], [9, 0.5]])]),
   // Beside the lip corners, outwards and slightly down (risorius / platysma pull).
-  { au: 20, pairing: 'mirror', points: [point([[48, 1]], [-0.2, 0.05]), point([[54, 1]], [0.2, 0.05])] },
+  row(20, 'mirror', [point([[48, 1]], [-0.2, 0.05]), point([[54, 1]], [0.2, 0.05])]),
   // The lateral halves of the lips.
-  { au: 23, pairing: 'mirror', points: [point([[49, 0.5], [59, 0.5]]), point([[53, 0.5], [55, 0.5]])] },
+  row(23, 'mirror', [point([[49, 0.5], [59, 0.5]]), point([[53, 0.5], [55, 0.5]])]),
   // Middle of the upper and of the lower lip (the lips pressed together).
-  { au: 24, pairing: 'midline', points: [point([[51, 0.5], [62, 0.5]]), point([[57, 0.5], [66, 0.5]])] },
+  row(24, 'midline', [point([[51, 0.5], [62, 0.5]]), point([[57, 0.5], [66, 0.5]])]),
   // The inner edges of the upper and lower lip, which separate.
-  { au: 25, pairing: 'midline', points: [point([[62, 1]]), point([[66, 1]])] },
+  row(25, 'midline', [point([[62, 1]]), point([[66, 1]])]),
   // On the jaw, inside the jaw line either side of the chin.
-  { au: 26, pairing: 'mirror', points: [point([[6, 0.5], [7, 0.5]], [0.05, -0.1]), point([[10, 0.5], [9, 0.5]], [-0.05, -0.1])] },
+  row(26, 'mirror', [point([[6, 0.5], [7, 0.5]], [0.05, -0.1]), point([[10, 0.5], [9, 0.5]], [-0.05, -0.1])]),
   // The middle of each eye opening (the lids that close over it).
-  {
-    au: 43,
-    pairing: 'mirror',
-    points: [
-      point([[37, 0.25], [38, 0.25], [40, 0.25], [41, 0.25]]),
-      point([[44, 0.25], [43, 0.25], [47, 0.25], [46, 0.25]]),
-    ],
-  },
-];
+  row(43, 'mirror', [
+    point([[37, 0.25], [38, 0.25], [40, 0.25], [41, 0.25]]),
+    point([[44, 0.25], [43, 0.25], [47, 0.25], [46, 0.25]]),
+  ]),
+]);
 
 /**
  * For a scheme that lacks an iBUG-68 landmark (BP4D-49 has no jaw, DISFA-66 and BP4D-49
