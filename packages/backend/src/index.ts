@@ -10,4 +10,6 @@ export {
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register.js';
 export { wasmBinaryFolder } from './wasm-paths.js';
 export { planAxis, phaseFilter, type AxisPhasePlan } from './wasm/phase-plan.js';
-export { im2col, type ConvGeometry } from './wasm/im2col.js';
+export { im2colTransposed, type ConvGeometry } from './wasm/im2col.js';
+export { transpose2d } from './wasm/transpose2d.js';
+export { tileInto } from './wasm/tile.js';

@@ -1,7 +1,7 @@
 // BatchMatMul / _FusedMatMul for wasm with transposed operands. wasm's XNNPACK path is
 // fast only for untransposed operands (measured 12× slower with transposeB and 50× with
 // transposeA on 1024×512·512×512); Dense layers' gradients use both. Transposing the
-// operand once in C++ (a memory pass) and multiplying untransposed is far cheaper.
+// operand once (one memory pass) and multiplying untransposed is far cheaper.
 import {
   BatchMatMul,
   _FusedMatMul,
@@ -11,15 +11,19 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callWasmKernel, release } from './kernel-calls.js';
+import { heapF32, heapIndex, release } from './kernel-calls.js';
+import { transpose2d } from './transpose2d.js';
 
-/** `…×R×C` → `…×C×R` with wasm's Transpose kernel. */
+/** `…×R×C` → `…×C×R` (float32, blocked JS transpose on the heap: wasm's Transpose is slow). */
 function transposeLastTwo(backend: BackendWasm, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
-  const perm = [...Array(rank).keys()];
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
-  return callWasmKernel('Transpose', backend, { x }, { perm });
+  const rows = x.shape[rank - 2]!;
+  const cols = x.shape[rank - 1]!;
+  const outShape = [...x.shape.slice(0, -2), cols, rows];
+  const out = backend.makeOutput(outShape, 'float32');
+  const count = x.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  transpose2d(heapF32(backend), heapIndex(backend, x), rows, cols, heapIndex(backend, out), count);
+  return out;
 }
 
 /**
@@ -33,7 +37,8 @@ export function untransposedMatMulConfig(original: KernelConfig): KernelConfig {
     const { inputs, backend, attrs } = args;
     const transposeA = attrs.transposeA === true;
     const transposeB = attrs.transposeB === true;
-    if (!transposeA && !transposeB) return run(args as never);
+    const floats = inputs.a!.dtype === 'float32' && inputs.b!.dtype === 'float32';
+    if ((!transposeA && !transposeB) || !floats) return run(args as never);
     const a = transposeA ? transposeLastTwo(backend, inputs.a!) : inputs.a!;
     const b = transposeB ? transposeLastTwo(backend, inputs.b!) : inputs.b!;
     try {

@@ -1,7 +1,7 @@
 // Conv2DBackpropFilter for wasm (tfjs-backend-wasm 4.22 has none, so training a conv net
-// throws). dWᵀ (C_out × KH·KW·C_in) = dyᵀ (C_out × P) · im2col(x) (P × KH·KW·C_in),
-// P = B·OH·OW: both operands are laid out so that wasm's BatchMatMul (XNNPACK) runs
-// untransposed; a transposed operand is about 10–50× slower there.
+// throws). dW (KH·KW·C_in × C_out) = colᵀ (KH·KW·C_in × P) · dy (P × C_out), P = B·OH·OW,
+// with colᵀ the transposed im2col of x: one untransposed BatchMatMul (XNNPACK) whose
+// result already has the filter's layout. A transposed operand is 10–50× slower there.
 import {
   backend_util,
   Conv2DBackpropFilter,
@@ -11,10 +11,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { im2col, type ConvGeometry } from './im2col.js';
+import { im2colTransposed, type ConvGeometry } from './im2col.js';
 import { callWasmKernel, heapF32, heapIndex, release, viewAs } from './kernel-calls.js';
+import { transpose2d } from './transpose2d.js';
 
-/** Largest im2col buffer (float32 values) built at once; bigger batches go in chunks. */
+/** Largest colᵀ buffer (float32 values) built at once; bigger batches go in chunks. */
 export const MAX_IM2COL_VALUES = 16 * 1024 * 1024;
 
 /** dW `KH×KW×C_in×C_out` from x `B×H×W×C_in` and dy `B×OH×OW×C_out` (NHWC only). */
@@ -47,58 +48,57 @@ export function conv2dBackpropFilterWasm(args: {
     padTop: info.padInfo.top, padLeft: info.padInfo.left,
   };
   const B = info.batchSize;
+  const Ci = info.inChannels;
   const Co = info.outChannels;
   const pixels = info.outHeight * info.outWidth;
-  const P = B * pixels;
-  const rowLength = info.filterHeight * info.filterWidth * info.inChannels;
+  const rowLength = info.filterHeight * info.filterWidth * Ci;
+  const inPixels = B * info.inHeight * info.inWidth;
 
-  // dyᵀ once for the whole batch (C++ transpose); chunks copy their columns out of it.
-  const dyT = callWasmKernel('Transpose', backend, { x: viewAs(dy, [P, Co]) }, { perm: [1, 0] });
-  // A 1×1, stride-1, unpadded conv needs no im2col: x itself is P × C_in.
-  const pointwise = rowLength === info.inChannels && g.strideHeight === 1 && g.strideWidth === 1 &&
+  // xᵀ (C_in × B·H·W) once; a 1×1, stride-1, unpadded conv uses it as colᵀ directly.
+  const xT = backend.makeOutput([Ci, inPixels], 'float32');
+  let heap = heapF32(backend);
+  transpose2d(heap, heapIndex(backend, x), inPixels, Ci, heapIndex(backend, xT));
+  const pointwise = rowLength === Ci && g.strideHeight === 1 && g.strideWidth === 1 &&
     g.padTop === 0 && g.padLeft === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
   const chunkImages = pointwise ? B : Math.max(1, Math.min(B, Math.floor(MAX_IM2COL_VALUES / (pixels * rowLength))));
 
-  let dWT: TensorInfo | undefined;
+  let dW: TensorInfo | undefined;
   for (let b0 = 0; b0 < B; b0 += chunkImages) {
     const n = Math.min(chunkImages, B - b0);
     const rows = n * pixels;
-    let col: TensorInfo;
+    let colT: TensorInfo;
     if (pointwise) {
-      col = viewAs(x, [1, P, rowLength]);
+      colT = viewAs(xT, [1, rowLength, rows]);
     } else {
-      col = backend.makeOutput([1, rows, rowLength], 'float32');
-      const heap = heapF32(backend);
-      im2col(heap, heapIndex(backend, x), heap, heapIndex(backend, col), g, b0, n);
+      colT = backend.makeOutput([1, rowLength, rows], 'float32');
+      heap = heapF32(backend);
+      im2colTransposed(heap, heapIndex(backend, xT), B, heap, heapIndex(backend, colT), g, b0, n);
     }
-    let dyTChunk = viewAs(dyT, [1, Co, P]);
+    let dyChunk = viewAs(dy, [1, rows, Co]);
     if (n !== B) {
-      dyTChunk = backend.makeOutput([1, Co, rows], 'float32');
-      const heap = heapF32(backend);
-      const from = heapIndex(backend, dyT) + b0 * pixels;
-      const to = heapIndex(backend, dyTChunk);
-      for (let c = 0; c < Co; c++) heap.copyWithin(to + c * rows, from + c * P, from + c * P + rows);
+      dyChunk = backend.makeOutput([1, rows, Co], 'float32');
+      heap = heapF32(backend);
+      const from = heapIndex(backend, dy) + b0 * pixels * Co;
+      heap.copyWithin(heapIndex(backend, dyChunk), from, from + rows * Co);
     }
-    const part = callWasmKernel('BatchMatMul', backend, { a: dyTChunk, b: col }, {
+    const part = callWasmKernel('BatchMatMul', backend, { a: colT, b: dyChunk }, {
       transposeA: false, transposeB: false,
     });
-    if (!pointwise) release(backend, col);
-    if (n !== B) release(backend, dyTChunk);
-    if (dWT == null) {
-      dWT = part;
+    if (!pointwise) release(backend, colT);
+    if (n !== B) release(backend, dyChunk);
+    if (dW == null) {
+      dW = part;
     } else {
-      const heap = heapF32(backend);
-      const acc = heapIndex(backend, dWT);
+      heap = heapF32(backend);
+      const acc = heapIndex(backend, dW);
       const add = heapIndex(backend, part);
       for (let i = 0, len = Co * rowLength; i < len; i++) heap[acc + i] = heap[acc + i]! + heap[add + i]!;
       release(backend, part);
     }
   }
-  release(backend, dyT);
-  const dW = callWasmKernel('Transpose', backend, { x: viewAs(dWT!, [Co, rowLength]) }, { perm: [1, 0] });
-  release(backend, dWT!);
-  dW.shape = [...filterShape];
-  return dW;
+  release(backend, xT);
+  dW!.shape = [...filterShape];
+  return dW!;
 }
 
 export const conv2dBackpropFilterConfig: KernelConfig = {

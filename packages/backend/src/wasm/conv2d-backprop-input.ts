@@ -1,4 +1,4 @@
-// Conv2DBackpropInput for wasm as one XNNPACK forward convolution + DepthToSpace
+// Conv2DBackpropInput for wasm as one XNNPACK forward convolution + a phase interleave
 // (see phase-plan.ts). tfjs-backend-wasm 4.22's own kernel is a scalar C++ loop,
 // about 10× slower than its forward Conv2D on the same shapes.
 import {
@@ -11,7 +11,7 @@ import {
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { callWasmKernel, heapF32, heapIndex, release } from './kernel-calls.js';
-import { phaseFilter, planAxis } from './phase-plan.js';
+import { interleavePhases, phaseFilter, planAxis } from './phase-plan.js';
 
 /**
  * dx `B×H×W×C_in` from dy `B×OH×OW×C_out` and filter `KH×KW×C_in×C_out` (NHWC only).
@@ -65,17 +65,14 @@ export function conv2dBackpropInputWasm(
     dilations: [1, 1],
   } as never);
   release(backend, phaseW);
-  let full = phases;
-  if (stride > 1) {
-    full = callWasmKernel('DepthToSpace', backend, { x: phases }, { blockSize: stride, dataFormat: 'NHWC' });
-    release(backend, phases);
-  }
-  if (full.shape[1] === inHeight && full.shape[2] === inWidth) return full;
-  const dx = callWasmKernel('Slice', backend, { x: full }, {
-    begin: [0, 0, 0, 0],
-    size: [batchSize, inHeight, inWidth, inChannels],
-  });
-  release(backend, full);
+  if (stride === 1 && phases.shape[1] === inHeight && phases.shape[2] === inWidth) return phases;
+  const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+  interleavePhases(
+    heapF32(backend), heapIndex(backend, phases),
+    phases.shape as [number, number, number, number], stride,
+    [inHeight, inWidth, inChannels], heapIndex(backend, dx),
+  );
+  release(backend, phases);
   return dx;
 }
 

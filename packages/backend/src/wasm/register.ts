@@ -6,6 +6,7 @@ import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type 
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { tileConfig } from './tile.js';
 
 const MARK = Symbol.for('@g2rl/backend/wasm-training-kernel');
 
@@ -14,6 +15,7 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropFilter',
   'Conv2DBackpropInput',
   ...MATMUL_KERNELS,
+  'Tile',
 ] as const;
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -30,7 +32,7 @@ function replace(config: KernelConfig): void {
  * Makes the wasm backend able to train conv nets, fast: adds Conv2DBackpropFilter
  * (missing in tfjs-backend-wasm 4.22), replaces Conv2DBackpropInput (XNNPACK conv +
  * DepthToSpace instead of a scalar loop), and makes BatchMatMul / _FusedMatMul transpose
- * their operands before multiplying. Idempotent: returns the kernel names it (re)registered
+ * their operands before multiplying, and replaces Tile with block copies. Idempotent: returns the kernel names it (re)registered
  * on this call (empty when all were already in place).
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -49,6 +51,11 @@ export function registerWasmTrainingKernels(): string[] {
     if (original == null || isOurs(original)) continue;
     replace(untransposedMatMulConfig(original));
     done.push(name);
+  }
+  const tile = getKernel('Tile', 'wasm');
+  if (!isOurs(tile)) {
+    replace(tileConfig(tile));
+    done.push('Tile');
   }
   return done;
 }
