@@ -79,7 +79,13 @@ export function expectSameAsCpu(
   expect(native.shapes).toEqual(reference.shapes);
   reference.values.forEach((expected, i) => {
     expect(native.values[i]!.length).toBe(expected.length);
-    expect(relativeError(native.values[i]!, expected)).toBeLessThanOrEqual(tol);
+    const error = relativeError(native.values[i]!, expected);
+    if (!(error <= tol)) {
+      const at = expected.findIndex((v, j) => !(Math.abs(v - native.values[i]![j]!) <= tol * Math.abs(v) + 1e-6));
+      throw new Error(
+        `output ${i}: relative error ${error} > ${tol}; first mismatch at ${at}: native ${native.values[i]![at]} vs cpu ${expected[at]}`,
+      );
+    }
   });
 }
 

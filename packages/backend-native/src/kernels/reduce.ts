@@ -34,7 +34,9 @@ function reduceKernel(kernelName: string): NativeKernel {
     const { backend, inputs } = args;
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const x = floatValues(backend, inputs.x);
-    const plan = x ? reducePlan(inputs.x!.shape, attrs.axis as number[], Boolean(attrs.keepDims)) : null;
+    // Max names its axes `reductionIndices`; Sum, Mean and Min name them `axis`.
+    const axis = (kernelName === 'Max' ? attrs.reductionIndices : attrs.axis) as number[];
+    const plan = x ? reducePlan(inputs.x!.shape, axis, Boolean(attrs.keepDims)) : null;
     if (!x || !plan) return cpuKernel(kernelName, args);
     const out = new Float32Array(plan.P * plan.Q);
     addon.reduce(op, x, out, plan.P, plan.R, plan.Q);
