@@ -43,7 +43,8 @@ export async function contactSheet(options: ContactSheetOptions = {}): Promise<B
   const columns = identities * levels.length;
   const width = LABEL_WIDTH + columns * cellSize;
   const height = HEADER_HEIGHT + aus.length * cellSize;
-  const tiles: sharp.OverlayOptions[] = [];
+  // Rendered faces finish in any order: keep each overlay's place (cell, then face before dots).
+  const tiles: { order: number; overlay: sharp.OverlayOptions }[] = [];
   const jobs: Promise<void>[] = [];
   aus.forEach((au, row) => {
     people.forEach((person, p) => {
@@ -60,10 +61,11 @@ export async function contactSheet(options: ContactSheetOptions = {}): Promise<B
         };
         const left = LABEL_WIDTH + (p * levels.length + l) * cellSize;
         const top = HEADER_HEIGHT + row * cellSize;
+        const cell = (row * people.length + p) * levels.length + l;
         jobs.push(
           renderFace(params).then(({ png }) => {
-            tiles.push({ input: png, left, top });
-            if (drawLandmarks) tiles.push({ input: Buffer.from(landmarkDots(faceLandmarks(params), cellSize)), left, top });
+            tiles.push({ order: 2 * cell, overlay: { input: png, left, top } });
+            if (drawLandmarks) tiles.push({ order: 2 * cell + 1, overlay: { input: Buffer.from(landmarkDots(faceLandmarks(params), cellSize)), left, top } });
           }),
         );
       });
@@ -73,10 +75,9 @@ export async function contactSheet(options: ContactSheetOptions = {}): Promise<B
   const labels = aus.map((au, row) => `<text x="4" y="${HEADER_HEIGHT + row * cellSize + cellSize / 2 + 5}" font-family="sans-serif" font-size="14">AU${au}</text>`);
   const header = Array.from({ length: columns }, (_, c) => `<text x="${LABEL_WIDTH + c * cellSize + cellSize / 2 - 4}" y="14" font-family="sans-serif" font-size="13">${levels[c % levels.length]}</text>`);
   const text = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${labels.join('')}${header.join('')}</svg>`);
-  // Order the tiles so the image is identical whatever order the renders finished in.
-  tiles.sort((a, b) => (a.top ?? 0) - (b.top ?? 0) || (a.left ?? 0) - (b.left ?? 0) || (a.input as Buffer).length - (b.input as Buffer).length);
+  tiles.sort((a, b) => a.order - b.order);
   const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: text, left: 0, top: 0 }, ...tiles])
+    .composite([{ input: text, left: 0, top: 0 }, ...tiles.map((t) => t.overlay)])
     .png({ palette: true, quality: 95, compressionLevel: 9 })
     .toBuffer();
   if (options.outFile) {

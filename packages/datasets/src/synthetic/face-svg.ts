@@ -58,12 +58,12 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   parts.push(`<path d="M-0.19 0.3L-0.2 0.82Q0 0.9 0.2 0.82L0.19 0.3Z" fill="${shade(id.skin, 0.8)}"/>`);
   parts.push(hairBack(id));
   for (const side of [-1, 1]) {
-    const jaw = P(side < 0 ? 1 : 15);
+    const jaw = N(side < 0 ? 1 : 15);
     parts.push(`<ellipse cx="${fmt(jaw[0] + side * 0.012)}" cy="${fmt(jaw[1] - 0.03)}" rx="0.05" ry="0.1" fill="${shade(id.skin, 0.88)}"/>`);
   }
 
   // Head: the jaw line through landmarks 0–16, closed over the cranium.
-  const topY = P(24)[1] - 0.42;
+  const topY = N(24)[1] - 0.42; // anchored to the neutral brows: the skull does not move with AU1/2/4
   const p0 = P(0);
   const p16 = P(16);
   const head =

@@ -47,8 +47,8 @@ const smooth = (u: number): number => (u <= 0 ? 0 : u >= 1 ? 1 : u * u * (3 - 2 
  * One subject's AU time series.
  *
  * Episodes start after neutral gaps of 3–24 frames (sometimes overlapping the previous one
- * by a few frames, then the larger intensity wins); each has onset 2–6, apex 1–7 and offset
- * 2–6 frames, and an apex level 0.8…5 (skewed low, as in spontaneous data) scaled per AU.
+ * by a few frames, then the larger intensity wins); each has onset 3–7, apex 1–6 and offset
+ * 3–7 frames (so at most 5·1.5/3 = 2.5 levels change per frame), and an apex level 0.8…5 (skewed low, as in spontaneous data) scaled per AU.
  * The series starts at a random phase so a short sequence can open mid-expression.
  */
 export function sampleIntensitySequence(rng: SyntheticRng, frames: number): IntensitySequence {
@@ -58,9 +58,9 @@ export function sampleIntensitySequence(rng: SyntheticRng, frames: number): Inte
   const totalWeight = EXPRESSIONS.reduce((s, e) => s + e.weight, SINGLE_AU_WEIGHT);
   let time = -rng.uniform(0, 20);
   while (time < frames) {
-    const onset = rng.uniform(2, 6);
-    const apex = rng.uniform(1, 7);
-    const offset = rng.uniform(2, 6);
+    const onset = rng.uniform(3, 7);
+    const apex = rng.uniform(1, 6);
+    const offset = rng.uniform(3, 7);
     const level = 0.8 + 4.2 * Math.pow(rng.next(), 1.25);
     const peaks = new Float32Array(A);
     let pick = rng.uniform(0, totalWeight);
