@@ -22,6 +22,7 @@ export {
 } from './auPointRules.js';
 export { auPoints } from './auPoints.js';
 export { defaultSigma, imageToHeatmap, heatmapToImage } from './coordinates.js';
+export { mirrorPoints } from './mirrorPoints.js';
 export {
   encodeHeatmaps,
   encodeHeatmapsBatch,
