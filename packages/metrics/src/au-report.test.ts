@@ -77,7 +77,10 @@ describe('auReport', () => {
   it('one labelled frame: MAE/MSE defined, ICC and PCC undefined with reasons', () => {
     const r = auReport([[2]], [[3]], [12]);
     expect(r.aus[0]).toMatchObject({ n: 1, mae: 1, mse: 1 });
-    expect(r.aus[0].notes).toEqual(['ICC undefined: one target: between-target variance is undefined', 'PCC undefined: one pair: correlation is undefined']);
+    expect(r.aus[0].notes).toEqual(['ICC undefined: one labelled frame', 'PCC undefined: one pair: correlation is undefined']);
+    const same = auReport([[2], [2]], [[2], [2]], [12]);
+    expect(same.aus[0].notes[0]).toBe('ICC undefined: predictions and truth are all the same value');
+    expect(same.aus[0]).toMatchObject({ mae: 0, mse: 0 });
   });
 
   it('accepts Float32Array rows', () => {

@@ -110,10 +110,17 @@ function auMetrics(au: number, p: number[], t: number[]): AuMetrics {
     p.map((value, i) => [value, t[i]]),
     'ICC(3,1)',
   );
-  if (icc.reason) notes.push(`ICC undefined: ${icc.reason}`);
+  if (icc.reason) notes.push(`ICC undefined: ${inFrameTerms(icc.reason)}`);
   const pcc = pearsonDetails(p, t);
   if (pcc.reason) notes.push(`PCC undefined: ${pcc.reason}`);
   return { au, n, icc: icc.value, mae: absolute / n, mse: squared / n, pcc: pcc.value, notes };
+}
+
+/** iccDetails speaks of targets and ratings; here the targets are frames. */
+function inFrameTerms(reason: string): string {
+  if (reason.startsWith('one target')) return 'one labelled frame';
+  if (reason.startsWith('all ratings are equal')) return 'predictions and truth are all the same value';
+  return reason;
 }
 
 function meanOverAus(perAu: AuMetrics[]): AuReportMean {
