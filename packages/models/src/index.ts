@@ -3,3 +3,4 @@ export * from './geometry/index';
 export { createKnowledgeProjection, type KnowledgeProjection, type KnowledgeProjectionOptions } from './projection/createKnowledgeProjection';
 export * from './trainer/index';
 export { mulberry32, seedStream, type SeedStream } from './seeds';
+export * from './export/index';

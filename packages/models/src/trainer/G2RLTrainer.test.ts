@@ -128,7 +128,7 @@ describe('G2RLTrainer', () => {
     }, variables.map((w) => w.read() as tf.Variable));
     expect(Object.keys(grads)).toHaveLength(variables.length);
     for (const w of variables) {
-      const values = grads[w.read().name].dataSync();
+      const values = grads[(w.read() as tf.Variable).name].dataSync();
       expect(values.some((v) => v !== 0), w.originalName).toBe(true);
     }
     tf.dispose([images, g, ...Object.values(grads)]);
