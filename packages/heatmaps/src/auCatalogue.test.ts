@@ -19,6 +19,11 @@ describe('AU catalogue', () => {
     }
   });
 
+  it('is frozen, so nobody changes the shared AU order in place', () => {
+    expect(() => (DISFA_AUS as number[]).push(27)).toThrow(TypeError);
+    expect(Object.isFrozen(AU_CATALOGUE[0])).toBe(true);
+  });
+
   it('knows the FACS names of the common AUs', () => {
     expect(auInfo(12).name).toBe('Lip Corner Puller');
     expect(auInfo(4).name).toBe('Brow Lowerer');

@@ -12,8 +12,11 @@ export interface AuInfo {
   readonly description: string;
 }
 
+// The lists below are typed as plain arrays (the ARCHITECTURE.md contract) but frozen:
+// changing them in place throws instead of silently changing every user's AU order.
+
 /** Every AU this package has a name and a point rule for, in FACS order. */
-export const AU_CATALOGUE: readonly AuInfo[] = Object.freeze([
+export const AU_CATALOGUE: AuInfo[] = Object.freeze([
   { au: 1, name: 'Inner Brow Raiser', description: 'Raises the inner ends of the brows (frontalis, pars medialis).' },
   { au: 2, name: 'Outer Brow Raiser', description: 'Raises the outer parts of the brows (frontalis, pars lateralis).' },
   { au: 4, name: 'Brow Lowerer', description: 'Lowers the brows and draws them together (corrugator, depressor supercilii, procerus).' },
@@ -33,13 +36,13 @@ export const AU_CATALOGUE: readonly AuInfo[] = Object.freeze([
   { au: 25, name: 'Lips Part', description: 'Parts the lips (depressor labii inferioris, or relaxed mentalis / orbicularis oris).' },
   { au: 26, name: 'Jaw Drop', description: 'Lowers the jaw, relaxed, opening the mouth (masseter and temporalis relaxed).' },
   { au: 43, name: 'Eyes Closed', description: 'Closes the eyes by relaxing the upper-lid raiser (levator palpebrae superioris relaxed).' },
-].map((info) => Object.freeze(info)));
+].map((info) => Object.freeze(info))) as AuInfo[];
 
 /** DISFA's 12 intensity-coded AUs, in the order DISFA lists them (the default AU order). */
-export const DISFA_AUS: readonly number[] = Object.freeze([1, 2, 4, 5, 6, 9, 12, 15, 17, 20, 25, 26]);
+export const DISFA_AUS: number[] = Object.freeze([1, 2, 4, 5, 6, 9, 12, 15, 17, 20, 25, 26]) as number[];
 
 /** The 5 AUs BP4D codes for intensity (FERA 2015 occurrence/intensity sub-challenge). */
-export const BP4D_AUS: readonly number[] = Object.freeze([6, 10, 12, 14, 17]);
+export const BP4D_AUS: number[] = Object.freeze([6, 10, 12, 14, 17]) as number[];
 
 const catalogueByAu = new Map(AU_CATALOGUE.map((info) => [info.au, info]));
 

@@ -12,21 +12,21 @@ import { toFlatPoints, type PointsInput } from './points.js';
 
 export type LandmarkScheme = 'ibug68' | 'disfa66' | 'bp4d49';
 
-/** Everything a package needs to know about one landmark scheme (indices 0-based). */
+/** Everything a package needs to know about one landmark scheme (indices 0-based; arrays frozen). */
 export interface LandmarkSchemeInfo {
   /** N, the number of landmarks. */
   readonly size: number;
   /** Indices of the subject's left eye contour (image right in a frontal photo). */
-  readonly leftEye: readonly number[];
+  readonly leftEye: number[];
   /** Indices of the subject's right eye contour (image left in a frontal photo). */
-  readonly rightEye: readonly number[];
+  readonly rightEye: number[];
   /**
    * Horizontal-flip permutation (an involution, length N): after mirroring the image,
    * landmark `i` of the mirrored face is the mirror image of landmark `flip[i]`.
    */
-  readonly flip: readonly number[];
+  readonly flip: number[];
   /** `toIbug68[i]` is the iBUG-68 index of this scheme's landmark `i` (length N). */
-  readonly toIbug68: readonly number[];
+  readonly toIbug68: number[];
 }
 
 const IBUG68_FLIP_PAIRS: readonly (readonly [number, number])[] = [
@@ -57,11 +57,11 @@ function subsetOfIbug68(dropped: ReadonlySet<number>): LandmarkSchemeInfo {
   const local = (ibugIndices: number[]) => ibugIndices.map((ibug) => fromIbug68.get(ibug)!);
   return Object.freeze({
     size: toIbug68.length,
-    leftEye: Object.freeze(local(range(42, 47))),
-    rightEye: Object.freeze(local(range(36, 41))),
+    leftEye: Object.freeze(local(range(42, 47))) as number[],
+    rightEye: Object.freeze(local(range(36, 41))) as number[],
     // The dropped sets are closed under flipping, so every flipped landmark exists.
-    flip: Object.freeze(toIbug68.map((ibug) => fromIbug68.get(flip68[ibug])!)),
-    toIbug68: Object.freeze(toIbug68),
+    flip: Object.freeze(toIbug68.map((ibug) => fromIbug68.get(flip68[ibug])!)) as number[],
+    toIbug68: Object.freeze(toIbug68) as number[],
   });
 }
 
