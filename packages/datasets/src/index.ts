@@ -1,1 +1,13 @@
-export {};
+export * from './sample.js';
+export * from './errors.js';
+export * from './protocols.js';
+export { readManifest, type ManifestOptions } from './readers/manifest.js';
+export { readDisfa, landmarksFromMat, type DisfaOptions } from './readers/disfa.js';
+export { readBp4d, type Bp4dOptions } from './readers/bp4d.js';
+export { readMatV5, writeMatV5, matRows, type MatArray } from './readers/mat-v5.js';
+export { extractFrames, type ExtractFramesOptions } from './readers/frames.js';
+export * from './loader/augment.js';
+export { allocateBatch, fillSlot, makeBatchShape, type BatchShape, type TrainingBatch } from './loader/batch.js';
+export { cacheAlignedCrops, type AlignedCropCache, type CacheOptions } from './loader/cache.js';
+export { BatchLoader, type BatchLoaderOptions, type LoaderState } from './loader/batch-loader.js';
+export * from './synthetic/index.js';

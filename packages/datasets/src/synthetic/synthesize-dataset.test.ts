@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readManifest } from '../readers/manifest.js';
 import { SYNTHETIC_AUS } from './action-units.js';
 import { SYNTHETIC_INFO, SYNTHETIC_MANIFEST, readSyntheticManifest, synthesizeDataset } from './synthesize-dataset.js';
 
@@ -117,6 +118,16 @@ describe('synthesizeDataset', () => {
     await expect(synthesizeDataset({ outDir, format: 'bmp' as never })).rejects.toThrow(/options.format must be 'png' or 'jpeg', got "bmp"/);
     await expect(synthesizeDataset({ outDir, concurrency: 0 })).rejects.toThrow(/options.concurrency/);
     await expect(synthesizeDataset({ outDir, identities: 2, framesPerIdentity: 2, count: 5 })).rejects.toThrow(/options.count must be at most identities × framesPerIdentity = 4/);
+  });
+
+  it("is read by the package's own readManifest without a single skipped line", async () => {
+    const dir = await fresh();
+    const { entries } = await synthesizeDataset({ outDir: dir, identities: 2, framesPerIdentity: 6, size: 64 });
+    const samples = await readManifest(join(dir, SYNTHETIC_MANIFEST));
+    expect(samples.skipped).toEqual([]);
+    expect(samples.map((s) => s.id)).toEqual(entries.map((e) => e.id));
+    expect(samples[3].image).toBe(join(dir, entries[3].image));
+    expect(Array.from(samples[3].intensities)).toEqual(entries[3].intensities);
   });
 
   it('names the file and line of a malformed manifest', async () => {
