@@ -41,7 +41,7 @@ export async function readBp4d(root: string, options: Bp4dOptions = {}): Promise
     try {
       names = await readdir(dir);
     } catch (error) {
-      log.report(dir, undefined, 'missing file', `no folder for AU${au} (${(error as Error).code ?? (error as Error).message})`);
+      log.report(dir, undefined, 'missing file', `no folder for AU${au} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       continue;
     }
     for (const name of names.sort()) {

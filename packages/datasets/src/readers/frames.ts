@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ExtractFramesOptions {
@@ -13,7 +13,7 @@ export interface ExtractFramesOptions {
 /**
  * Extracts every frame of `video` into `outDir` with ffmpeg (a one-time "prepare" step for
  * DISFA's distributed videos). Frames are numbered from 1 in decode order.
- * @returns the number of frames written
+ * @returns the number of frame files in outDir afterwards
  */
 export async function extractFrames(video: string, outDir: string, options: ExtractFramesOptions = {}): Promise<number> {
   const ffmpeg = options.ffmpeg ?? process.env.G2RL_FFMPEG ?? 'ffmpeg';
@@ -36,6 +36,6 @@ export async function extractFrames(video: string, outDir: string, options: Extr
     child.on('close', (status) => resolvePromise(status ?? 1));
   });
   if (code !== 0) throw new Error(`extractFrames: ffmpeg failed on ${video} (exit ${code}): ${stderr.trim().slice(-500)}`);
-  const { readdir } = await import('node:fs/promises');
-  return (await readdir(outDir)).length;
+  const extension = pattern.slice(pattern.lastIndexOf('.'));
+  return (await readdir(outDir)).filter((name) => name.endsWith(extension)).length;
 }

@@ -40,10 +40,10 @@ export async function readManifest(path: string, options: ManifestOptions = {}):
     const landmarks = Array.isArray(row.landmarks) ? row.landmarks : undefined;
     if (!landmarks || landmarks.length === 0) { problem('missing landmarks', 'field "landmarks" must be an array of N·2 numbers'); continue; }
     const scheme = (row.scheme ?? options.scheme ?? schemeFor(landmarks.length)) as LandmarkScheme;
-    const landmarkIssue = landmarkProblem(landmarks, scheme);
+    const landmarkIssue = landmarkProblem(landmarks as number[], scheme);
     if (landmarkIssue) { problem('bad landmarks', landmarkIssue); continue; }
     const aus = row.aus;
-    if (!Array.isArray(aus) || !aus.every((au) => Number.isInteger(au) && au > 0)) { problem('malformed line', 'field "aus" must be a list of AU numbers'); continue; }
+    if (!Array.isArray(aus) || !aus.every((au) => Number.isInteger(au) && (au as number) > 0)) { problem('malformed line', 'field "aus" must be a list of AU numbers'); continue; }
     const rawIntensities = Array.isArray(row.intensities) ? row.intensities : [];
     const unreadable = rawIntensities.findIndex((v) => !isMissing(v) && !(typeof v === 'number' || (typeof v === 'string' && Number.isFinite(Number(v)))));
     if (unreadable >= 0) { problem('malformed line', `intensity ${unreadable} (${JSON.stringify(rawIntensities[unreadable])}) is not a number; write null, "" or "NaN" for a missing label`); continue; }
