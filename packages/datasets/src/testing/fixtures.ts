@@ -1,6 +1,6 @@
 // Test fixtures in the exact on-disk layouts of DISFA, BP4D (FERA 2015) and the manifest,
-// made of simple drawn faces whose landmarks are known exactly. Used by the tests (written
-// into a temporary folder) and by scripts/make-fixtures.mjs (which runs the built copy).
+// made of simple drawn faces whose landmarks are known exactly. The tests write them into
+// a temporary folder in their setup (beforeAll), so no binary fixture lives in the repo.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LANDMARK_SCHEMES, MEAN_FACE_IBUG68, type LandmarkScheme } from '@g2rl/heatmaps';
