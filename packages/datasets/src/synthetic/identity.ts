@@ -17,7 +17,7 @@ export interface FaceIdentity {
   jawWidth: number; // extra x-scale of the lower jaw (points 3–13), 0.86–1.1
   chinLength: number; // chin drop, −0.035…+0.045
   faceHeight: number; // y-scale of the whole face, 0.93–1.07
-  eyeSize: number; // scale of each eye about its centre, 0.85–1.2
+  eyeSize: number; // scale of each eye about its centre, 0.95–1.3
   eyeOpenness: number; // extra vertical eye opening, 0.8–1.3
   eyeSpacing: number; // outward shift of each eye, −0.02…+0.025
   browHeight: number; // brow lift above the eyes, −0.02…+0.025
@@ -62,7 +62,7 @@ export function sampleIdentity(rng: SyntheticRng): FaceIdentity {
     jawWidth: rng.uniform(0.86, 1.1),
     chinLength: rng.uniform(-0.035, 0.045),
     faceHeight: rng.uniform(0.93, 1.07),
-    eyeSize: rng.uniform(0.85, 1.2),
+    eyeSize: rng.uniform(0.95, 1.3),
     eyeOpenness: rng.uniform(0.8, 1.3),
     eyeSpacing: rng.uniform(-0.02, 0.025),
     browHeight: rng.uniform(-0.02, 0.025),
