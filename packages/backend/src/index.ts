@@ -13,3 +13,4 @@ export { planAxis, phaseFilter, type AxisPhasePlan } from './wasm/phase-plan.js'
 export { im2colTransposed, type ConvGeometry } from './wasm/im2col.js';
 export { transpose2d } from './wasm/transpose2d.js';
 export { tileInto } from './wasm/tile.js';
+export { setMaxIm2colValues } from './wasm/conv2d-backprop-filter.js';

@@ -16,7 +16,21 @@ import { callWasmKernel, heapF32, heapIndex, release, viewAs } from './kernel-ca
 import { transpose2d } from './transpose2d.js';
 
 /** Largest colᵀ buffer (float32 values) built at once; bigger batches go in chunks. */
-export const MAX_IM2COL_VALUES = 16 * 1024 * 1024;
+let maxIm2colValues = 16 * 1024 * 1024;
+
+/**
+ * Sets the largest colᵀ buffer (in float32 values, default 16M = 64 MiB) that
+ * Conv2DBackpropFilter builds at once; returns the previous limit. Lower it to bound
+ * memory on big inputs (the batch is then processed in chunks of whole images).
+ */
+export function setMaxIm2colValues(values: number): number {
+  if (!Number.isInteger(values) || values < 1) {
+    throw new Error(`setMaxIm2colValues: values must be a positive integer, got ${values}`);
+  }
+  const previous = maxIm2colValues;
+  maxIm2colValues = values;
+  return previous;
+}
 
 /** dW `KH×KW×C_in×C_out` from x `B×H×W×C_in` and dy `B×OH×OW×C_out` (NHWC only). */
 export function conv2dBackpropFilterWasm(args: {
@@ -60,7 +74,7 @@ export function conv2dBackpropFilterWasm(args: {
   transpose2d(heap, heapIndex(backend, x), inPixels, Ci, heapIndex(backend, xT));
   const pointwise = rowLength === Ci && g.strideHeight === 1 && g.strideWidth === 1 &&
     g.padTop === 0 && g.padLeft === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
-  const chunkImages = pointwise ? B : Math.max(1, Math.min(B, Math.floor(MAX_IM2COL_VALUES / (pixels * rowLength))));
+  const chunkImages = pointwise ? B : Math.max(1, Math.min(B, Math.floor(maxIm2colValues / (pixels * rowLength))));
 
   let dW: TensorInfo | undefined;
   for (let b0 = 0; b0 < B; b0 += chunkImages) {

@@ -6,6 +6,7 @@ import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type 
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { tileConfig } from './tile.js';
 
 const MARK = Symbol.for('@g2rl/backend/wasm-training-kernel');
@@ -16,6 +17,7 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropInput',
   ...MATMUL_KERNELS,
   'Tile',
+  'ResizeNearestNeighborGrad',
 ] as const;
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -32,7 +34,8 @@ function replace(config: KernelConfig): void {
  * Makes the wasm backend able to train conv nets, fast: adds Conv2DBackpropFilter
  * (missing in tfjs-backend-wasm 4.22), replaces Conv2DBackpropInput (XNNPACK conv +
  * DepthToSpace instead of a scalar loop), and makes BatchMatMul / _FusedMatMul transpose
- * their operands before multiplying, and replaces Tile with block copies. Idempotent: returns the kernel names it (re)registered
+ * their operands before multiplying, replaces Tile with block copies, and
+ * replaces ResizeNearestNeighborGrad with a single scatter-add pass. Idempotent: returns the kernel names it (re)registered
  * on this call (empty when all were already in place).
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -56,6 +59,10 @@ export function registerWasmTrainingKernels(): string[] {
   if (!isOurs(tile)) {
     replace(tileConfig(tile));
     done.push('Tile');
+  }
+  if (!isOurs(getKernel('ResizeNearestNeighborGrad', 'wasm'))) {
+    replace({ ...resizeNearestNeighborGradConfig });
+    done.push('ResizeNearestNeighborGrad');
   }
   return done;
 }
