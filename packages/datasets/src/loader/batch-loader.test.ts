@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,15 @@ describe('BatchLoader', () => {
     const filesInWorker = new BatchLoader({ ...options, size: 48, workers: 1, workerScript: WORKER });
     expect((await filesInWorker.nextBatch()).images).toEqual(main[0].images);
     await Promise.all([threaded.close(), filesInWorker.close()]);
+  });
+
+  it('fails, not hangs, when a worker thread dies', async () => {
+    const script = join(root, 'broken-worker.mjs');
+    await writeFile(script, "throw new Error('boom');\n");
+    const loader = new BatchLoader({ samples, batchSize: 2, size: 32, workers: 1, workerScript: script });
+    await expect(loader.nextBatch()).rejects.toThrow(/worker thread failed \(boom\)/);
+    await expect(loader.nextBatch()).rejects.toThrow(/worker thread failed/);
+    await loader.close();
   });
 
   it('names the sample when its image cannot be read', async () => {

@@ -88,6 +88,8 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
   private queue: Pending[] = [];
   private orderCache: { epoch: number; order: Uint32Array } | undefined;
   private closed = false;
+  /** Set when a worker dies: every later batch fails with it instead of waiting forever. */
+  private failure: Error | undefined;
 
   constructor(options: BatchLoaderOptions) {
     const { samples, batchSize, cache } = options;
@@ -190,6 +192,7 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
       this.augment ? drawAugmentation(mulberry32(mixSeed(this.seed, epoch, index, 0x61756720)), this.shape.size, this.augment) : NO_AUGMENTATION);
     const task: BatchTask = { samples, augmentations };
     if (this.workers.length === 0) return buildBatch(this.init, task);
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextTaskId++;
     const worker = this.workers[this.nextWorker++ % this.workers.length];
     return new Promise<TrainingBatch>((resolve, reject) => {
@@ -212,10 +215,14 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
       if (message.error !== undefined) waiter.reject(new Error(message.error));
       else waiter.resolve(message.batch!);
     });
-    worker.on('error', (error) => {
-      for (const waiter of this.waiting.values()) waiter.reject(new Error(`BatchLoader worker failed: ${error.message}`));
+    const fail = (reason: string) => {
+      if (this.closed) return;
+      this.failure ??= new Error(`BatchLoader: a worker thread failed (${reason}); create a new loader`);
+      for (const waiter of this.waiting.values()) waiter.reject(this.failure);
       this.waiting.clear();
-    });
+    };
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
     worker.unref(); // an idle loader never keeps the process alive
     worker.postMessage({ type: 'init', init: this.init });
     this.workers.push(worker);
