@@ -1,3 +1,5 @@
 import { libraryConfig } from '@g2rl/config/tsup';
 
-export default libraryConfig(['src/index.ts']);
+// index: the createServer API; cli: the g2rl-serve bin; inference-worker: the worker
+// thread entry, loaded by path at run time (so it must be a file of its own).
+export default libraryConfig(['src/index.ts', 'src/cli.ts', 'src/inference-worker.ts'], { shims: true });

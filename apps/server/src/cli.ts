@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// g2rl-serve: serve an exported g2rl model over HTTP. Flags override environment
+// variables (G2RL_*), which override defaults. `--help` lists them.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { missingModelFiles } from './model-loader.js';
+import { createServer, type ServerOptions } from './server.js';
+
+const FLAGS = {
+  model: { type: 'string', env: 'G2RL_MODEL', help: 'model folder (model.json + model-card.json); default runs/demo/model' },
+  host: { type: 'string', env: 'G2RL_HOST', help: 'address to bind (default 127.0.0.1; 0.0.0.0 exposes the server to the network)' },
+  port: { type: 'string', env: 'G2RL_PORT', help: 'port (default 8080)' },
+  token: { type: 'string', env: 'G2RL_TOKEN', help: 'require "Authorization: Bearer <token>" on /v1/* and /metrics' },
+  'body-limit': { type: 'string', env: 'G2RL_BODY_LIMIT', help: 'largest body / file in bytes (default 10485760)' },
+  'max-pixels': { type: 'string', env: 'G2RL_MAX_PIXELS', help: 'largest image in pixels (default 25000000)' },
+  'max-batch': { type: 'string', env: 'G2RL_MAX_BATCH', help: 'images per worker batch (default 8)' },
+  'batch-window': { type: 'string', env: 'G2RL_BATCH_WINDOW_MS', help: 'ms to wait for a batch to fill (default 5)' },
+  'max-queue': { type: 'string', env: 'G2RL_MAX_QUEUE', help: 'images that may wait before 503 (default 64)' },
+  timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms (default 30000)' },
+  'max-files': { type: 'string', env: 'G2RL_MAX_FILES', help: 'images per batch request (default 16)' },
+  detector: { type: 'string', env: 'G2RL_DETECTOR', help: "face detector: 'ssd' (default) or 'tiny'" },
+  'min-confidence': { type: 'string', env: 'G2RL_MIN_CONFIDENCE', help: 'minimum detector score (default 0.5)' },
+  backend: { type: 'string', env: 'G2RL_BACKEND', help: "tfjs backend: wasm (default), auto, cpu, native, tensorflow" },
+  quiet: { type: 'boolean', env: 'G2RL_QUIET', help: 'no request log' },
+  help: { type: 'boolean', env: '', help: 'this text' },
+} as const;
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(15)} ${f.help}${f.env ? ` [${f.env}]` : ''}`);
+  return `usage: g2rl-serve [options]\n\n${lines.join('\n')}\n`;
+}
+
+function numberFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name}: expected a non-negative number, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The default model: runs/demo/model under the working directory, else under the repository root. */
+function defaultModelDir(): string {
+  const fromCwd = resolve('runs/demo/model');
+  if (existsSync(fromCwd)) return fromCwd;
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const fromRepo = join(repoRoot, 'runs', 'demo', 'model');
+  return existsSync(fromRepo) ? fromRepo : fromCwd;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type }])) as Record<string, { type: 'string' | 'boolean' }>,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const get = (name: keyof typeof FLAGS): string | undefined => {
+    const v = values[name];
+    if (v !== undefined) return String(v);
+    const env = FLAGS[name].env;
+    return env ? process.env[env] : undefined;
+  };
+  const modelDir = resolve(get('model') ?? defaultModelDir());
+  const missing = missingModelFiles(modelDir);
+  if (missing.length > 0) {
+    process.stderr.write(
+      `g2rl-serve: no model at ${modelDir} (missing ${missing.join(', ')}).\n` +
+      'Make one with `pnpm demo` (trains a small model on synthetic faces and writes runs/demo/model),\n' +
+      'or pass the folder of an exported model with --model <dir>.\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const detector = get('detector');
+  if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new Error(`--detector: expected 'ssd' or 'tiny', got ${JSON.stringify(detector)}`);
+  const options: ServerOptions = {
+    modelDir,
+    host: get('host'),
+    port: numberFlag('port', get('port')),
+    token: get('token'),
+    bodyLimit: numberFlag('body-limit', get('body-limit')),
+    maxPixels: numberFlag('max-pixels', get('max-pixels')),
+    maxBatch: numberFlag('max-batch', get('max-batch')),
+    batchWindowMs: numberFlag('batch-window', get('batch-window')),
+    maxQueue: numberFlag('max-queue', get('max-queue')),
+    timeoutMs: numberFlag('timeout', get('timeout')),
+    maxFiles: numberFlag('max-files', get('max-files')),
+    detector,
+    minConfidence: numberFlag('min-confidence', get('min-confidence')),
+    backend: get('backend'),
+    logger: get('quiet') === 'true' || get('quiet') === '1' ? false : { level: 'info' },
+  };
+  const server = await createServer(options);
+  const url = await server.listen();
+  process.stderr.write(`g2rl-serve: listening on ${url} (model ${modelDir}); loading the model and face detector…\n`);
+  server.pool.ready.then(
+    () => process.stderr.write(`g2rl-serve: ready (tfjs backend ${server.pool.backend}). Open ${url}/ in a browser.\n`),
+    (error: Error) => { process.stderr.write(`g2rl-serve: could not load the model: ${error.message}\n`); process.exitCode = 1; void server.close(); },
+  );
+  const stop = (): void => { void server.close().then(() => process.exit()); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`g2rl-serve: ${error.message}\n`);
+  process.exitCode = 1;
+});

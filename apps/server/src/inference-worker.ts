@@ -1,0 +1,51 @@
+// Worker-thread entry: owns tfjs, the face detector and the model, so that decoding,
+// detection and inference never block the HTTP thread (health checks answer during a
+// batch). Messages: ToWorker in, FromWorker out (analysis-types.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@g2rl/backend';
+import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
+import { Analyzer } from './analyzer.js';
+import { problemBody } from './problem.js';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker.js must run as a worker thread (new Worker(...)), not directly');
+
+function send(message: FromWorker): void {
+  port!.postMessage(message);
+}
+
+async function start(config: WorkerConfig): Promise<Analyzer> {
+  const backend = await initBackend({ prefer: (config.backend ?? process.env.G2RL_BACKEND ?? 'wasm') as 'wasm', quiet: true });
+  const analyzer = await Analyzer.create(config);
+  send({ type: 'ready', card: analyzer.card, backend: backend.name, tensors: tf.memory().numTensors });
+  return analyzer;
+}
+
+const ready = start(workerData as WorkerConfig).catch((error: Error) => {
+  send({ type: 'failed', message: error.message });
+  return undefined;
+});
+
+// One batch at a time: the HTTP thread already serialises them, this keeps it true.
+let chain: Promise<unknown> = ready;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'stats') {
+    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors });
+    return;
+  }
+  chain = chain.then(async () => {
+    const analyzer = await ready;
+    if (!analyzer) return;
+    try {
+      const { outcomes, modelBatchSizes } = await analyzer.analyzeBatch(message.jobs);
+      send({ type: 'analyzed', batch: message.batch, outcomes, modelBatchSizes, tensors: tf.memory().numTensors });
+    } catch (error) {
+      // A bug, not bad input (that is caught per image): answer every job so none hangs.
+      const problem = problemBody('internal', `analysis failed: ${(error as Error).message}`);
+      const outcomes = message.jobs.map((job) => ({ id: job.id, ok: false as const, problem }));
+      send({ type: 'analyzed', batch: message.batch, outcomes, modelBatchSizes: [], tensors: tf.memory().numTensors });
+    }
+  });
+});

@@ -1,0 +1,300 @@
+// createServer: the fastify app (routes, auth, limits, problem responses, metrics) in front
+// of an InferencePool that owns the worker thread.
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AnalyzeJob, ImageResult, JobOutcome } from './analysis-types.js';
+import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { InferencePool } from './inference-pool.js';
+import { buildOpenApi } from './openapi.js';
+import { ProblemError, kindOf as kindFromBody, problemBody, type ProblemBody, type ProblemKind } from './problem.js';
+import { analysisSchema, analyzeQuerySchema, batchSchema, problemSchema, statusSchema } from './schemas.js';
+import { describeStart, sniffImageFormat } from './sniff.js';
+import { parseLandmarks } from './landmarks-field.js';
+
+export interface ServerOptions {
+  /** Folder with model.json, its weights and model-card.json. */
+  modelDir: string;
+  /** Address to bind; default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Port; default 8080 (0 = any free port). */
+  port?: number;
+  /** If set, /v1/* and /metrics need `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest request body in bytes (raw image or each multipart file). Default 10 MiB. */
+  bodyLimit?: number;
+  /** Largest image in pixels (width·height), checked from the header before decoding. Default 25 M. */
+  maxPixels?: number;
+  /** Images per worker batch. Default 8. */
+  maxBatch?: number;
+  /** Milliseconds the first queued image waits for others. Default 5. */
+  batchWindowMs?: number;
+  /** Images allowed to wait for the worker before 503. Default 64. */
+  maxQueue?: number;
+  /** Per-image deadline in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Face crops per model call. Default 16. */
+  maxModelBatch?: number;
+  /** Files per batch request. Default 16. */
+  maxFiles?: number;
+  /** Face detector: 'ssd' (default) or 'tiny'. */
+  detector?: 'ssd' | 'tiny';
+  /** Minimum detector score. Default 0.5. */
+  minConfidence?: number;
+  /**
+   * tfjs backend for @g2rl/backend's initBackend. Default 'wasm': face-api's wasm build is
+   * made for it, and it is the fastest CPU backend for detection ('auto' tries tfjs-node and
+   * the native addon first).
+   */
+  backend?: string;
+  /** fastify logger setting. Default false. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export interface G2rlServer {
+  app: FastifyInstance;
+  pool: InferencePool;
+  metrics: ServerMetrics;
+  options: Required<Omit<ServerOptions, 'token' | 'backend' | 'logger'>> & Pick<ServerOptions, 'token' | 'backend' | 'logger'>;
+  /** Binds host:port; resolves with the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+function withDefaults(o: ServerOptions): G2rlServer['options'] {
+  return {
+    modelDir: resolve(o.modelDir),
+    host: o.host ?? '127.0.0.1',
+    port: o.port ?? 8080,
+    token: o.token || undefined,
+    bodyLimit: o.bodyLimit ?? 10 * 1024 * 1024,
+    maxPixels: o.maxPixels ?? 25_000_000,
+    maxBatch: o.maxBatch ?? 8,
+    batchWindowMs: o.batchWindowMs ?? 5,
+    maxQueue: o.maxQueue ?? 64,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    maxModelBatch: o.maxModelBatch ?? 16,
+    maxFiles: o.maxFiles ?? 16,
+    detector: o.detector ?? 'ssd',
+    minConfidence: o.minConfidence ?? 0.5,
+    backend: o.backend,
+    logger: o.logger ?? false,
+  };
+}
+
+function sendProblem(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(body.status).headers(headers).type('application/problem+json').send(body);
+}
+
+/** The fastify error (validation, body limit, media type, multipart limits…) as a problem kind. */
+function kindOfFastifyError(error: { statusCode?: number; code?: string }): ProblemKind {
+  if (error.code === 'FST_FILES_LIMIT') return 'too-many-files';
+  switch (error.statusCode) {
+    case 400: return 'bad-request';
+    case 401: return 'unauthorized';
+    case 404: return 'not-found';
+    case 405: return 'method-not-allowed';
+    case 413: return 'payload-too-large';
+    case 415: return 'unsupported-media-type';
+    case 503: return 'not-ready';
+    default: return 'internal';
+  }
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!.trim());
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Builds the server and starts the inference worker (model loading runs in the background; see /readyz). */
+export async function createServer(options: ServerOptions): Promise<G2rlServer> {
+  const settings = withDefaults(options);
+  const metrics = createServerMetrics();
+  metrics.ready.set(0);
+  const pool = new InferencePool({
+    worker: {
+      modelDir: settings.modelDir,
+      maxPixels: settings.maxPixels,
+      maxModelBatch: settings.maxModelBatch,
+      detector: settings.detector,
+      minConfidence: settings.minConfidence,
+      backend: settings.backend,
+    },
+    maxBatch: settings.maxBatch,
+    batchWindowMs: settings.batchWindowMs,
+    maxQueue: settings.maxQueue,
+    timeoutMs: settings.timeoutMs,
+    metrics,
+  });
+
+  const app = Fastify({
+    logger: settings.logger,
+    bodyLimit: settings.bodyLimit,
+    requestTimeout: settings.timeoutMs + 10_000,
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+  });
+  app.addSchema(problemSchema);
+  await app.register(multipart, {
+    limits: { fileSize: settings.bodyLimit, files: settings.maxFiles, fields: 8, fieldSize: 64 * 1024, parts: settings.maxFiles + 8 },
+  });
+  // Raw image bodies: any image/* (sniffed later: we trust the bytes, not the header).
+  app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, s]) => [route, { ...s, body: readFileSync(join(PUBLIC_DIR, s.file)) }]));
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!settings.token) return;
+    const path = request.url.split('?')[0]!;
+    if (!(path.startsWith('/v1/') || path === '/metrics')) return;
+    if (!tokenMatches(request.headers.authorization, settings.token)) {
+      throw new ProblemError('unauthorized', 'send the header "Authorization: Bearer <token>" with the token the server was started with (--token / G2RL_TOKEN)', { 'WWW-Authenticate': 'Bearer realm="g2rl"' });
+    }
+    void reply;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    metrics.requestSeconds.observe(reply.elapsedTime / 1000, { route });
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    if (error instanceof ProblemError) {
+      metrics.errors.inc({ type: error.kind });
+      return sendProblem(reply, error.toBody(request.url), error.headers);
+    }
+    const kind = kindOfFastifyError(error);
+    metrics.errors.inc({ type: kind });
+    if (kind === 'internal') request.log.error(error);
+    const detail = kind === 'internal' ? 'an unexpected error; it has been logged' : error.message;
+    return sendProblem(reply, problemBody(kind, detail, request.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    metrics.errors.inc({ type: 'not-found' });
+    sendProblem(reply, problemBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}; see GET /openapi.json`, request.url));
+  });
+
+  const cardOrThrow = (): Record<string, unknown> => {
+    if (pool.state !== 'ready' || !pool.card) {
+      throw new ProblemError('not-ready', pool.state === 'failed' ? `the model could not be loaded: ${pool.failure}` : 'the model is still loading; retry shortly', { 'Retry-After': '2' });
+    }
+    return pool.card;
+  };
+
+  /** Runs one image through the pool; a problem outcome becomes a thrown ProblemError. */
+  const analyzeOne = async (bytes: Buffer, query: { aligned: boolean; heatmaps: boolean; maxFaces: number }, landmarks?: number[]): Promise<ImageResult> => {
+    cardOrThrow();
+    const format = sniffImageFormat(bytes);
+    if (!format) throw new ProblemError('unsupported-media-type', `the body is not a JPEG, PNG or WebP image (it ${describeStart(bytes)})`);
+    const job: Omit<AnalyzeJob, 'id'> = { bytes, aligned: query.aligned, heatmaps: query.heatmaps, maxFaces: query.maxFaces, landmarks };
+    const outcome: JobOutcome = await pool.submit(job);
+    if (!outcome.ok) throw new ProblemError(kindFromBody(outcome.problem), outcome.problem.detail);
+    return outcome.result;
+  };
+
+  app.post('/v1/analyze', {
+    schema: {
+      querystring: analyzeQuerySchema,
+      response: { 200: analysisSchema },
+    },
+  }, async (request) => {
+    const query = request.query as { aligned: boolean; heatmaps: boolean; maxFaces: number };
+    if (request.isMultipart()) {
+      let bytes: Buffer | undefined;
+      let landmarksText: string | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer();
+          bytes ??= data;
+        } else if (part.fieldname === 'landmarks') {
+          landmarksText = String(part.value);
+        }
+      }
+      if (!bytes) throw new ProblemError('bad-request', 'the multipart body has no file part; send the image as a file field (e.g. curl -F image=@face.jpg)');
+      const landmarks = landmarksText === undefined ? undefined : parseLandmarks(landmarksText, cardOrThrow());
+      if (landmarks && !query.aligned) throw new ProblemError('bad-request', 'a landmarks field is only used with ?aligned=true (otherwise the server detects faces itself)');
+      return analyzeOne(bytes, query, landmarks);
+    }
+    const body = request.body;
+    if (!Buffer.isBuffer(body)) {
+      throw new ProblemError('unsupported-media-type', `send the image as the raw body with Content-Type image/jpeg, image/png or image/webp, or as multipart/form-data (got ${request.headers['content-type'] ?? 'no Content-Type'})`);
+    }
+    return analyzeOne(body, query);
+  });
+
+  app.post('/v1/analyze/batch', {
+    schema: {
+      querystring: analyzeQuerySchema,
+      response: { 200: batchSchema },
+    },
+  }, async (request) => {
+    const query = request.query as { aligned: boolean; heatmaps: boolean; maxFaces: number };
+    if (!request.isMultipart()) {
+      throw new ProblemError('unsupported-media-type', `the batch endpoint takes multipart/form-data with one file field per image (got ${request.headers['content-type'] ?? 'no Content-Type'})`);
+    }
+    cardOrThrow();
+    const files: { filename: string; bytes: Buffer }[] = [];
+    for await (const part of request.parts()) {
+      if (part.type === 'file') files.push({ filename: part.filename ?? `file${files.length}`, bytes: await part.toBuffer() });
+    }
+    if (files.length === 0) throw new ProblemError('bad-request', 'the multipart body has no file part; send each image as a file field (curl -F a=@1.jpg -F b=@2.jpg)');
+    // Every image is queued at once, so they share worker batches.
+    const results = await Promise.all(files.map(async ({ filename, bytes }, index) => {
+      try {
+        return { index, filename, analysis: await analyzeOne(bytes, query) };
+      } catch (error) {
+        const problem = error instanceof ProblemError ? error.toBody() : problemBody('internal', (error as Error).message);
+        metrics.errors.inc({ type: kindFromBody(problem) });
+        return { index, filename, problem: { ...problem, index } };
+      }
+    }));
+    return { results };
+  });
+
+  app.get('/v1/model', async () => cardOrThrow());
+
+  app.get('/healthz', { schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { response: { 200: statusSchema } } }, async () => {
+    cardOrThrow();
+    return { status: 'ready', backend: pool.backend ?? '', model: settings.modelDir };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    await pool.workerTensors(500);
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
+  });
+
+  app.get('/openapi.json', async () => buildOpenApi());
+
+  for (const [route, s] of Object.entries(statics)) {
+    app.get(route, async (_request, reply) => reply.type(s.type).header('cache-control', 'no-cache').send(s.body));
+  }
+
+  return {
+    app,
+    pool,
+    metrics,
+    options: settings,
+    async listen() {
+      return app.listen({ host: settings.host, port: settings.port });
+    },
+    async close() {
+      await app.close();
+      await pool.close();
+    },
+  };
+}
