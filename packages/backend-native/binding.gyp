@@ -12,7 +12,8 @@
         "native/matmul.cc",
         "native/elementwise.cc",
         "native/reductions.cc",
-        "native/image_ops.cc"
+        "native/image_ops.cc",
+        "native/tile.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

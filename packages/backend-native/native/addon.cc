@@ -118,6 +118,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerElementwise(env, exports);
   registerReductions(env, exports);
   registerImageOps(env, exports);
+  registerTile(env, exports);
   return exports;
 }
 

@@ -40,5 +40,6 @@ void registerMatMul(Napi::Env env, Napi::Object exports);
 void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerReductions(Napi::Env env, Napi::Object exports);
 void registerImageOps(Napi::Env env, Napi::Object exports);
+void registerTile(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl

@@ -49,6 +49,8 @@ export interface NativeAddon {
   /** x viewed as P×R×Q → out P×Q. */
   reduce(op: number, x: Float32Array, out: Float32Array, P: number, R: number, Q: number): void;
   resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
+  /** out = x tiled reps[d] times along each axis (rank ≤ 8). */
+  tile(x: Float32Array, out: Float32Array, shape: Int32Array, reps: Int32Array): void;
   resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;
 }
 

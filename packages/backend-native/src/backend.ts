@@ -16,6 +16,7 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
+import { tile } from './kernels/tile.js';
 import type { NativeKernel, NativeKernelArgs } from './kernels/util.js';
 
 /** The tfjs backend name this package registers. */
@@ -32,6 +33,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     _FusedMatMul: fusedMatMul,
     ResizeNearestNeighbor: resizeNearestNeighbor,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
+    Tile: tile,
     ...elementwiseKernels(),
     ...reduceKernels(),
   };

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// @g2rl/backend-native against wasm and PyTorch, side by side in one run, on the `small`
+// backbone preset as the spec states it (stem, three ResBlocks, nearest-upsampling decoder
+// with skip adds, 1×1 head to K = 24 heatmaps; input B×128×128×3):
+//   - images/second for a training step (Adam lr 1e-3, MSE on the heatmaps, batch 16) and
+//     for inference at batch 1 and 32, with ratios;
+//   - achieved convolution GFLOP/s against this CPU's fp32 peak (cores × GHz × 32, AVX2 FMA);
+//   - a per-kernel profile (tf.profile) of one native training step.
+// Times are the best (minimum) of --reps after a warm-up: the machine may be shared, and other
+// processes only ever add time.
+// Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B]
+//   (imports packages/backend-native/dist and packages/backend/dist: build them first)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const nativeDir = join(here, '..', 'packages', 'backend-native');
+const backendDir = join(here, '..', 'packages', 'backend');
+const require = createRequire(join(nativeDir, 'package.json'));
+const tf = require('@tensorflow/tfjs');
+
+const argValue = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const REPS = argValue('--reps', 3);
+const TRAIN_BATCH = argValue('--batch', 16);
+const SIZE = 128;
+const KEYPOINTS = 24;
+const quietWarn = console.warn;
+
+/** The `small` preset of the spec, in tf.layers; seeded initialisers. */
+function buildSmall() {
+  let seed = 1;
+  const conv = (x, filters, k, stride, useBias = false) =>
+    tf.layers
+      .conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) })
+      .apply(x);
+  const bn = (x) => tf.layers.batchNormalization({ epsilon: 1e-3 }).apply(x);
+  const relu = (x) => tf.layers.reLU().apply(x);
+  const add = (a, b) => tf.layers.add().apply([a, b]);
+  const up = (x) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x);
+  const resBlock = (x, c, s) => relu(add(bn(conv(relu(bn(conv(x, c, 3, s))), c, 3, 1)), bn(conv(x, c, 1, s))));
+  const input = tf.input({ shape: [SIZE, SIZE, 3] });
+  const stem = relu(bn(conv(input, 32, 3, 2)));
+  const e1 = resBlock(stem, 48, 2);
+  const e2 = resBlock(e1, 96, 2);
+  const e3 = resBlock(e2, 192, 2);
+  const d2 = add(relu(bn(conv(up(e3), 96, 3, 1))), e2);
+  const m = add(relu(bn(conv(up(d2), 64, 3, 1))), conv(e1, 64, 1, 1, true));
+  const heatmaps = conv(m, KEYPOINTS, 1, 1, true);
+  return tf.model({ inputs: input, outputs: [m, heatmaps] });
+}
+
+/** Forward convolution FLOPs per image (2 per multiply-add) and the stem's share. */
+function convFlops(model) {
+  let total = 0;
+  let first = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Conv2D') continue;
+    const [, h, w, cout] = layer.outputShape;
+    const [kh, kw] = layer.kernelSize;
+    const cin = layer.input.shape[3];
+    const flops = 2 * h * w * cout * kh * kw * cin;
+    if (cin === 3) first = flops;
+    total += flops;
+  }
+  // Training: forward + weight gradient everywhere + input gradient except into the image.
+  return { inference: total, training: 3 * total - first };
+}
+
+function bestMs(f, reps) {
+  f();
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Times training and inference of the small model on the active tfjs backend. */
+function measure(label, reps) {
+  const model = buildSmall();
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1);
+  const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 2);
+  const step = () => {
+    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })[1]), true);
+    loss.dataSync();
+    loss.dispose();
+  };
+  step(); // the first step creates Adam's moment variables
+  const before = tf.memory().numTensors;
+  const trainMs = bestMs(step, reps);
+  const leaked = tf.memory().numTensors - before;
+  const infer = {};
+  for (const b of [1, 32]) {
+    const xb = tf.randomUniform([b, SIZE, SIZE, 3], 0, 1, 'float32', 3);
+    infer[b] = bestMs(() => {
+      const out = model.predict(xb);
+      out[1].dataSync();
+      tf.dispose(out);
+    }, reps);
+    xb.dispose();
+  }
+  if (leaked !== 0) console.log(`  ${label}: ${leaked} tensors leaked over ${reps + 1} training steps`);
+  // x and y stay alive: `step` is profiled later.
+  return { trainMs, infer1Ms: infer[1], infer32Ms: infer[32], model, step, flops: convFlops(model) };
+}
+
+function peakGflops() {
+  const cores = cpus().length;
+  let ghz = 0;
+  try {
+    const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
+    const max = /CPU max MHz:\s*([\d.]+)/.exec(lscpu);
+    if (max) ghz = Number(max[1]) / 1000;
+  } catch {
+    // fall through to /proc/cpuinfo
+  }
+  if (!ghz && existsSync('/proc/cpuinfo')) {
+    const mhz = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (mhz) ghz = Number(mhz[1]) / 1000;
+  }
+  if (!ghz) ghz = (cpus()[0]?.speed ?? 0) / 1000;
+  return { cores, ghz, gflops: cores * ghz * 32 };
+}
+
+const fmt = (v, d = 1) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
+const rows = [];
+
+// ---- native
+const native = await import(pathToFileURL(join(nativeDir, 'dist', 'index.js')).href);
+let nativeResult;
+if (!native.isNativeAvailable()) {
+  console.log(`native: skipped (${native.nativeStatus().reason})`);
+} else {
+  native.registerNativeBackend();
+  await tf.setBackend('native');
+  const status = native.nativeStatus();
+  console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads`);
+  nativeResult = measure('native', REPS);
+  rows.push(['native (oneDNN)', nativeResult]);
+}
+
+// ---- wasm
+let wasmResult;
+if (process.argv.includes('--no-wasm')) {
+  console.log('wasm: skipped (--no-wasm)');
+} else {
+  try {
+    console.warn = () => {};
+    if (existsSync(join(backendDir, 'dist', 'index.js'))) {
+      const backend = await import(pathToFileURL(join(backendDir, 'dist', 'index.js')).href);
+      await backend.initBackend({ prefer: 'wasm', quiet: true });
+      console.log('wasm: @g2rl/backend initBackend (with its training kernels), single-threaded');
+    } else {
+      require('@tensorflow/tfjs-backend-wasm');
+      await tf.setBackend('wasm');
+      console.log('wasm: plain @tensorflow/tfjs-backend-wasm (packages/backend/dist not built)');
+    }
+    console.warn = quietWarn;
+    wasmResult = measure('wasm', Math.min(REPS, 2));
+    rows.push(['wasm', wasmResult]);
+  } catch (error) {
+    console.warn = quietWarn;
+    console.log(`wasm: skipped (${String(error?.message ?? error).split('\n')[0]})`);
+  }
+}
+
+// ---- PyTorch
+let torchResult;
+if (process.argv.includes('--no-torch')) {
+  console.log('pytorch: skipped (--no-torch)');
+} else {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const run = spawnSync(python, [join(here, 'torch_native_ref.py'), '--reps', String(REPS), '--train-batch', String(TRAIN_BATCH)], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) {
+    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
+    console.log(`pytorch: skipped (${why}; apt-get install python3-torch)`);
+  } else {
+    const t = JSON.parse(run.stdout.trim().split('\n').pop());
+    console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters`);
+    torchResult = { trainMs: t.train_ms, infer1Ms: t.infer1_ms, infer32Ms: t.infer32_ms };
+    rows.push(['pytorch', torchResult]);
+  }
+}
+
+// ---- table
+console.log(`\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (wasm: ${Math.min(REPS, 2)}); images/second (higher is better)`);
+console.log(`${'backend'.padEnd(18)}${'train b' + TRAIN_BATCH}`.padEnd(30) + 'infer b1'.padStart(12) + 'infer b32'.padStart(12) + '   ms: train / b1 / b32');
+for (const [name, r] of rows) {
+  console.log(
+    name.padEnd(18) +
+      fmt((TRAIN_BATCH * 1000) / r.trainMs).padStart(12) +
+      fmt(1000 / r.infer1Ms).padStart(12) +
+      fmt((32 * 1000) / r.infer32Ms).padStart(12) +
+      `   ${fmt(r.trainMs, 0)} / ${fmt(r.infer1Ms, 1)} / ${fmt(r.infer32Ms, 0)}`,
+  );
+}
+const ratio = (a, b, key) => (a && b ? b[key] / a[key] : undefined);
+if (nativeResult && torchResult) {
+  console.log(
+    `native time ÷ pytorch time: train ${fmt(1 / ratio(nativeResult, torchResult, 'trainMs'), 2)}× (target ≤ 1.5), ` +
+      `infer b1 ${fmt(1 / ratio(nativeResult, torchResult, 'infer1Ms'), 2)}×, infer b32 ${fmt(1 / ratio(nativeResult, torchResult, 'infer32Ms'), 2)}× (targets ≤ 1)`,
+  );
+}
+if (nativeResult && wasmResult) {
+  console.log(
+    `native speed-up over wasm: train ${fmt(ratio(nativeResult, wasmResult, 'trainMs'), 1)}×, infer b1 ${fmt(ratio(nativeResult, wasmResult, 'infer1Ms'), 1)}×, infer b32 ${fmt(ratio(nativeResult, wasmResult, 'infer32Ms'), 1)}×`,
+  );
+}
+
+// ---- GFLOP/s
+const peak = peakGflops();
+const flops = (nativeResult ?? wasmResult)?.flops;
+if (flops) {
+  console.log(
+    `\nconvolution work: ${fmt(flops.inference / 1e9, 2)} GFLOP per image forward, ${fmt(flops.training / 1e9, 2)} per image trained; ` +
+      `peak ${peak.cores} cores × ${fmt(peak.ghz, 2)} GHz × 32 = ${fmt(peak.gflops, 0)} GFLOP/s`,
+  );
+  for (const [name, r] of rows) {
+    const train = (flops.training * TRAIN_BATCH) / (r.trainMs / 1000) / 1e9;
+    const infer = (flops.inference * 32) / (r.infer32Ms / 1000) / 1e9;
+    console.log(
+      `  ${name.padEnd(16)} train ${fmt(train)} GFLOP/s (${fmt((100 * train) / peak.gflops)}% of peak), ` +
+        `infer b32 ${fmt(infer)} GFLOP/s (${fmt((100 * infer) / peak.gflops)}%)`,
+    );
+  }
+}
+
+// ---- per-kernel profile of one native training step
+if (nativeResult) {
+  await tf.setBackend('native');
+  tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
+  const t0 = performance.now();
+  const profile = await tf.profile(() => nativeResult.step());
+  const wall = performance.now() - t0;
+  const byKernel = new Map();
+  for (const k of profile.kernels) {
+    if (k.name.endsWith('__op')) continue; // a custom-gradient scope: its kernels are listed themselves
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += Number(k.kernelTimeMs) || 0;
+    entry.calls += 1;
+    byKernel.set(k.name, entry);
+  }
+  const kernelTotal = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
+  const nativeNames = new Set(Object.keys(native.nativeKernels()));
+  console.log(`\nper-kernel profile of one native training step (batch ${TRAIN_BATCH}): kernels ${fmt(kernelTotal, 0)} ms of ${fmt(wall, 0)} ms wall`);
+  console.log(`${'kernel'.padEnd(28)}${'ms'.padStart(9)}${'%'.padStart(7)}${'calls'.padStart(7)}  runs on`);
+  for (const [name, e] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+    console.log(
+      `${name.padEnd(28)}${fmt(e.ms).padStart(9)}${fmt((100 * e.ms) / kernelTotal).padStart(7)}${String(e.calls).padStart(7)}  ${nativeNames.has(name) ? 'native' : 'cpu (js)'}`,
+    );
+  }
+}
+console.log('\nnote: the machine may be shared with other work; ratios from one run matter more than absolute times.');

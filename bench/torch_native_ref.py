@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""PyTorch reference for bench/native.bench.mjs: the `small` backbone preset as the spec
+states it (stem Conv3x3/2(32)-BN-ReLU; ResBlocks 48/96/192 stride 2; decoder with nearest
+x2 upsampling, Conv3x3-BN-ReLU and skip adds; 1x1 head to K=24), timed with
+torch.set_num_threads(2). Prints JSON with the best (minimum) time in ms of a training step
+(Adam lr 1e-3, MSE on the heatmaps) at --train-batch, and of inference (eval, no_grad) at
+batch 1 and 32. Best of --reps after a warm-up: the machine is shared."""
+import argparse, json, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--reps', type=int, default=5)
+parser.add_argument('--train-batch', type=int, default=16)
+parser.add_argument('--size', type=int, default=128)
+parser.add_argument('--keypoints', type=int, default=24)
+args = parser.parse_args()
+torch.set_num_threads(2)
+torch.manual_seed(0)
+
+
+def conv_bn(cin, cout, k, s):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, padding=k // 2, bias=False), nn.BatchNorm2d(cout, eps=1e-3))
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, c, s):
+        super().__init__()
+        self.a = conv_bn(cin, c, 3, s)
+        self.b = conv_bn(c, c, 3, 1)
+        self.sc = conv_bn(cin, c, 1, s)
+
+    def forward(self, x):
+        return F.relu(self.b(F.relu(self.a(x))) + self.sc(x))
+
+
+class Small(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.stem = conv_bn(3, 32, 3, 2)
+        self.enc1 = ResBlock(32, 48, 2)
+        self.enc2 = ResBlock(48, 96, 2)
+        self.enc3 = ResBlock(96, 192, 2)
+        self.dec2 = conv_bn(192, 96, 3, 1)
+        self.dec1 = conv_bn(96, 64, 3, 1)
+        self.skip1 = nn.Conv2d(48, 64, 1)
+        self.head = nn.Conv2d(64, k, 1)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        e1 = self.enc1(x)
+        e2 = self.enc2(e1)
+        e3 = self.enc3(e2)
+        d2 = F.relu(self.dec2(F.interpolate(e3, scale_factor=2, mode='nearest'))) + e2
+        m = F.relu(self.dec1(F.interpolate(d2, scale_factor=2, mode='nearest'))) + self.skip1(e1)
+        return m, self.head(m)
+
+
+def best_ms(f):
+    f()
+    times = []
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        f()
+        times.append((time.perf_counter() - t0) * 1000)
+    return min(times)
+
+
+model = Small(args.keypoints)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+S, H = args.size, args.size // 4
+x = torch.rand(args.train_batch, 3, S, S)
+target = torch.rand(args.train_batch, args.keypoints, H, H)
+
+
+def train_step():
+    model.train()
+    optimizer.zero_grad()
+    loss = F.mse_loss(model(x)[1], target)
+    loss.backward()
+    optimizer.step()
+
+
+out = {'version': torch.__version__, 'threads': torch.get_num_threads(),
+       'params': sum(p.numel() for p in model.parameters()),
+       'train_ms': best_ms(train_step), 'train_batch': args.train_batch}
+model.eval()
+with torch.no_grad():
+    for b in (1, 32):
+        xb = torch.rand(b, 3, S, S)
+        out[f'infer{b}_ms'] = best_ms(lambda: model(xb))
+print(json.dumps(out))
