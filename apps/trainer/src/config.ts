@@ -11,6 +11,8 @@ export interface TrainConfig {
   /** Run name: the run folder is `<runsDir>/<name>`. */
   name: string;
   runsDir: string;
+  /** Where reusable data lives: aligned-crop caches (and, by default, the synthetic data set). */
+  cacheDir: string;
   /** One seed for every random choice of the run (init, shuffling, augmentation, split). */
   seed: number;
   /** 'auto' picks the fastest available (see @g2rl/backend). */
@@ -24,8 +26,10 @@ export interface TrainConfig {
     framesPerIdentity: number;
     /** AUs to estimate, FACS numbers; default: the data set's own list. */
     aus: number[] | null;
-    /** Held-out subjects for `train`/`eval`: a fraction of the subjects, chosen by seed. */
+    /** Held-out subjects for `train`/`eval` (synthetic, manifest): a fraction of the subjects, chosen by seed. */
     testFraction: number;
+    /** Which fold `train`/`eval` hold out: DISFA's 3 folds, or fold of the seeded subject k-fold (0-based). */
+    fold: number;
     /** Skip malformed samples (counted and reported) instead of stopping. */
     skipBad: boolean;
     /** Cap on training samples (0 = all); for quick experiments. */
@@ -82,6 +86,7 @@ export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
 export const DEFAULT_CONFIG: TrainConfig = {
   name: 'run',
   runsDir: 'runs',
+  cacheDir: '.g2rl-cache',
   seed: 1,
   backend: 'auto',
   data: {
@@ -91,6 +96,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     framesPerIdentity: 40,
     aus: null,
     testFraction: 0.2,
+    fold: 0,
     skipBad: false,
     maxTrainSamples: 0,
   },
@@ -184,6 +190,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   };
   if (typeof config.name !== 'string' || !/^[\w.-]+$/.test(config.name)) bad('name', 'letters, digits, "-", "_" or "."', config.name);
   if (typeof config.runsDir !== 'string' || config.runsDir === '') bad('runsDir', 'a folder path', config.runsDir);
+  if (typeof config.cacheDir !== 'string' || config.cacheDir === '') bad('cacheDir', 'a folder path', config.cacheDir);
   int('seed', config.seed, 0, 2 ** 32 - 1);
   oneOf('backend', config.backend, ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
   oneOf('data.kind', config.data.kind, ['synthetic', 'manifest', 'disfa', 'bp4d']);
@@ -194,6 +201,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
     bad('data.aus', 'null or a non-empty list of FACS AU numbers', config.data.aus);
   }
   num('data.testFraction', config.data.testFraction, 0.01, 0.9);
+  int('data.fold', config.data.fold, 0, 99);
   if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
   int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
   oneOf('model.preset', config.model.preset, ['small', 'paper']);

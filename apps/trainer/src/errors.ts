@@ -23,5 +23,7 @@ export function isUserFacing(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') return true;
+  // @g2rl/datasets' DatasetError names the file and line of bad data: the user's to fix.
+  if (error.name === 'DatasetError') return true;
   return (error as { userFacing?: boolean }).userFacing === true;
 }

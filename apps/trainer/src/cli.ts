@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+/**
+ * g2rl-train: make data, train G2RL, evaluate, cross-validate, compare with the baseline,
+ * export and predict. `g2rl-train <command> --help` for each command.
+ *
+ * Exit codes: 0 done, 2 a user error (one clear line), 130 stopped by a signal after a
+ * checkpoint was saved, 1 a bug (with its stack trace).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { DeepPartial, TrainConfig } from './config.js';
+import { PRESETS } from './config.js';
+import { ablationCommand, cvCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
+import { EXIT, isUserFacing, UserError } from './errors.js';
+import { chooseMode, createReporter } from './progress.js';
+import { runPaths } from './run-folder.js';
+import { Interrupted, type StopFlag } from './train.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  help: { type: 'boolean', short: 'h' },
+  config: { type: 'string', short: 'c' },
+  preset: { type: 'string' },
+  name: { type: 'string' },
+  'runs-dir': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  data: { type: 'string' },
+  'data-path': { type: 'string' },
+  aus: { type: 'string' },
+  identities: { type: 'string' },
+  frames: { type: 'string' },
+  fold: { type: 'string' },
+  'skip-bad': { type: 'boolean' },
+  'max-train': { type: 'string' },
+  model: { type: 'string' },
+  'model-preset': { type: 'string' },
+  adjacency: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  lambda: { type: 'string' },
+  'geometry-mode': { type: 'string' },
+  'geometry-epochs': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  json: { type: 'boolean' },
+};
+
+const COMMON_HELP = `Common options:
+  -c, --config <file>       JSON or YAML config (fields as in the run folder's config.json)
+      --preset <name>       start from a preset: ${Object.keys(PRESETS).join(', ')}
+      --name <run>          run name; the run folder is <runs-dir>/<run>   (default "run")
+      --runs-dir <dir>      where run folders go                            (default runs)
+      --cache-dir <dir>     aligned-crop caches and synthetic data          (default .g2rl-cache)
+      --seed <n>            one seed for every random choice                (default 1)
+      --backend <name>      auto | tensorflow-gpu | tensorflow | native | wasm | cpu (env G2RL_BACKEND)
+      --data <kind>         synthetic | manifest | disfa | bp4d             (default synthetic)
+      --data-path <path>    data set root, manifest file, or synthetic folder
+      --aus <list>          AUs to estimate, e.g. 1,2,4,6,12               (default: the data's)
+      --identities <n>      synthetic identities; --frames <n> frames each
+      --fold <k>            which fold to hold out (0-based)
+      --skip-bad            skip malformed records (counted) instead of stopping
+      --model-preset <p>    small | paper;  --adjacency static | dynamic
+      --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --geometry-mode frozen|joint  --geometry-epochs <n>
+  -q, --quiet               only the final result;  --json  progress as JSON lines even on a terminal
+  -h, --help                this help`;
+
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  examples: string[];
+  options?: Options;
+  run: (flags: CommonFlags & Record<string, unknown>, ctx: CommandContext) => Promise<unknown>;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  demo: {
+    summary: 'make the synthetic data, train the small model with G2RL, evaluate on unseen identities, leave a servable model',
+    usage: 'g2rl-train demo [options]',
+    examples: ['g2rl-train demo', 'g2rl-train demo --epochs 2 --identities 30'],
+    options: { resume: { type: 'boolean' } },
+    run: (flags, ctx) => trainCommand({ ...flags, preset: flags.preset ?? 'demo', overwrite: !flags.resume }, ctx),
+  },
+  synth: {
+    summary: 'make (or reuse) the synthetic FACS face data set and a contact sheet',
+    usage: 'g2rl-train synth [--identities N] [--frames N] [--data-path DIR] [--seed N]',
+    examples: ['g2rl-train synth --identities 100 --frames 100 --data-path data/synthetic'],
+    run: synthCommand,
+  },
+  prepare: {
+    summary: 'turn DISFA / BP4D as distributed into frames and cached aligned crops (once)',
+    usage: 'g2rl-train prepare --data disfa|bp4d|manifest --data-path ROOT [--videos DIR]',
+    examples: ['g2rl-train prepare --data disfa --data-path /data/DISFA --videos /data/DISFA/Videos_LeftCamera', 'g2rl-train prepare --data bp4d --data-path /data/BP4D'],
+    options: { videos: { type: 'string' } },
+    run: prepareCommand,
+  },
+  train: {
+    summary: 'train G2RL (or the λ = 0 baseline), evaluate on held-out subjects, export the model',
+    usage: 'g2rl-train train [options] [--resume | --overwrite]',
+    examples: ['g2rl-train train --name g2rl-synth --epochs 6', 'g2rl-train train --data disfa --data-path /data/DISFA --fold 1 --model-preset paper', 'g2rl-train train --name g2rl-synth --resume'],
+    options: { resume: { type: 'boolean' }, overwrite: { type: 'boolean' } },
+    run: trainCommand,
+  },
+  eval: {
+    summary: "evaluate a run's exported model (or --model DIR) on the held-out subjects",
+    usage: 'g2rl-train eval --name RUN | --model DIR [data options]',
+    examples: ['g2rl-train eval --name demo --preset demo', 'g2rl-train eval --model runs/demo/model --data manifest --data-path my/manifest.jsonl'],
+    run: evalCommand,
+  },
+  cv: {
+    summary: 'k-fold cross-validation by subject: a run and report per fold, and a pooled report',
+    usage: 'g2rl-train cv [options]',
+    examples: ['g2rl-train cv --data disfa --data-path /data/DISFA', 'g2rl-train cv --preset demo --name demo'],
+    options: { overwrite: { type: 'boolean' } },
+    run: cvCommand,
+  },
+  ablation: {
+    summary: 'G2RL and the λ = 0 heatmap baseline on the same split, reports side by side',
+    usage: 'g2rl-train ablation [options]',
+    examples: ['g2rl-train ablation --preset demo --name ablation'],
+    options: { overwrite: { type: 'boolean' } },
+    run: ablationCommand,
+  },
+  export: {
+    summary: "write a run's inference model (backbone + head, no geometry) with its model card to --out",
+    usage: 'g2rl-train export --name RUN --out DIR',
+    examples: ['g2rl-train export --name demo --out models/au-small'],
+    options: { out: { type: 'string' } },
+    run: exportCommand,
+  },
+  predict: {
+    summary: 'AU intensities for a folder of images (faces detected) or a manifest (landmarks given) → CSV',
+    usage: 'g2rl-train predict --model DIR --input FOLDER|MANIFEST [--out predictions.csv]',
+    examples: ['g2rl-train predict --model runs/demo/model --input photos/ --out aus.csv'],
+    options: { input: { type: 'string' }, out: { type: 'string' } },
+    run: predictCommand,
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'g2rl-train — Geometry-Guided Representation Learning for facial AU intensity',
+    '',
+    'Usage: g2rl-train <command> [options]      g2rl-train <command> --help',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
+    '',
+    'Example: g2rl-train demo',
+  ].join('\n');
+}
+
+function commandHelp(name: string, spec: CommandSpec): string {
+  const extra = Object.keys(spec.options ?? {}).map((o) => `--${o}`);
+  return [
+    `g2rl-train ${name} — ${spec.summary}`,
+    '',
+    `Usage: ${spec.usage}`,
+    extra.length ? `Command options: ${extra.join(', ')}` : '',
+    '',
+    COMMON_HELP,
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+  ]
+    .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
+    .join('\n');
+}
+
+/** Flags → a partial config (numbers parsed, each error naming its flag). */
+export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<TrainConfig> {
+  const num = (flag: string): number | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UserError(`--${flag}: expected a number, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const str = (flag: string) => values[flag] as string | undefined;
+  const o: DeepPartial<TrainConfig> = { data: {}, model: {}, train: {} };
+  const set = <T extends object>(target: T, key: keyof T, value: unknown) => {
+    if (value !== undefined) (target as Record<string, unknown>)[key as string] = value;
+  };
+  set(o, 'name', str('name'));
+  set(o, 'runsDir', str('runs-dir'));
+  set(o, 'cacheDir', str('cache-dir'));
+  set(o, 'seed', num('seed'));
+  set(o, 'backend', str('backend') ?? process.env.G2RL_BACKEND);
+  set(o.data!, 'kind', str('data'));
+  set(o.data!, 'path', str('data-path'));
+  set(o.data!, 'identities', num('identities'));
+  set(o.data!, 'framesPerIdentity', num('frames'));
+  set(o.data!, 'fold', num('fold'));
+  set(o.data!, 'maxTrainSamples', num('max-train'));
+  if (values['skip-bad']) o.data!.skipBad = true;
+  const aus = str('aus');
+  if (aus !== undefined) {
+    const list = aus.split(',').map((a) => Number(a.trim().replace(/^AU/i, '')));
+    if (list.some((a) => !Number.isInteger(a) || a <= 0)) throw new UserError(`--aus: expected AU numbers separated by commas (e.g. 1,2,4,12), got ${JSON.stringify(aus)}`);
+    o.data!.aus = list;
+  }
+  set(o.model!, 'preset', str('model-preset'));
+  set(o.model!, 'adjacency', str('adjacency'));
+  set(o.train!, 'epochs', num('epochs'));
+  set(o.train!, 'batchSize', num('batch-size'));
+  set(o.train!, 'learningRate', num('lr'));
+  set(o.train!, 'lambda', num('lambda'));
+  set(o.train!, 'geometryMode', str('geometry-mode'));
+  set(o.train!, 'geometryEpochs', num('geometry-epochs'));
+  return o;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(mainHelp());
+    return name === undefined ? EXIT.user : EXIT.ok;
+  }
+  const spec = COMMANDS[name];
+  if (!spec) {
+    console.error(`g2rl-train: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (g2rl-train --help)`);
+    return EXIT.user;
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...COMMON, ...spec.options }, allowPositionals: false, strict: true }));
+  } catch (error) {
+    console.error(`g2rl-train ${name}: ${(error as Error).message} (g2rl-train ${name} --help)`);
+    return EXIT.user;
+  }
+  if (values.help) {
+    console.log(commandHelp(name, spec));
+    return EXIT.ok;
+  }
+  const stop: StopFlag = { requested: false };
+  const mode = values.quiet ? 'quiet' : values.json ? 'json' : chooseMode(false);
+  let logFile: string | undefined;
+  let reporter = createReporter(mode);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.requested) process.exit(EXIT.interrupted);
+    stop.requested = true;
+    process.stderr.write(`\ng2rl-train: ${signal}: saving a checkpoint after the current step (again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const overrides = flagsToOverrides(values);
+    const flags = { ...values, preset: values.preset as string | undefined, config: values.config as string | undefined, overrides };
+    if (['demo', 'train'].includes(name)) {
+      // Log every event of the run to its folder too.
+      const { resolveConfig } = await import('./config.js');
+      const c = resolveConfig({ preset: flags.preset ?? (name === 'demo' ? 'demo' : undefined), file: flags.config, overrides });
+      logFile = runPaths(c.runsDir, c.name).log;
+      const { mkdirSync } = await import('node:fs');
+      const { dirname } = await import('node:path');
+      mkdirSync(dirname(logFile), { recursive: true });
+      reporter = createReporter(mode, logFile);
+    }
+    const ctx: CommandContext = { reporter, stop, print: (text) => console.log(text) };
+    await spec.run(flags, ctx);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof Interrupted) {
+      console.error(`g2rl-train: ${error.message}`);
+      return EXIT.interrupted;
+    }
+    if (isUserFacing(error)) {
+      console.error(`g2rl-train ${name}: ${(error as Error).message}`);
+      return EXIT.user;
+    }
+    console.error(error);
+    return EXIT.bug;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /cli\.(c?js|ts)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Worker threads and wasm keep handles open; the work is done.
+      process.exit(code);
+    },
+    (error) => {
+      console.error(error);
+      process.exit(EXIT.bug);
+    },
+  );
+}

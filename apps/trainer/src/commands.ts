@@ -1,0 +1,250 @@
+/**
+ * The `g2rl-train` commands. Each takes parsed flags, does its work, and returns; the CLI
+ * wrapper (cli.ts) turns errors into exit codes.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve, extname, relative } from 'node:path';
+import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Sample } from '@g2rl/datasets';
+import { alignFace, createFaceDetector, decodeImage } from '@g2rl/face';
+import { decodeHeatmapsBatch } from '@g2rl/heatmaps';
+import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
+import { loadInferenceModel } from '@g2rl/models';
+import { writeFileAtomic } from './checkpoint.js';
+import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
+import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
+import { UserError } from './errors.js';
+import { csvField, evaluate, modelPredictor } from './evaluate.js';
+import { runPipeline, setupBackend, writeReports } from './pipeline.js';
+import type { Reporter } from './progress.js';
+import { runPaths } from './run-folder.js';
+import { foldCount, splitOf } from './split.js';
+import { presetSizes, readHistory, type StopFlag } from './train.js';
+
+export interface CommandContext {
+  reporter: Reporter;
+  stop: StopFlag;
+  /** Prints the final result (a report table) even with --quiet. */
+  print: (text: string) => void;
+}
+
+export interface CommonFlags {
+  preset?: string;
+  config?: string;
+  overrides: DeepPartial<TrainConfig>;
+}
+
+const config = (flags: CommonFlags) => resolveConfig({ preset: flags.preset, file: flags.config, overrides: flags.overrides });
+
+/** `synth`: makes (or reuses) the synthetic data set and its contact sheet. */
+export async function synthCommand(flags: CommonFlags, ctx: CommandContext): Promise<void> {
+  const c = config(flags);
+  const manifest = await ensureSyntheticData({ ...c, data: { ...c.data, kind: 'synthetic' } }, ctx.reporter);
+  const sheet = join(resolve(c.data.path), 'contact-sheet.png');
+  await contactSheet({ seed: c.seed, identities: 3, outFile: sheet, drawLandmarks: false });
+  ctx.print(`synthetic data: ${manifest}\ncontact sheet: ${sheet}`);
+}
+
+/** `prepare`: frames from videos (DISFA) and the aligned-crop cache, done once. */
+export async function prepareCommand(flags: CommonFlags & { videos?: string }, ctx: CommandContext): Promise<void> {
+  const c = config(flags);
+  if (flags.videos) {
+    const videosDir = resolve(flags.videos);
+    if (!existsSync(videosDir)) throw new UserError(`--videos: ${videosDir} does not exist`);
+    const imagesDir = join(resolve(c.data.path), 'Images');
+    for (const file of readdirSync(videosDir).filter((f) => /\.(avi|mp4|mov|mkv)$/i.test(f)).sort()) {
+      const subject = /SN\d{3}/.exec(file)?.[0] ?? file.replace(extname(file), '');
+      const frames = await extractFrames(join(videosDir, file), join(imagesDir, subject));
+      ctx.reporter.info(`frames: ${file} → ${frames} frames in ${join(imagesDir, subject)}`);
+    }
+  }
+  const data = await loadData(c, ctx.reporter);
+  const { size } = presetSizes(c.model.preset);
+  let last = 0;
+  const cache = await cacheAlignedCrops(data.samples, {
+    size,
+    cacheDir: cropCacheDir(c),
+    onProgress: (done, total) => {
+      if (done - last >= 200 || done === total) {
+        last = done;
+        ctx.reporter.step({ phase: 'align', epoch: 1, epochs: 1, step: done, steps: total, values: {}, imagesPerSecond: 0 });
+      }
+    },
+  });
+  ctx.print(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
+}
+
+/** `train` (and `demo`): one run; prints its report. */
+export async function trainCommand(flags: CommonFlags & { resume?: boolean; overwrite?: boolean }, ctx: CommandContext): Promise<void> {
+  const c = config(flags);
+  const outcome = await runPipeline({ config: c, resume: flags.resume, overwrite: flags.overwrite, reporter: ctx.reporter, stop: ctx.stop });
+  const s = outcome.seconds;
+  ctx.print(
+    [
+      '',
+      `Held-out evaluation (${outcome.split.description}; ${outcome.split.test.length} images of ${outcome.split.testSubjects.length} subjects never seen in training):`,
+      formatReport(outcome.report, 'text'),
+      '',
+      `time: data ${s.data.toFixed(0)} s, geometry pretraining ${s.pretrain.toFixed(0)} s, training ${s.train.toFixed(0)} s, evaluation ${s.evaluate.toFixed(0)} s, total ${s.total.toFixed(0)} s`,
+      `run folder: ${outcome.paths.dir}`,
+      `model: ${outcome.paths.model} (serve it with: pnpm serve --model ${relative(process.cwd(), outcome.paths.model) || '.'})`,
+    ].join('\n'),
+  );
+}
+
+/** `eval`: an exported model (a run's, or --model) on the held-out subjects of the config's split. */
+export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext): Promise<AuReport> {
+  const c = config(flags);
+  const paths = runPaths(c.runsDir, c.name);
+  const modelDir = resolve(flags.model ?? paths.model);
+  if (!existsSync(join(modelDir, 'model.json'))) throw new UserError(`no exported model in ${modelDir}; train one first (g2rl-train train) or pass --model <dir>`);
+  await setupBackend(c.backend, ctx.reporter);
+  const { model, card } = await loadInferenceModel(modelDir);
+  try {
+    const data = await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
+    const split = splitOf(data.samples, c);
+    const cache = await cacheAlignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) });
+    const evaluation = await evaluate({ samples: split.test, cache, aus: card.aus, predict: modelPredictor(model), size: card.input.size, heatmapSize: card.heatmap.size, sigma: card.heatmap.sigma, normalization: card.heatmap.normalization });
+    const outPaths = flags.model ? runPaths(c.runsDir, `${c.name}-eval`) : paths;
+    mkdirSync(outPaths.dir, { recursive: true });
+    await writeReports(outPaths, evaluation, card.aus, readHistory(paths), `${modelDir}: ${split.description}`);
+    ctx.print(`${split.description}, ${split.test.length} images:\n${formatReport(evaluation.report, 'text')}\nreport: ${outPaths.report.text}`);
+    return evaluation.report;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** `cv`: k-fold by subject, a run per fold and a pooled report. */
+export async function cvCommand(flags: CommonFlags & { overwrite?: boolean }, ctx: CommandContext): Promise<AuReport> {
+  const c = config(flags);
+  const data = await loadData(c, ctx.reporter);
+  const folds = foldCount(c);
+  const predictions: number[][] = [];
+  const truth: number[][] = [];
+  const lines: string[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    ctx.reporter.info(`fold ${fold + 1} of ${folds}`);
+    const outcome = await runPipeline({ config: { ...c, name: `${c.name}-fold${fold + 1}`, data: { ...c.data, fold } }, data, fold, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
+    predictions.push(...outcome.evaluation.predictions);
+    truth.push(...outcome.evaluation.truth);
+    lines.push(`## Fold ${fold + 1}: ${outcome.split.description}\n\n${formatReport(outcome.report, 'markdown')}`);
+  }
+  const pooled = auReport(predictions, truth, data.aus);
+  const paths = runPaths(c.runsDir, `${c.name}-cv`);
+  mkdirSync(paths.dir, { recursive: true });
+  writeFileAtomic(paths.report.markdown, `# ${c.name}: ${folds}-fold cross-validation by subject\n\n${lines.join('\n\n')}\n\n## Pooled over all folds\n\n${formatReport(pooled, 'markdown')}\n`);
+  writeFileAtomic(paths.report.json, `${JSON.stringify(pooled, null, 2)}\n`);
+  writeFileAtomic(paths.report.text, formatReport(pooled, 'text'));
+  ctx.print(`Pooled over ${folds} folds:\n${formatReport(pooled, 'text')}\nreports: ${paths.report.markdown}`);
+  return pooled;
+}
+
+/** `ablation`: G2RL (the config's λ) and the λ = 0 baseline on the same split, side by side. */
+export async function ablationCommand(flags: CommonFlags & { overwrite?: boolean }, ctx: CommandContext): Promise<{ g2rl: AuReport; baseline: AuReport }> {
+  const c = config(flags);
+  if (c.train.lambda === 0) throw new UserError('ablation compares λ > 0 with λ = 0; set train.lambda (--lambda) above 0');
+  const data = await loadData(c, ctx.reporter);
+  const g2rl = await runPipeline({ config: { ...c, name: `${c.name}-g2rl` }, data, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
+  const baseline = await runPipeline({ config: { ...c, name: `${c.name}-baseline`, train: { ...c.train, lambda: 0 } }, data, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
+  const table = ablationTable(g2rl.report, baseline.report, c.train.lambda);
+  const paths = runPaths(c.runsDir, `${c.name}-ablation`);
+  mkdirSync(paths.dir, { recursive: true });
+  const text = `# Ablation: G2RL (λ = ${c.train.lambda}) vs heatmap baseline (λ = 0)\n\n${g2rl.split.description}; ${g2rl.split.test.length} held-out images.\n\n${table}\n\n## G2RL\n\n${formatReport(g2rl.report, 'markdown')}\n\n## Baseline (λ = 0)\n\n${formatReport(baseline.report, 'markdown')}\n`;
+  writeFileAtomic(paths.report.markdown, text);
+  writeFileAtomic(paths.report.json, `${JSON.stringify({ lambda: c.train.lambda, g2rl: g2rl.report, baseline: baseline.report }, null, 2)}\n`);
+  ctx.print(`${text}\nreport: ${paths.report.markdown}`);
+  return { g2rl: g2rl.report, baseline: baseline.report };
+}
+
+/** Per-AU ICC(3,1) / MAE side by side, as Markdown. */
+export function ablationTable(g2rl: AuReport, baseline: AuReport, lambda: number): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+  const rows = g2rl.aus.map((row, i) => `| AU${row.au} | ${f(row.icc)} | ${f(baseline.aus[i].icc)} | ${f(row.mae)} | ${f(baseline.aus[i].mae)} |`);
+  return [
+    `| AU | ICC(3,1) G2RL λ=${lambda} | ICC(3,1) λ=0 | MAE G2RL | MAE λ=0 |`,
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    `| **Mean** | **${f(g2rl.mean.icc)}** | **${f(baseline.mean.icc)}** | **${f(g2rl.mean.mae)}** | **${f(baseline.mean.mae)}** |`,
+  ].join('\n');
+}
+
+/** `export`: copies a run's exported model (with its card) to --out, re-checking that it loads. */
+export async function exportCommand(flags: CommonFlags & { model?: string; out?: string }, ctx: CommandContext): Promise<void> {
+  const c = config(flags);
+  if (!flags.out) throw new UserError('export needs --out <dir>');
+  const from = resolve(flags.model ?? runPaths(c.runsDir, c.name).model);
+  if (!existsSync(join(from, 'model.json'))) throw new UserError(`no exported model in ${from}; train a run first or pass --model <dir>`);
+  await setupBackend(c.backend, ctx.reporter);
+  const { model, card } = await loadInferenceModel(from);
+  try {
+    const { exportInferenceModel } = await import('@g2rl/models');
+    const { format: _f, ...rest } = card;
+    await exportInferenceModel(model, resolve(flags.out), rest);
+  } finally {
+    model.dispose();
+  }
+  ctx.print(`exported ${from} → ${resolve(flags.out)} (model.json, weights.bin, model-card.json)`);
+}
+
+/**
+ * `predict`: a folder of images (faces found by the detector) or a manifest (faces aligned
+ * with its landmarks) → CSV of AU intensities, one row per face.
+ */
+export async function predictCommand(flags: CommonFlags & { model?: string; input?: string; out?: string }, ctx: CommandContext): Promise<number> {
+  const c = config(flags);
+  if (!flags.input) throw new UserError('predict needs --input <folder of images | manifest.jsonl | manifest.csv>');
+  const input = resolve(flags.input);
+  if (!existsSync(input)) throw new UserError(`--input: ${input} does not exist`);
+  const modelDir = resolve(flags.model ?? runPaths(c.runsDir, c.name).model);
+  if (!existsSync(join(modelDir, 'model.json'))) throw new UserError(`no exported model in ${modelDir}; pass --model <dir>`);
+  await setupBackend(c.backend, ctx.reporter);
+  const { model, card } = await loadInferenceModel(modelDir);
+  const predict = modelPredictor(model);
+  const S = card.input.size;
+  const K = 2 * card.aus.length;
+  const rows: string[] = [['image', 'face', 'x', 'y', 'width', 'height', ...card.aus.map((au) => `AU${au}`)].join(',')];
+  const faces: { image: string; face: number; box: number[]; crop: Float32Array }[] = [];
+  const toUnit = (rgb: Uint8Array) => Float32Array.from(rgb, (v) => v / 255);
+  try {
+    if (statSync(input).isDirectory()) {
+      const detector = await createFaceDetector();
+      const files = readdirSync(input).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+      if (files.length === 0) throw new UserError(`--input: ${input} has no .jpg, .png or .webp images`);
+      for (const file of files) {
+        const image = await decodeImage(join(input, file));
+        const found = await detector.detect(image);
+        if (found.length === 0) ctx.reporter.info(`${file}: no face found`);
+        found.forEach((face, i) => {
+          const aligned = alignFace(image, face.landmarks, { size: S, scheme: 'ibug68' });
+          faces.push({ image: file, face: i, box: [face.box.x, face.box.y, face.box.width, face.box.height], crop: toUnit(aligned.image.data) });
+        });
+      }
+    } else {
+      const samples: Sample[] = await readManifest(input, { skipBad: c.data.skipBad });
+      for (const s of samples) {
+        const image = await decodeImage(s.image);
+        const aligned = alignFace(image, s.landmarks, { size: S, scheme: s.scheme });
+        faces.push({ image: s.id, face: 0, box: [0, 0, image.width, image.height], crop: toUnit(aligned.image.data) });
+      }
+    }
+    const batch = 16;
+    for (let start = 0; start < faces.length; start += batch) {
+      const part = faces.slice(start, start + batch);
+      const images = new Float32Array(part.length * S * S * 3);
+      part.forEach((f, i) => images.set(f.crop, i * S * S * 3));
+      const heatmaps = await predict(images, part.length);
+      const decoded = decodeHeatmapsBatch(heatmaps, { height: card.heatmap.size, width: card.heatmap.size, channels: K, sigma: card.heatmap.sigma, normalization: card.heatmap.normalization });
+      decoded.forEach((d, i) => {
+        const f = part[i];
+        rows.push([csvField(f.image), f.face, ...f.box.map((v) => v.toFixed(1)), ...Array.from(d.intensities, (v) => v.toFixed(3))].join(','));
+      });
+    }
+  } finally {
+    model.dispose();
+  }
+  const out = resolve(flags.out ?? 'predictions.csv');
+  writeFileAtomic(out, `${rows.join('\n')}\n`);
+  ctx.print(`${faces.length} faces → ${out}`);
+  return faces.length;
+}
+

@@ -1,0 +1,97 @@
+/**
+ * From a config's `data` section to labelled samples: makes (or reuses) the synthetic data
+ * set, or reads DISFA, BP4D or a manifest, and checks that the requested AUs exist.
+ */
+import { join, resolve } from 'node:path';
+import { readBp4d, readDisfa, readManifest, synthesizeDataset, type Sample, type SkippedRecord } from '@g2rl/datasets';
+import type { LandmarkScheme } from '@g2rl/heatmaps';
+import type { TrainConfig } from './config.js';
+import { UserError } from './errors.js';
+import type { Reporter } from './progress.js';
+
+export interface LoadedData {
+  samples: Sample[];
+  /** AU numbers in model channel order. */
+  aus: number[];
+  scheme: LandmarkScheme;
+  skipped: SkippedRecord[];
+  /** What was read, for the model card. */
+  description: string;
+}
+
+/** Makes the synthetic data set if needed; returns its manifest path. */
+export async function ensureSyntheticData(config: TrainConfig, reporter?: Reporter): Promise<string> {
+  const outDir = resolve(config.data.path);
+  let last = 0;
+  const made = await synthesizeDataset({
+    outDir,
+    identities: config.data.identities,
+    framesPerIdentity: config.data.framesPerIdentity,
+    seed: config.seed,
+    onProgress: (done, total) => {
+      if (reporter && (done - last >= 250 || done === total)) {
+        last = done;
+        reporter.step({ phase: 'synth', epoch: 1, epochs: 1, step: done, steps: total, values: {}, imagesPerSecond: 0 });
+      }
+    },
+  });
+  reporter?.info(made.reused ? `synthetic data: reusing ${made.entries.length} images in ${outDir}` : `synthetic data: made ${made.entries.length} images in ${outDir}`);
+  return made.manifestPath;
+}
+
+export async function loadData(config: TrainConfig, reporter?: Reporter): Promise<LoadedData> {
+  const { kind, skipBad } = config.data;
+  const path = resolve(config.data.path);
+  let samples: Sample[] & { skipped: SkippedRecord[] };
+  let description: string;
+  const requested = config.data.aus ?? undefined;
+  switch (kind) {
+    case 'synthetic': {
+      const manifest = await ensureSyntheticData(config, reporter);
+      samples = await readManifest(manifest, { skipBad });
+      description = `g2rl synthetic faces (${config.data.identities} identities × ${config.data.framesPerIdentity} frames, seed ${config.seed})`;
+      break;
+    }
+    case 'manifest':
+      samples = await readManifest(path, { skipBad });
+      description = `manifest ${path}`;
+      break;
+    case 'disfa':
+      samples = await readDisfa(path, { skipBad, aus: requested });
+      description = `DISFA at ${path}`;
+      break;
+    case 'bp4d':
+      samples = await readBp4d(path, { skipBad, aus: requested });
+      description = `BP4D (FERA 2015) at ${path}`;
+      break;
+  }
+  if (samples.length === 0) throw new UserError(`data: no samples found in ${path} (data.kind ${kind})`);
+  const available = samples[0].aus;
+  const aus = requested ?? [...available];
+  const missing = aus.filter((au) => !available.includes(au));
+  if (missing.length) {
+    throw new UserError(`data.aus: the data at ${path} has no labels for AU ${missing.join(', AU ')}; it has AU ${available.join(', AU ')}`);
+  }
+  const scheme = samples[0].scheme;
+  if (samples.some((s) => s.scheme !== scheme)) throw new UserError(`data: ${path} mixes landmark schemes; use one scheme per data set`);
+  const selected = aus.every((au, i) => available[i] === au) && aus.length === available.length ? samples : samples.map((s) => selectAus(s, aus));
+  if (samples.skipped.length) reporter?.info(`data: skipped ${samples.skipped.length} bad records (see log)`, { skipped: countReasons(samples.skipped) });
+  return { samples: selected, aus, scheme, skipped: samples.skipped, description };
+}
+
+function selectAus(sample: Sample, aus: number[]): Sample {
+  const intensities = new Float32Array(aus.length);
+  aus.forEach((au, i) => (intensities[i] = sample.intensities[sample.aus.indexOf(au)]));
+  return { ...sample, aus, intensities };
+}
+
+function countReasons(skipped: SkippedRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of skipped) counts[s.reason] = (counts[s.reason] ?? 0) + 1;
+  return counts;
+}
+
+/** The folder where aligned-crop caches live, shared by runs. */
+export function cropCacheDir(config: TrainConfig): string {
+  return resolve(join(config.cacheDir, 'crops'));
+}

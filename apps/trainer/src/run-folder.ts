@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The layout of a run folder (`runs/<name>/`): everything a run leaves behind, in one place.
+ */
+export interface RunPaths {
+  dir: string;
+  /** The resolved config, as JSON. */
+  config: string;
+  /** Every progress event as JSON lines. */
+  log: string;
+  /** The latest checkpoint (one file, written atomically). */
+  checkpoint: string;
+  /** Loss history of the run, JSON. */
+  history: string;
+  /** The exported inference model with its model card. */
+  model: string;
+  report: { text: string; markdown: string; json: string };
+  /** Per-frame predictions on the test subjects, CSV. */
+  predictions: string;
+  plots: { loss: string; scatter: string; overlays: string };
+}
+
+export function runPaths(runsDir: string, name: string): RunPaths {
+  const dir = resolve(runsDir, name);
+  return {
+    dir,
+    config: join(dir, 'config.json'),
+    log: join(dir, 'log.jsonl'),
+    checkpoint: join(dir, 'checkpoints', 'last.ckpt'),
+    history: join(dir, 'history.json'),
+    model: join(dir, 'model'),
+    report: { text: join(dir, 'report.txt'), markdown: join(dir, 'report.md'), json: join(dir, 'report.json') },
+    predictions: join(dir, 'predictions.csv'),
+    plots: { loss: join(dir, 'plots', 'loss.png'), scatter: join(dir, 'plots', 'predicted-vs-true.png'), overlays: join(dir, 'plots', 'heatmaps.png') },
+  };
+}
+
+export function makeRunFolders(paths: RunPaths): void {
+  for (const sub of ['', 'checkpoints', 'plots', 'model']) mkdirSync(join(paths.dir, sub), { recursive: true });
+}

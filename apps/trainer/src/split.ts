@@ -1,0 +1,50 @@
+/**
+ * Subject-independent train/test splits for each kind of data (METHOD.md §5): DISFA's fixed
+ * 3 folds, BP4D's FERA 2015 split, and a seeded k-fold by subject for anything else.
+ * No subject is ever on both sides.
+ */
+import { bp4dFera2015Split, disfaFolds, samplesOf, subjectKFold, type Sample } from '@g2rl/datasets';
+import type { TrainConfig } from './config.js';
+import { UserError } from './errors.js';
+
+export interface Split {
+  train: Sample[];
+  test: Sample[];
+  trainSubjects: string[];
+  testSubjects: string[];
+  /** e.g. "DISFA fold 2 of 3", for reports and the model card. */
+  description: string;
+}
+
+/** How many folds the data's protocol has (`cv` runs them all). */
+export function foldCount(config: TrainConfig): number {
+  if (config.data.kind === 'disfa') return disfaFolds().length;
+  if (config.data.kind === 'bp4d') return 1;
+  return Math.max(2, Math.round(1 / config.data.testFraction));
+}
+
+export function splitOf(samples: Sample[], config: TrainConfig, fold = config.data.fold): Split {
+  const folds = foldCount(config);
+  if (fold >= folds) throw new UserError(`data.fold: ${fold} is past the last fold; this protocol has folds 0 to ${folds - 1}`);
+  let trainSubjects: string[];
+  let testSubjects: string[];
+  let description: string;
+  if (config.data.kind === 'disfa') {
+    ({ train: trainSubjects, test: testSubjects } = disfaFolds()[fold]);
+    description = `DISFA 3-fold subject-independent, fold ${fold + 1} of 3`;
+  } else if (config.data.kind === 'bp4d') {
+    ({ train: trainSubjects, test: testSubjects } = bp4dFera2015Split([...new Set(samples.map((s) => s.subject))]));
+    description = 'BP4D FERA 2015: train on odd-numbered subjects, test on even';
+  } else {
+    const k = subjectKFold(samples, folds, config.seed)[fold];
+    ({ train: trainSubjects, test: testSubjects } = k);
+    description = `subject ${folds}-fold (seed ${config.seed}), fold ${fold + 1} of ${folds}`;
+  }
+  let train = samplesOf(samples, trainSubjects);
+  const test = samplesOf(samples, testSubjects);
+  if (train.length === 0 || test.length === 0) {
+    throw new UserError(`data: the split "${description}" leaves ${train.length} training and ${test.length} test samples; the data needs subjects on both sides`);
+  }
+  if (config.data.maxTrainSamples > 0 && train.length > config.data.maxTrainSamples) train = train.slice(0, config.data.maxTrainSamples);
+  return { train, test, trainSubjects: [...trainSubjects].sort(), testSubjects: [...testSubjects].sort(), description };
+}
