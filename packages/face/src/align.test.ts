@@ -1,7 +1,7 @@
 import { LANDMARK_SCHEMES } from '@g2rl/heatmaps';
 import { describe, expect, it } from 'vitest';
 import { alignFace, alignmentTransform } from './align.js';
-import { applyAffine, invertAffine, similarityAbout } from './affine.js';
+import { affineScale, applyAffine, invertAffine, similarityAbout } from './affine.js';
 import type { RgbImage } from './image.js';
 import { ALIGNMENT_MARGIN, alignmentTemplate, stablePointIndices } from './template.js';
 
@@ -85,6 +85,18 @@ describe('alignFace', () => {
     const reference = alignmentTransform(landmarks, { size: SIZE, points: 'stable' });
     stable.forEach((v, i) => expect(v).toBeCloseTo(reference[i], 6));
     expect(Math.abs(all[5] - reference[5])).toBeGreaterThan(0.5);
+  });
+
+  it("'rigid' ignores a dropped jaw, 'stable' shrinks the face (the chin's lever)", () => {
+    const { landmarks } = photographedFace();
+    const dropped = Float32Array.from(landmarks);
+    for (const i of [5, 6, 7, 8, 9, 10, 11, 55, 56, 57, 58, 59, 65, 66, 67]) dropped[2 * i + 1] += 20;
+    const reference = alignmentTransform(landmarks, { size: SIZE, points: 'rigid' });
+    alignmentTransform(dropped, { size: SIZE, points: 'rigid' }).forEach((v, i) => expect(v).toBeCloseTo(reference[i], 6));
+    const stable = alignmentTransform(dropped, { size: SIZE, points: 'stable' });
+    expect(affineScale(stable)).toBeLessThan(affineScale(reference) * 0.99);
+    expect(stablePointIndices('ibug68', true)).not.toContain(8);
+    expect(() => alignmentTransform(landmarks, { points: 'some' as never })).toThrow(/'stable', 'rigid' or 'all'/);
   });
 
   it('says when the landmarks do not match the scheme', () => {

@@ -2,7 +2,7 @@ import type { LandmarkScheme } from '@g2rl/heatmaps';
 import { applyAffine, invertAffine, similarityTransform, type Affine } from './affine.js';
 import { assertRgbImage, type RgbImage } from './image.js';
 import { toFlatPoints, type PointsLike } from './points.js';
-import { alignmentTemplate, stablePointIndices } from './template.js';
+import { alignmentTemplate, stablePointIndices, type AlignmentPoints } from './template.js';
 import { warpAffine, type WarpOptions } from './warp.js';
 
 export interface AlignOptions {
@@ -12,9 +12,10 @@ export interface AlignOptions {
   scheme?: LandmarkScheme;
   /**
    * Which landmarks the similarity is fitted on: 'stable' (default; eye corners, nose,
-   * chin — see IBUG68_STABLE_POINTS) or 'all'.
+   * chin — IBUG68_STABLE_POINTS, METHOD.md §1), 'rigid' (the same without the chin, so a
+   * jaw drop does not rescale the crop — IBUG68_RIGID_POINTS) or 'all'.
    */
-  points?: 'all' | 'stable';
+  points?: AlignmentPoints;
   /** Border handling of the warp (default black constant border). */
   border?: WarpOptions['border'];
 }
@@ -43,11 +44,11 @@ export function alignmentTransform(landmarks: PointsLike, options: AlignOptions 
       `alignFace: landmarks has ${flat.length / 2} points but scheme '${scheme}' has ${template.length / 2}; pass the matching scheme`,
     );
   }
-  if (points !== 'stable' && points !== 'all') {
-    throw new Error(`alignFace: points must be 'stable' or 'all', got ${JSON.stringify(points)}`);
+  if (points !== 'stable' && points !== 'rigid' && points !== 'all') {
+    throw new Error(`alignFace: points must be 'stable', 'rigid' or 'all', got ${JSON.stringify(points)}`);
   }
   if (points === 'all') return similarityTransform(flat, template);
-  const indices = stablePointIndices(scheme);
+  const indices = stablePointIndices(scheme, points === 'rigid');
   const src = new Float64Array(indices.length * 2);
   const dst = new Float64Array(indices.length * 2);
   indices.forEach((index, k) => {

@@ -19,6 +19,16 @@ export const ALIGNMENT_MARGIN = 0.1;
 export const IBUG68_STABLE_POINTS: readonly number[] = [36, 39, 42, 45, 27, 28, 29, 30, 31, 32, 33, 34, 35, 8];
 
 /**
+ * IBUG68_STABLE_POINTS without the chin: eye corners and nose only, which no AU moves much.
+ * The chin has a long lever on the fitted scale: a jaw drop of 0.3 inter-ocular distances
+ * (AU26/27) shrinks a 'stable' crop by ≈ 9 % but leaves a 'rigid' one unchanged.
+ */
+export const IBUG68_RIGID_POINTS: readonly number[] = IBUG68_STABLE_POINTS.filter((i) => i !== 8);
+
+/** Which landmarks the alignment similarity is fitted on. */
+export type AlignmentPoints = 'stable' | 'rigid' | 'all';
+
+/**
  * Target landmark positions in an `size × size` crop: @g2rl/heatmaps' MEAN_FACE_IBUG68
  * (x ∈ [0, 1], y ∈ [0, 0.98]) scaled uniformly so that its bounding box spans
  * `(1 − 2·ALIGNMENT_MARGIN)·size` along its longer side, and centred in the crop (pixel
@@ -55,11 +65,14 @@ export function alignmentTemplate(scheme: LandmarkScheme = 'ibug68', size = 128)
   return out;
 }
 
-/** The scheme's own indices of the stable points (those of IBUG68_STABLE_POINTS it has). */
-export function stablePointIndices(scheme: LandmarkScheme = 'ibug68'): number[] {
+/**
+ * The scheme's own indices of the stable points (those of IBUG68_STABLE_POINTS it has), or
+ * with `rigid`, of IBUG68_RIGID_POINTS.
+ */
+export function stablePointIndices(scheme: LandmarkScheme = 'ibug68', rigid = false): number[] {
   const info = LANDMARK_SCHEMES[scheme];
   if (!info) throw new Error(`stablePointIndices: unknown scheme ${JSON.stringify(scheme)}`);
-  const stable = new Set(IBUG68_STABLE_POINTS);
+  const stable = new Set(rigid ? IBUG68_RIGID_POINTS : IBUG68_STABLE_POINTS);
   const out: number[] = [];
   info.toIbug68.forEach((ibug, i) => {
     if (stable.has(ibug)) out.push(i);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { AlignmentPoints } from '@g2rl/face';
 import type { HeatmapNormalization } from '@g2rl/heatmaps';
 import { mixSeed, mulberry32, permutation } from '../rng.js';
 import type { Sample } from '../sample.js';
@@ -34,7 +35,7 @@ export interface BatchLoaderOptions {
   /** Aligned crops from cacheAlignedCrops (same samples, same S); else images are decoded and aligned per batch. */
   cache?: AlignedCropCache;
   /** Alignment points when decoding from files (default 'stable'). */
-  points?: 'stable' | 'all';
+  points?: AlignmentPoints;
   /** Worker threads that build batches (default 1; 0 builds them on the main thread, still ahead of use). */
   workers?: number;
   /** Batches built ahead of the one being consumed (default 3): bounds memory to (prefetch + 1) batches. */

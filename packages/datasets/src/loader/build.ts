@@ -1,5 +1,5 @@
 // Building one batch from its task: shared by the main thread (workers: 0) and the worker.
-import { alignFace, decodeImage } from '@g2rl/face';
+import { alignFace, decodeImage, type AlignmentPoints } from '@g2rl/face';
 import type { Augmentation } from './augment.js';
 import { allocateBatch, fillSlot, type BatchShape, type TrainingBatch } from './batch.js';
 
@@ -18,7 +18,7 @@ export type CropSourceInit =
       images: string[];
       /** per sample N×2, source-image pixels */
       landmarks: Float32Array[];
-      points: 'stable' | 'all';
+      points: AlignmentPoints;
       maxPixels?: number;
     };
 

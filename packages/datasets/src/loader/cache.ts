@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ALIGNMENT_TEMPLATE, alignFace, decodeImage } from '@g2rl/face';
+import { ALIGNMENT_TEMPLATE, alignFace, decodeImage, type AlignmentPoints } from '@g2rl/face';
 import type { LandmarkScheme } from '@g2rl/heatmaps';
 import type { Sample } from '../sample.js';
 
@@ -16,7 +16,7 @@ export interface AlignedCropCache {
   key: string;
   size: number;
   scheme: LandmarkScheme;
-  points: 'stable' | 'all';
+  points: AlignmentPoints;
   count: number;
   landmarkCount: number;
   ids: string[];
@@ -32,7 +32,7 @@ export interface CacheOptions {
   /** Folder for `aligned-<key>.bin` and `.json` (created if missing). */
   cacheDir: string;
   /** Alignment points (default 'stable'; see @g2rl/face alignFace). */
-  points?: 'stable' | 'all';
+  points?: AlignmentPoints;
   /** Images decoded at once (default 4; sharp decodes on libuv's thread pool). */
   concurrency?: number;
   /** Called after every `progressEvery` crops with (done, total). */
