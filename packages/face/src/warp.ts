@@ -39,6 +39,7 @@ export function warpAffine(image: RgbImage, affine: Readonly<Affine>, size: numb
   const sh = image.height;
   const maxX = sw - 1;
   const maxY = sh - 1;
+  const rowBytes = sw * 3;
   const out = new Uint8Array(width * height * 3);
   let o = 0;
   for (let y = 0; y < height; y++) {
@@ -48,6 +49,21 @@ export function warpAffine(image: RgbImage, affine: Readonly<Affine>, size: numb
     for (let x = 0; x < width; x++, sx += ia, sy += ic, o += 3) {
       let u = sx;
       let v = sy;
+      if (u >= 0 && v >= 0 && u < maxX && v < maxY) {
+        // Interior (the common case): all four neighbours exist, no border logic.
+        const x0 = u | 0;
+        const y0 = v | 0;
+        const fx = u - x0;
+        const fy = v - y0;
+        const p = (y0 * sw + x0) * 3;
+        const q = p + rowBytes;
+        for (let c = 0; c < 3; c++) {
+          const top = src[p + c] + fx * (src[p + 3 + c] - src[p + c]);
+          const bottom = src[q + c] + fx * (src[q + 3 + c] - src[q + c]);
+          out[o + c] = top + fy * (bottom - top) + 0.5;
+        }
+        continue;
+      }
       if (u < 0 || v < 0 || u > maxX || v > maxY) {
         if (!replicate && (u <= -1 || v <= -1 || u >= sw || v >= sh)) {
           out[o] = f0;
