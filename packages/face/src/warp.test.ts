@@ -35,6 +35,15 @@ describe('warpAffine', () => {
     expect(Array.from(out.data)).toEqual([50, 150, 100]);
   });
 
+  it('interpolates bilinearly inside the image (hand case)', () => {
+    // 3×3 grey ramp v(x, y) = 10·x + 100·y; bilinear is exact on a linear ramp:
+    // output (0, 0) reads source (0.25, 0.5) → 2.5 + 50 = 52.5 → 53 (rounded)
+    const image = blank(3, 3);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) image.data.fill(10 * x + 100 * y, (y * 3 + x) * 3, (y * 3 + x) * 3 + 3);
+    const out = warpAffine(image, [1, 0, -0.25, 0, 1, -0.5], 1);
+    expect(Array.from(out.data)).toEqual([53, 53, 53]);
+  });
+
   it('moves a dot where the affine moves its coordinates', () => {
     const image = blank(64, 48);
     const dot = [20, 30];
