@@ -4,6 +4,7 @@
 // (when Debian's python3-torch is installed) the same ops in PyTorch with 2 threads.
 // Usage: node bench/backend.bench.mjs [--reps N]   (imports packages/backend/dist: build first)
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,9 @@ const tf = require('@tensorflow/tfjs');
 const wasm = require('@tensorflow/tfjs-backend-wasm');
 const backend = await import(join(pkg, 'dist', 'index.js'));
 
+// --cpu-time: time the (single-threaded) wasm side by this process's CPU time instead of
+// wall time — stable on a loaded machine, equal to wall time on an idle one.
+const CPU_TIME = process.argv.includes('--cpu-time');
 const repsArg = process.argv.indexOf('--reps');
 const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 5;
 const B = 16;
@@ -46,13 +50,19 @@ const MATMULS = [
  * tensors to dispose. The minimum, not the median: the machine is shared, and other
  * processes only ever add time.
  */
+function now() {
+  if (!CPU_TIME) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function time(f) {
   tf.dispose(f());
   const ms = [];
   for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
+    const t0 = now();
     const out = f();
-    ms.push(performance.now() - t0);
+    ms.push(now() - t0);
     tf.dispose(out);
   }
   return Math.min(...ms);
@@ -95,7 +105,8 @@ for (const [name, M, K, N] of MATMULS) {
 // 2. With @g2rl/backend's kernels.
 backend.registerWasmTrainingKernels();
 const ours = {};
-console.log(`wasm (SIMD, ${wasm.getThreadsCount()} thread), batch ${B}, best of ${REPS}; GF/s = 2·MACs / time`);
+console.log(`wasm (SIMD, ${wasm.getThreadsCount()} thread), batch ${B}, best of ${REPS} (${CPU_TIME ? 'CPU' : 'wall'} time); GF/s = 2·MACs / time`);
+console.log(`load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (a shared machine inflates wall times; try --cpu-time)`);
 console.log('conv'.padEnd(16), 'Conv2D fwd'.padEnd(22), 'BackpropInput (ours)'.padEnd(22), 'BackpropInput (built-in)'.padEnd(24), 'BackpropFilter (ours)');
 let totals = { fwd: 0, bpi: 0, bpf: 0 };
 for (const conv of CONVS) {

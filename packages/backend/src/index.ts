@@ -10,7 +10,7 @@ export {
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register.js';
 export { wasmBinaryFolder } from './wasm-paths.js';
 export { planAxis, phaseFilter, type AxisPhasePlan } from './wasm/phase-plan.js';
-export { im2colTransposed, type ConvGeometry } from './wasm/im2col.js';
+export { phaseGrid, writePhaseTensor, writeGridColumns, writeGridGradient, type ConvGeometry, type PhaseGrid } from './wasm/phase-grid.js';
 export { transpose2d } from './wasm/transpose2d.js';
 export { tileInto } from './wasm/tile.js';
 export { setMaxIm2colValues } from './wasm/conv2d-backprop-filter.js';

@@ -1,7 +1,9 @@
 // Conv2DBackpropFilter for wasm (tfjs-backend-wasm 4.22 has none, so training a conv net
-// throws). dW (KH·KW·C_in × C_out) = colᵀ (KH·KW·C_in × P) · dy (P × C_out), P = B·OH·OW,
-// with colᵀ the transposed im2col of x: one untransposed BatchMatMul (XNNPACK) whose
-// result already has the filter's layout. A transposed operand is 10–50× slower there.
+// throws). dW (KH·KW·C_in × C_out) = colᵀ (KH·KW·C_in × N) · dy (N × C_out) over the
+// phase grid's N ≈ B·OH·OW points (phase-grid.ts): one untransposed BatchMatMul (XNNPACK)
+// whose result already has the filter's layout, with the big operand on the left (wasm's
+// BatchMatMul repacks its right operand on every call). A transposed operand would be
+// 10–50× slower there.
 import {
   backend_util,
   Conv2DBackpropFilter,
@@ -11,11 +13,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { im2colTransposed, type ConvGeometry } from './im2col.js';
+import { phaseGrid, type ConvGeometry, writeGridColumns, writeGridGradient, writePhaseTensor } from './phase-grid.js';
 import { callWasmKernel, heapF32, heapIndex, release, viewAs } from './kernel-calls.js';
-import { transpose2d } from './transpose2d.js';
 
-/** Largest colᵀ buffer (float32 values) built at once; bigger batches go in chunks. */
 let maxIm2colValues = 16 * 1024 * 1024;
 
 /**
@@ -62,44 +62,47 @@ export function conv2dBackpropFilterWasm(args: {
     padTop: info.padInfo.top, padLeft: info.padInfo.left,
   };
   const B = info.batchSize;
-  const Ci = info.inChannels;
   const Co = info.outChannels;
-  const pixels = info.outHeight * info.outWidth;
-  const rowLength = info.filterHeight * info.filterWidth * Ci;
-  const inPixels = B * info.inHeight * info.inWidth;
+  const rowLength = info.filterHeight * info.filterWidth * info.inChannels;
+  const grid = phaseGrid(g, B);
+  const gridPixels = grid.rows * grid.cols;
+  // dy already is its own grid when the filter needs no margin (1×1 and similar).
+  const dyIsGrid = grid.rows === g.outHeight && grid.cols === g.outWidth;
 
-  // xᵀ (C_in × B·H·W) once; a 1×1, stride-1, unpadded conv uses it as colᵀ directly.
-  const xT = backend.makeOutput([Ci, inPixels], 'float32');
+  const phases = backend.makeOutput([g.strideHeight * g.strideWidth * info.inChannels, grid.rowLength], 'float32');
   let heap = heapF32(backend);
-  transpose2d(heap, heapIndex(backend, x), inPixels, Ci, heapIndex(backend, xT));
-  const pointwise = rowLength === Ci && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
-  const chunkImages = pointwise ? B : Math.max(1, Math.min(B, Math.floor(maxIm2colValues / (pixels * rowLength))));
+  writePhaseTensor(heap, heapIndex(backend, x), B, g, grid, heap, heapIndex(backend, phases));
+  const chunkImages = Math.max(1, Math.min(B, Math.floor(maxIm2colValues / (gridPixels * rowLength))));
 
   let dW: TensorInfo | undefined;
   for (let b0 = 0; b0 < B; b0 += chunkImages) {
     const n = Math.min(chunkImages, B - b0);
-    const rows = n * pixels;
+    const columns = n * gridPixels;
+    // A 1×1 stride-1 filter over the whole batch: the phase tensor is colᵀ itself.
+    const colIsPhases = rowLength === info.inChannels && g.strideHeight === 1 && g.strideWidth === 1 &&
+      grid.maxOffset === 0 && n === B;
     let colT: TensorInfo;
-    if (pointwise) {
-      colT = viewAs(xT, [1, rowLength, rows]);
+    if (colIsPhases) {
+      colT = viewAs(phases, [1, rowLength, columns]);
     } else {
-      colT = backend.makeOutput([1, rowLength, rows], 'float32');
+      colT = backend.makeOutput([1, rowLength, columns], 'float32');
       heap = heapF32(backend);
-      im2colTransposed(heap, heapIndex(backend, xT), B, heap, heapIndex(backend, colT), g, b0, n);
+      writeGridColumns(heap, heapIndex(backend, phases), g, grid, b0, n, heapIndex(backend, colT));
     }
-    let dyChunk = viewAs(dy, [1, rows, Co]);
-    if (n !== B) {
-      dyChunk = backend.makeOutput([1, rows, Co], 'float32');
+    let dyGrid: TensorInfo;
+    const ownGrid = !(dyIsGrid && n === B);
+    if (ownGrid) {
+      dyGrid = backend.makeOutput([1, columns, Co], 'float32');
       heap = heapF32(backend);
-      const from = heapIndex(backend, dy) + b0 * pixels * Co;
-      heap.copyWithin(heapIndex(backend, dyChunk), from, from + rows * Co);
+      writeGridGradient(heap, heapIndex(backend, dy), g, Co, grid, b0, n, heapIndex(backend, dyGrid));
+    } else {
+      dyGrid = viewAs(dy, [1, columns, Co]);
     }
-    const part = callWasmKernel('BatchMatMul', backend, { a: colT, b: dyChunk }, {
+    const part = callWasmKernel('BatchMatMul', backend, { a: colT, b: dyGrid }, {
       transposeA: false, transposeB: false,
     });
-    if (!pointwise) release(backend, colT);
-    if (n !== B) release(backend, dyChunk);
+    if (!colIsPhases) release(backend, colT);
+    if (ownGrid) release(backend, dyGrid);
     if (dW == null) {
       dW = part;
     } else {
@@ -110,7 +113,7 @@ export function conv2dBackpropFilterWasm(args: {
       release(backend, part);
     }
   }
-  release(backend, xT);
+  release(backend, phases);
   dW!.shape = [...filterShape];
   return dW!;
 }
