@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { missingModelFiles } from './model-loader.js';
+import { missingModelFiles } from './model-files.js';
 import { createServer, type ServerOptions } from './server.js';
 
 const FLAGS = {

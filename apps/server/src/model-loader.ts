@@ -1,10 +1,12 @@
 // Loads an exported g2rl model folder (model.json + weight shards + model-card.json) for
 // serving, and checks that the network and its card agree (B×S×S×3 → B×H×W×K, K = 2A).
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { checkModelCard, type ServedModelCard } from './model-card.js';
+import { missingModelFiles } from './model-files.js';
+
+export { missingModelFiles };
 
 /** An IOHandler that reads a tfjs Layers model from a folder (works on every backend). */
 function folderIO(dir: string): tf.io.IOHandler {
@@ -31,10 +33,6 @@ function folderIO(dir: string): tf.io.IOHandler {
   };
 }
 
-/** What is missing in `dir` for serving, or `undefined` when it looks like a model folder. */
-export function missingModelFiles(dir: string): string[] {
-  return ['model.json', 'model-card.json'].filter((f) => !existsSync(join(dir, f)));
-}
 
 /**
  * Loads `dir/model.json` and `dir/model-card.json`. Throws naming the file and the field

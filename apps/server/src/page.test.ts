@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The web page at `/`, end to end in headless Chromium (Debian's /usr/bin/chromium driven
 // by playwright-core): pick a real photo, wait for the analysis, check the drawing and the
 // bars; then a bad file must show the problem text. CI installs chromium (.ci/run).

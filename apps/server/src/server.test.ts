@@ -1,10 +1,13 @@
+/// <reference lib="dom" />
 // End-to-end over real HTTP on loopback: a server with a model whose heatmaps are known,
 // face detection on face-api's own demo photos (the only photographs available), and a
 // corpus of bad inputs that must each give a 4xx problem body.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heatmapToImage } from '@g2rl/heatmaps';
@@ -32,8 +35,8 @@ let photo640: Buffer;
 /** The detection-path answer for photo640, kept for the aligned-landmarks test. */
 let detected: ImageResult | undefined;
 
-async function post(path: string, body: BodyInit, contentType?: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(base + path, { method: 'POST', body, headers: contentType ? { 'content-type': contentType, ...headers } : headers });
+async function post(path: string, body: Buffer | string | FormData, contentType?: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(base + path, { method: 'POST', body: body as never, headers: contentType ? { 'content-type': contentType, ...headers } : headers });
 }
 
 async function workerTensors(url = base): Promise<number> {
@@ -60,13 +63,13 @@ afterAll(async () => {
 describe('service endpoints', () => {
   it('answers health, readiness, the model card and the OpenAPI document', async () => {
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await (await fetch(`${base}/readyz`)).json();
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; backend: string };
     expect(ready.status).toBe('ready');
     expect(typeof ready.backend).toBe('string');
-    const card = await (await fetch(`${base}/v1/model`)).json();
+    const card = (await (await fetch(`${base}/v1/model`)).json()) as { aus: number[]; input: { size: number } };
     expect(card.aus).toEqual(SPEC.aus);
     expect(card.input.size).toBe(SPEC.size);
-    const openapi = await (await fetch(`${base}/openapi.json`)).json();
+    const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: object };
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/analyze', '/v1/analyze/batch', '/v1/model', '/metrics']));
   });
@@ -138,7 +141,7 @@ describe('POST /v1/analyze', () => {
     detected ??= (await (await post('/v1/analyze', photo640, 'image/jpeg')).json()) as ImageResult;
     const face = detected.faces[0]!;
     const form = new FormData();
-    form.append('image', new Blob([photo640], { type: 'image/jpeg' }), 'photo.jpg');
+    form.append('image', new Blob([photo640 as never], { type: 'image/jpeg' }), 'photo.jpg');
     form.append('landmarks', JSON.stringify(face.landmarks));
     const response = await post('/v1/analyze?aligned=true', form);
     expect(response.status).toBe(200);
@@ -169,9 +172,9 @@ describe('POST /v1/analyze/batch', () => {
   it('answers per image, a problem for the bad one', async () => {
     const good = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#777777' } }).png().toBuffer();
     const form = new FormData();
-    form.append('a', new Blob([good], { type: 'image/png' }), 'a.png');
-    form.append('b', new Blob([Buffer.from('not an image')], { type: 'image/png' }), 'b.png');
-    form.append('c', new Blob([good], { type: 'image/png' }), 'c.png');
+    form.append('a', new Blob([good as never], { type: 'image/png' }), 'a.png');
+    form.append('b', new Blob([Buffer.from('not an image') as never], { type: 'image/png' }), 'b.png');
+    form.append('c', new Blob([good as never], { type: 'image/png' }), 'c.png');
     const response = await post('/v1/analyze/batch?aligned=true', form);
     expect(response.status).toBe(200);
     const { results } = await response.json();
@@ -213,10 +216,10 @@ describe('bad input: always a 4xx problem, never a crash', () => {
     const noLandmarks = new FormData();
     noLandmarks.append('note', 'no file here');
     const badLandmarks = new FormData();
-    badLandmarks.append('image', new Blob([photo640], { type: 'image/jpeg' }), 'p.jpg');
+    badLandmarks.append('image', new Blob([photo640 as never], { type: 'image/jpeg' }), 'p.jpg');
     badLandmarks.append('landmarks', '[[1, 2], [3]]');
     const fewLandmarks = new FormData();
-    fewLandmarks.append('image', new Blob([photo640], { type: 'image/jpeg' }), 'p.jpg');
+    fewLandmarks.append('image', new Blob([photo640 as never], { type: 'image/jpeg' }), 'p.jpg');
     fewLandmarks.append('landmarks', JSON.stringify([[1, 2], [3, 4]]));
     corpus = [
       { name: 'plain text as text/plain', send: () => post('/v1/analyze', 'hello', 'text/plain'), status: 415 },
@@ -314,20 +317,20 @@ describe('limits and token (a second server)', () => {
 
   it('needs the bearer token on /v1 and /metrics, not on health checks', async () => {
     const crop = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
-    const denied = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop, headers: { 'content-type': 'image/png' } });
+    const denied = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop as never, headers: { 'content-type': 'image/png' } });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await denied.json()).type).toMatch(/unauthorized$/);
     expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const allowed = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop, headers: { 'content-type': 'image/png', authorization: 'Bearer s3cret' } });
+    const allowed = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop as never, headers: { 'content-type': 'image/png', authorization: 'Bearer s3cret' } });
     expect(allowed.status).toBe(200);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
-  it('sheds load with 503 + Retry-After when the queue is full, 504 past the deadline, and keeps answering health checks', async () => {
+  it('sheds load with 503 + Retry-After when the queue is full and keeps answering health checks', async () => {
     const big = readFileSync(join(demoDir, 'sample5.jpg'));
     const auth = { 'content-type': 'image/jpeg', authorization: 'Bearer s3cret' };
-    const pending = Array.from({ length: 6 }, () => fetch(`${url}/v1/analyze`, { method: 'POST', body: big, headers: auth }));
+    const pending = Array.from({ length: 6 }, () => fetch(`${url}/v1/analyze`, { method: 'POST', body: big as never, headers: auth }));
     // The worker is busy with a 1920-pixel photo; the HTTP thread must still answer at once.
     const t0 = performance.now();
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -340,5 +343,56 @@ describe('limits and token (a second server)', () => {
     expect((await busy.json()).type).toMatch(/queue-full$/);
     expect(statuses.every((s) => [200, 503, 504].includes(s))).toBe(true);
     expect(healthMs).toBeLessThan(250);
+  });
+});
+
+describe('deadlines, start-up failures and the CLI', () => {
+  it('answers 504 with a problem body when an image misses its deadline', async () => {
+    const hasty = await createServer({ modelDir, port: 0, timeoutMs: 30 });
+    try {
+      const url = await hasty.listen();
+      await hasty.pool.ready;
+      const big = readFileSync(join(demoDir, 'sample6.jpg'));
+      const response = await fetch(`${url}/v1/analyze`, { method: 'POST', body: big as never, headers: { 'content-type': 'image/jpeg' } });
+      expect(response.status).toBe(504);
+      const body = await response.json();
+      expect(body.type).toMatch(/timeout$/);
+      expect(body.detail).toMatch(/no result within 30 ms/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      await hasty.close();
+    }
+  });
+
+  it('reports a model that disagrees with its card on /readyz and /v1/*, naming the file', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'g2rl-broken-model-'));
+    await writeFixedModel(broken, SPEC);
+    const card = JSON.parse(readFileSync(join(broken, 'model-card.json'), 'utf8'));
+    writeFileSync(join(broken, 'model-card.json'), JSON.stringify({ ...card, aus: [1, 2, 4, 5] }));
+    const bad = await createServer({ modelDir: broken, port: 0 });
+    try {
+      const url = await bad.listen();
+      await expect(bad.pool.ready).rejects.toThrow(/model\.json: output is \[.*16,16,6\].*4 AUs \(K = 8\)/);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).detail).toMatch(/could not be loaded/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const crop = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+      const analyze = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop as never, headers: { 'content-type': 'image/png' } });
+      expect(analyze.status).toBe(503);
+    } finally {
+      await bad.close();
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
+  it('g2rl-serve says how to make a model when there is none', () => {
+    const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+    const run = spawnSync(process.execPath, [cli, '--model', join(tmpdir(), 'no-such-g2rl-model')], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/no model at .*no-such-g2rl-model \(missing model\.json, model-card\.json\)/);
+    expect(run.stderr).toMatch(/pnpm demo/);
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/--max-queue/);
   });
 });
