@@ -126,6 +126,27 @@ describe('BatchLoader', () => {
     expect(() => new BatchLoader({ ...options, cache: reloaded, size: 64 })).toThrow(/48×48 crops but size is 64/);
   });
 
+  it("reuses a superset's cache for a subset (one prepared cache serves every fold)", async () => {
+    const cacheDir = join(root, 'cache-superset');
+    const all = await cacheAlignedCrops(samples, { size: 40, cacheDir });
+    const subset = samples.filter((s) => s.subject !== 'id1');
+    let decoded = 0;
+    const reused = await cacheAlignedCrops(subset, { size: 40, cacheDir, onProgress: () => decoded++ });
+    expect(decoded).toBe(0);
+    expect(reused.key).toBe(all.key);
+    const options = { samples: subset, batchSize: 2, workers: 0, augment: true, seed: 4 } as const;
+    const fromSuperset = await epochOf(new BatchLoader({ ...options, cache: reused }));
+    const fromFiles = await epochOf(new BatchLoader({ ...options, size: 40 }));
+    expect(fromSuperset.map((b) => b.ids)).toEqual(fromFiles.map((b) => b.ids));
+    expect(fromSuperset[1].images).toEqual(fromFiles[1].images);
+    // a changed sample (moved landmarks) is not served from the old crops
+    const changed = subset.map((s, i) => (i === 0 ? { ...s, landmarks: s.landmarks.map((v) => v + 1) } : s));
+    let rebuilt = 0;
+    const fresh = await cacheAlignedCrops(changed, { size: 40, cacheDir, onProgress: () => rebuilt++ });
+    expect(rebuilt).toBeGreaterThan(0);
+    expect(fresh.key).not.toBe(all.key);
+  });
+
   it('builds the same batches in worker threads (built dist/loader-worker.js)', async () => {
     expect(existsSync(WORKER), `${WORKER} missing: run pnpm build first`).toBe(true);
     const cache = await cacheAlignedCrops(samples, { size: 48, cacheDir: join(root, 'cache') });

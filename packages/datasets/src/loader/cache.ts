@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { open, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ALIGNMENT_TEMPLATE, alignFace, decodeImage, type AlignmentPoints } from '@g2rl/face';
 import type { LandmarkScheme } from '@g2rl/heatmaps';
@@ -45,7 +45,10 @@ const CACHE_FORMAT = 'g2rl-aligned-crops/1';
  * Decodes and aligns every sample once and stores the crops on disk, keyed by a hash of the
  * inputs (sample ids, image paths with their size and mtime, landmarks, S, scheme, alignment
  * points and template): a later run with the same inputs loads the file instead of decoding
- * again; any change makes a new key. Writes are atomic (temp file + rename).
+ * again; any change makes a new key. A cache made for a superset of the samples (same S,
+ * scheme, points; every requested sample unchanged) is reused as it is: `prepare` can cache
+ * a whole data set and each fold's train and test split load that one file (the loader finds
+ * rows by sample id). Writes are atomic (temp file + rename).
  * All samples must share one landmark scheme (the scheme sets N).
  */
 export async function cacheAlignedCrops(samples: readonly Sample[], options: CacheOptions): Promise<AlignedCropCache> {
@@ -56,10 +59,12 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
   const landmarkCount = samples[0].landmarks.length / 2;
   const odd = samples.find((s) => s.scheme !== scheme);
   if (odd) throw new Error(`cacheAlignedCrops: sample ${odd.id} has scheme ${odd.scheme} but ${samples[0].id} has ${scheme}; cache one scheme at a time`);
-  const key = await cacheKey(samples, size, scheme, points);
+  const fingerprints = await sampleFingerprints(samples);
+  const settings = { format: CACHE_FORMAT, template: ALIGNMENT_TEMPLATE, size, scheme, points };
+  const key = createHash('sha256').update(JSON.stringify(settings)).update(fingerprints.join('\n')).digest('hex');
   await mkdir(options.cacheDir, { recursive: true });
   const base = join(options.cacheDir, `aligned-${key.slice(0, 24)}`);
-  const existing = await loadCache(base, key);
+  const existing = (await loadCache(base, key)) ?? (await loadSupersetCache(options.cacheDir, settings, samples, fingerprints));
   if (existing) return existing;
 
   const cropBytes = size * size * 3;
@@ -86,7 +91,10 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
 
   // float32 landmarks start on a 4-byte boundary, whatever S and the count are
   const landmarkOffset = Math.ceil(crops.length / 4) * 4;
-  const index = { format: CACHE_FORMAT, key, size, scheme, points, count: samples.length, landmarkCount, ids: samples.map((s) => s.id), cropBytes: crops.length, landmarkOffset, landmarkBytes: landmarks.byteLength };
+  const index = {
+    format: CACHE_FORMAT, key, template: ALIGNMENT_TEMPLATE, size, scheme, points, count: samples.length, landmarkCount,
+    ids: samples.map((s) => s.id), fingerprints, cropBytes: crops.length, landmarkOffset, landmarkBytes: landmarks.byteLength,
+  };
   const tmp = `.tmp-${process.pid}-${Date.now()}`;
   const handle = await open(base + '.bin' + tmp, 'w');
   try {
@@ -102,14 +110,41 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
   return { format: CACHE_FORMAT, key, size, scheme, points, count: samples.length, landmarkCount, ids: index.ids, crops, landmarks, path: base + '.bin' };
 }
 
-async function loadCache(base: string, key: string): Promise<AlignedCropCache | undefined> {
-  let index;
+async function readIndex(file: string): Promise<CacheIndex | undefined> {
   try {
-    index = JSON.parse(await readFile(base + '.json', 'utf8'));
+    return JSON.parse(await readFile(file, 'utf8')) as CacheIndex;
   } catch {
     return undefined;
   }
-  if (index.format !== CACHE_FORMAT || index.key !== key) return undefined;
+}
+
+interface CacheIndex {
+  format: string; key: string; template: string; size: number; scheme: LandmarkScheme; points: AlignmentPoints;
+  count: number; landmarkCount: number; ids: string[]; fingerprints: string[];
+  cropBytes: number; landmarkOffset: number; landmarkBytes: number;
+}
+
+/** A complete cache in `cacheDir` with the same settings that holds every requested sample unchanged. */
+async function loadSupersetCache(
+  cacheDir: string, settings: { template: string; size: number; scheme: LandmarkScheme; points: AlignmentPoints },
+  samples: readonly Sample[], fingerprints: string[],
+): Promise<AlignedCropCache | undefined> {
+  const names = (await readdir(cacheDir)).filter((n) => /^aligned-[0-9a-f]+\.json$/.test(n)).sort();
+  for (const name of names) {
+    const index = await readIndex(join(cacheDir, name));
+    if (!index || index.format !== CACHE_FORMAT || index.count < samples.length || !Array.isArray(index.fingerprints)) continue;
+    if (index.template !== settings.template || index.size !== settings.size || index.scheme !== settings.scheme || index.points !== settings.points) continue;
+    const have = new Map(index.ids.map((id, row) => [id, index.fingerprints[row]]));
+    if (!samples.every((s, i) => have.get(s.id) === fingerprints[i])) continue;
+    const loaded = await loadCache(join(cacheDir, name.replace(/\.json$/, '')), index.key);
+    if (loaded) return loaded;
+  }
+  return undefined;
+}
+
+async function loadCache(base: string, key: string): Promise<AlignedCropCache | undefined> {
+  const index = await readIndex(base + '.json');
+  if (!index || index.format !== CACHE_FORMAT || index.key !== key) return undefined;
   const total = index.landmarkOffset + index.landmarkBytes;
   const info = await stat(base + '.bin').catch(() => undefined);
   if (!info || info.size !== total) return undefined; // incomplete or damaged: rebuild
@@ -134,13 +169,17 @@ async function loadCache(base: string, key: string): Promise<AlignedCropCache | 
   };
 }
 
-async function cacheKey(samples: readonly Sample[], size: number, scheme: LandmarkScheme, points: string): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, template: ALIGNMENT_TEMPLATE, size, scheme, points, count: samples.length }));
+/**
+ * One short hash per sample of everything its crop depends on besides the settings: id,
+ * image path, the file's size and mtime, and the landmarks.
+ */
+async function sampleFingerprints(samples: readonly Sample[]): Promise<string[]> {
   const stats = await Promise.all(samples.map((s) => stat(s.image).then((st) => `${st.size}:${st.mtimeMs}`, () => 'missing')));
-  samples.forEach((s, i) => {
-    hash.update(`\n${s.id}\t${s.image}\t${stats[i]}\t`);
-    hash.update(new Uint8Array(s.landmarks.buffer, s.landmarks.byteOffset, s.landmarks.byteLength));
-  });
-  return hash.digest('hex');
+  return samples.map((s, i) =>
+    createHash('sha256')
+      .update(`${s.id}\t${s.image}\t${stats[i]}\t`)
+      .update(new Uint8Array(s.landmarks.buffer, s.landmarks.byteOffset, s.landmarks.byteLength))
+      .digest('hex')
+      .slice(0, 32),
+  );
 }
