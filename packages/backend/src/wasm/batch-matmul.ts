@@ -26,31 +26,55 @@ function transposeLastTwo(backend: BackendWasm, x: TensorInfo): TensorInfo {
   return out;
 }
 
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /**
- * Wraps the original kernel: transposed operands (`transposeA` / `transposeB`) are
- * materialised first, then `original` runs with both flags false. Shapes: a `…×M×K`
- * (or `…×K×M` with transposeA), b `…×K×N` (or `…×N×K` with transposeB) → `…×M×N`.
+ * Wraps the original kernel so that it only ever multiplies untransposed operands.
+ * Shapes: a `…×M×K` (or `…×K×M` with transposeA), b `…×K×N` (or `…×N×K` with
+ * transposeB) → `…×M×N`. Two ways, whichever moves fewer values (XNNPACK repacks the
+ * RIGHT operand on every call, so that one counts as a copy too):
+ *  1. materialise op(a), op(b) and multiply:                 copies op(a)?, op(b)?, packs op(b);
+ *  2. Cᵀ = op(b)ᵀ·op(a)ᵀ (op(b)ᵀ = b itself under transposeB), then transpose Cᵀ:
+ *                                        copies op(b)ᵀ?, op(a)ᵀ?, packs op(a)ᵀ, transposes C.
+ * Way 2 turns a Dense layer's dx = dy·Wᵀ (big W) from ≈10 ms into ≈2 ms. Fused matMuls
+ * (bias, activation on C) always take way 1.
  */
 export function untransposedMatMulConfig(original: KernelConfig): KernelConfig {
   const run = original.kernelFunc;
+  const fused = original.kernelName === _FusedMatMul;
   const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs: NamedAttrMap }) => {
     const { inputs, backend, attrs } = args;
     const transposeA = attrs.transposeA === true;
     const transposeB = attrs.transposeB === true;
-    const floats = inputs.a!.dtype === 'float32' && inputs.b!.dtype === 'float32';
-    if ((!transposeA && !transposeB) || !floats) return run(args as never);
-    const a = transposeA ? transposeLastTwo(backend, inputs.a!) : inputs.a!;
-    const b = transposeB ? transposeLastTwo(backend, inputs.b!) : inputs.b!;
-    try {
-      return run({
-        inputs: { ...inputs, a, b },
-        backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      } as never);
-    } finally {
-      if (transposeA) release(backend, a);
-      if (transposeB) release(backend, b);
+    const a = inputs.a!;
+    const b = inputs.b!;
+    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return run(args as never);
+    const sizeA = size(a.shape);
+    const sizeB = size(b.shape);
+    const M = transposeA ? a.shape[a.shape.length - 1]! : a.shape[a.shape.length - 2]!;
+    const N = transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+    const sizeC = Math.max(size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2))) * M * N;
+    const way1 = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0) + sizeB;
+    const way2 = (transposeB ? 0 : sizeB) + (transposeA ? 0 : sizeA) + sizeA + sizeC;
+    const untransposed = { ...attrs, transposeA: false, transposeB: false };
+    if (fused || way1 <= way2) {
+      const left = transposeA ? transposeLastTwo(backend, a) : a;
+      const right = transposeB ? transposeLastTwo(backend, b) : b;
+      try {
+        return run({ inputs: { ...inputs, a: left, b: right }, backend, attrs: untransposed } as never);
+      } finally {
+        if (transposeA) release(backend, left);
+        if (transposeB) release(backend, right);
+      }
     }
+    const left = transposeB ? b : transposeLastTwo(backend, b); // op(b)ᵀ: …×N×K
+    const right = transposeA ? a : transposeLastTwo(backend, a); // op(a)ᵀ: …×K×M
+    const cT = run({ inputs: { a: left, b: right }, backend, attrs: untransposed } as never) as TensorInfo;
+    if (!transposeB) release(backend, left);
+    if (!transposeA) release(backend, right);
+    const c = transposeLastTwo(backend, cT);
+    release(backend, cT);
+    return c;
   };
   return {
     kernelName: original.kernelName,

@@ -18,6 +18,11 @@ describe('matMul with transposed operands on wasm equals cpu', () => {
     [[7, 5], [3, 7], true, true],
     [[4, 40, 33], [4, 40, 9], true, false],
     [[4, 33, 40], [9, 40], false, true], // broadcast batch
+    // Big right operand: computed as Cᵀ = op(b)ᵀ·op(a)ᵀ, then transposed.
+    [[3, 40], [50, 40], false, true],
+    [[4, 3, 40], [50, 40], false, true],
+    [[40, 3], [50, 40], true, true],
+    [[2, 40, 3], [2, 50, 40], true, true],
   ];
   for (const [aShape, bShape, ta, tb] of cases) {
     it(`${aShape.join('×')}${ta ? 'ᵀ' : ''} · ${bShape.join('×')}${tb ? 'ᵀ' : ''}`, () => {
