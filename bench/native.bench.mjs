@@ -144,7 +144,7 @@ if (!native.isNativeAvailable()) {
   native.registerNativeBackend();
   await tf.setBackend('native');
   const status = native.nativeStatus();
-  console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads`);
+  console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY}`);
   nativeResult = measure('native', REPS);
   rows.push(['native (oneDNN)', nativeResult]);
 }
@@ -180,15 +180,19 @@ if (process.argv.includes('--no-torch')) {
   console.log('pytorch: skipped (--no-torch)');
 } else {
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  // Same OpenMP wait policy as the native side (the addon sets PASSIVE unless the user chose):
+  // both use OpenMP, and on a shared machine spinning waits cost either of them several-fold.
+  const waitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
   const run = spawnSync(python, [join(here, 'torch_native_ref.py'), '--reps', String(REPS), '--train-batch', String(TRAIN_BATCH)], {
     encoding: 'utf8',
+    env: { ...process.env, OMP_WAIT_POLICY: waitPolicy },
   });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
     console.log(`pytorch: skipped (${why}; apt-get install python3-torch)`);
   } else {
     const t = JSON.parse(run.stdout.trim().split('\n').pop());
-    console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters`);
+    console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters, OMP_WAIT_POLICY=${waitPolicy}`);
     torchResult = { trainMs: t.train_ms, infer1Ms: t.infer1_ms, infer32Ms: t.infer32_ms };
     rows.push(['pytorch', torchResult]);
   }

@@ -106,6 +106,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = intArg(info, 0, "threads");
   if (threads < 1) throw Napi::RangeError::New(info.Env(), "setThreads: threads must be >= 1");
+  clearConvolutionPlans();
   omp_set_num_threads(threads);
   return info.Env().Undefined();
 }

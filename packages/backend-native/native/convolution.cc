@@ -278,6 +278,8 @@ Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+void clearConvolutionPlans() { g_plans.clear(); }
+
 void registerConvolution(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
   exports.Set("conv2dBackpropInput",

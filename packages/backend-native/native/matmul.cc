@@ -50,7 +50,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
                       b + i * strideB, ldb, 0.f, out + i * M * N, N);
   };
   dnnl_status_t status = dnnl_success;
-  if (batch > 1 && M * N * K < (1 << 18)) {
+  if (batch > 1 && M * N * K < (1 << 18) && batch * M * N * K > (1 << 22)) {
     // Small matrices: one gemm per thread beats one threaded gemm at a time.
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < batch; ++i) {

@@ -80,6 +80,12 @@ export function loadAddon(): { addon: NativeAddon | null; reason?: string } {
     };
     return loaded;
   }
+  // OpenMP threads that finish early sleep instead of spinning. A training step runs ~1500
+  // kernels, each ending in a barrier; on a machine shared with other work, spinning threads
+  // steal the very cores their team-mates wait for (measured on 2 busy cores: batch-1
+  // inference 7–22 ms passive vs 127–705 ms spinning). libgomp reads this when it loads, i.e.
+  // with the addon below; a value the user set is kept.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     const require = createRequire(join(root, 'package.json'));
     loaded = { addon: require(file) as NativeAddon };
