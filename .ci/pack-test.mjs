@@ -138,7 +138,23 @@ const CHECKS = {
     call: `
       const samples = ['a', 'a', 'b', 'c', 'd'].map((subject, i) => ({ id: String(i), subject }));
       const folds = pkg.subjectKFold(samples, 2, 1);
-      assert(Array.isArray(folds) && folds.length === 2, 'subjectKFold gave ' + JSON.stringify(folds));`,
+      assert(Array.isArray(folds) && folds.length === 2, 'subjectKFold gave ' + JSON.stringify(folds));
+      // A batch built in a worker thread: proves dist/loader-worker.js is packed and found
+      // from the installed package, through import and require alike.
+      const face = await import('@g2rl/face');
+      const fs = await import('node:fs');
+      const os = await import('node:os');
+      const path = await import('node:path');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'g2rl-pack-datasets-'));
+      const image = path.join(dir, 'face.png');
+      fs.writeFileSync(image, await face.encodePng({ data: new Uint8Array(64 * 64 * 3).fill(128), width: 64, height: 64, channels: 3 }));
+      const landmarks = face.alignmentTemplate('ibug68', 64);
+      const faces = [0, 1].map((i) => ({ id: 's' + i, subject: 'p' + i, frame: i, image, landmarks, scheme: 'ibug68', aus: [1, 12], intensities: new Float32Array([1, 2]) }));
+      const loader = new pkg.BatchLoader({ samples: faces, batchSize: 2, size: 32, workers: 1, augment: true });
+      const batch = await loader.nextBatch();
+      await loader.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      assert(batch.images.length === 2 * 32 * 32 * 3 && batch.heatmaps.length === 2 * 8 * 8 * 4, 'batch shapes ' + batch.images.length + ', ' + batch.heatmaps.length);`,
   },
 };
 
