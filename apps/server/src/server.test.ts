@@ -372,7 +372,7 @@ describe('deadlines, start-up failures and the CLI', () => {
     const bad = await createServer({ modelDir: broken, port: 0 });
     try {
       const url = await bad.listen();
-      await expect(bad.pool.ready).rejects.toThrow(/model\.json: output is \[.*16,16,6\].*4 AUs \(K = 8\)/);
+      await expect(bad.pool.ready).rejects.toThrow(/model-card\.json: field "aus" must be 3 AUs \(the model has K = 6/);
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(503);
       expect((await ready.json()).detail).toMatch(/could not be loaded/);

@@ -1,9 +1,9 @@
 // Test helpers (not part of the public API): a model whose heatmaps are known in advance,
-// saved in the exported-model layout, so the tests can check the served numbers exactly.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// saved with @g2rl/models' exporter, so the tests can check the served numbers exactly.
+import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { encodeHeatmaps } from '@g2rl/heatmaps';
+import { exportInferenceModel } from '@g2rl/models';
 
 export interface FixedModelSpec {
   aus: number[];
@@ -19,7 +19,7 @@ export interface FixedModelSpec {
 }
 
 /**
- * Writes `dir/model.json`, `dir/weights.bin` and `dir/model-card.json` for a network
+ * Exports (exportInferenceModel) to `dir` a network
  * B×S×S×3 → B×H×H×K whose output is always the heatmaps `encodeHeatmaps(points,
  * intensities)` (global average pool → dense with a zero kernel and that bias → reshape).
  */
@@ -37,19 +37,7 @@ export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promis
   const dense = model.layers[1]!;
   tf.tidy(() => dense.setWeights([tf.zeros([3, H * H * K]), tf.tensor1d(heatmaps)]));
   mkdirSync(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = Buffer.from(artifacts.weightData as ArrayBuffer);
-    writeFileSync(join(dir, 'weights.bin'), weights);
-    writeFileSync(join(dir, 'model.json'), JSON.stringify({
-      format: 'layers-model',
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    }));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  model.dispose();
-  writeFileSync(join(dir, 'model-card.json'), JSON.stringify({
-    format: 'g2rl-model-card/1',
+  await exportInferenceModel(model, dir, {
     preset: 'fixed-test',
     aus,
     scheme: 'ibug68',
@@ -57,5 +45,6 @@ export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promis
     heatmap: { size: H, sigma, normalization: 'peak' },
     alignment: { template: 'ibug68-mean', size: S },
     training: { note: 'a test model with constant output' },
-  }, null, 2));
+  });
+  model.dispose();
 }
