@@ -246,6 +246,7 @@ async function pretrainGeometry(
       const { loss } = await trainer.pretrainGeometryStep({ geometry: g, intensities: y, batchSize: idx.length });
       sum += loss;
     }
+    await yieldToEventLoop();
     const loss = sum / steps;
     history.push({ phase: 'pretrain', epoch: epoch + 1, step: trainer.steps.pretrain, loss });
     const event = { phase: 'geometry', epoch: epoch + 1, epochs, step: steps, steps, values: { loss }, imagesPerSecond: count / Math.max(1e-3, (Date.now() - started) / 1000) };
@@ -278,6 +279,7 @@ async function trainBackbone(
       sums = { loss: 0, ls: 0, lg: 0, n: 0 };
     }
     trainer.setLearningRate(learningRateAt(config, epoch));
+    await yieldToEventLoop();
     const batch = await loader.nextBatch();
     const result = await trainer.trainStep(batch);
     if (!Number.isFinite(result.loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step + 1}: loss ${result.loss}; lower train.learningRate`);
@@ -306,6 +308,12 @@ async function trainBackbone(
     }
   }
 }
+
+/**
+ * A training step on wasm resolves its promises as microtasks, so a loop of steps never lets
+ * the event loop run signal handlers or worker messages: give it a turn between steps.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads a run's saved history (for plots after a resumed run, or the `eval` command). */
 export function readHistory(paths: RunPaths): HistoryPoint[] {
