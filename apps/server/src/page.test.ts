@@ -3,12 +3,12 @@
 // by playwright-core): pick a real photo, wait for the analysis, check the drawing and the
 // bars; then a bad file must show the problem text. CI installs chromium (.ci/run).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceApiModelDir } from '@g2rl/face';
 import { createServer, type G2rlServer } from './server.js';
 import { writeFixedModel } from './test-support.js';
 
@@ -16,8 +16,8 @@ const CHROMIUM = process.env.G2RL_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`page.test: ${CHROMIUM} not found (apt-get install chromium); the browser test is skipped`);
 
-const require = createRequire(import.meta.url);
-const demoDir = join(dirname(require.resolve('@vladmandic/face-api/dist/face-api.node-wasm.js')), '..', 'demo');
+// face-api's demo photos, installed with it (beside its weights folder).
+const demoDir = join(faceApiModelDir(), '..', 'demo');
 
 describe.skipIf(!haveChromium)('web page in headless Chromium', () => {
   let server: G2rlServer;

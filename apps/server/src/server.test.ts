@@ -4,19 +4,19 @@
 // corpus of bad inputs that must each give a 4xx problem body.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heatmapToImage } from '@g2rl/heatmaps';
+import { faceApiModelDir } from '@g2rl/face';
 import { createServer, type G2rlServer } from './server.js';
 import { writeFixedModel, type FixedModelSpec } from './test-support.js';
 import type { ImageResult } from './analysis-types.js';
 
-const require = createRequire(import.meta.url);
-const demoDir = join(dirname(require.resolve('@vladmandic/face-api/dist/face-api.node-wasm.js')), '..', 'demo');
+// face-api's demo photos, installed with it (beside its weights folder).
+const demoDir = join(faceApiModelDir(), '..', 'demo');
 
 // AU1, AU12, AU25 at integer heatmap pixels, so decoding is exact.
 export const SPEC: FixedModelSpec = {
