@@ -34,7 +34,7 @@ export interface BatchLoaderOptions {
   dropLast?: boolean;
   /** Aligned crops from cacheAlignedCrops (same samples, same S); else images are decoded and aligned per batch. */
   cache?: AlignedCropCache;
-  /** Alignment points when decoding from files (default 'stable'). */
+  /** Alignment points when decoding from files (default 'rigid', as alignFace). */
   points?: AlignmentPoints;
   /** Worker threads that build batches (default 1; 0 builds them on the main thread, still ahead of use). */
   workers?: number;
@@ -232,7 +232,7 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
 
 function cropSource(samples: readonly Sample[], options: BatchLoaderOptions, cache: AlignedCropCache | undefined): BuilderInit['source'] {
   if (!cache) {
-    return { kind: 'files', images: samples.map((s) => s.image), landmarks: samples.map((s) => s.landmarks), points: options.points ?? 'stable' };
+    return { kind: 'files', images: samples.map((s) => s.image), landmarks: samples.map((s) => s.landmarks), points: options.points ?? 'rigid' };
   }
   const rowOf = new Map(cache.ids.map((id, row) => [id, row]));
   const rowOfSample = new Int32Array(samples.length);

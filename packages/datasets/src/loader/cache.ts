@@ -31,7 +31,7 @@ export interface CacheOptions {
   size?: number;
   /** Folder for `aligned-<key>.bin` and `.json` (created if missing). */
   cacheDir: string;
-  /** Alignment points (default 'stable'; see @g2rl/face alignFace). */
+  /** Alignment points (default 'rigid', as alignFace; see @g2rl/face). */
   points?: AlignmentPoints;
   /** Images decoded at once (default 4; sharp decodes on libuv's thread pool). */
   concurrency?: number;
@@ -53,7 +53,7 @@ const CACHE_FORMAT = 'g2rl-aligned-crops/1';
  */
 export async function cacheAlignedCrops(samples: readonly Sample[], options: CacheOptions): Promise<AlignedCropCache> {
   const size = options.size ?? 128;
-  const points = options.points ?? 'stable';
+  const points = options.points ?? 'rigid';
   if (samples.length === 0) throw new Error('cacheAlignedCrops: no samples');
   const scheme = samples[0].scheme;
   const landmarkCount = samples[0].landmarks.length / 2;
