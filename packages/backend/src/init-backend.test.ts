@@ -53,6 +53,20 @@ describe('initBackend', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
+  it('native through an app-supplied loader: calls registerNativeBackend and activates the name it returns', async () => {
+    let called = 0;
+    const result = await initBackend({
+      prefer: 'native',
+      quiet: true,
+      loaders: { native: async () => ({ registerNativeBackend: () => (called++, 'cpu') }) },
+    });
+    expect(called).toBe(1);
+    expect(result).toMatchObject({ name: 'native', tfBackend: 'cpu' });
+    await expect(
+      initBackend({ prefer: 'native', quiet: true, loaders: { native: async () => ({}) } }),
+    ).rejects.toThrow(/'native' cannot be used: @g2rl\/backend-native has no registerNativeBackend\(\) export/);
+  });
+
   it('cpu on request', async () => {
     expect((await initBackend({ prefer: 'cpu', quiet: true })).tfBackend).toBe('cpu');
   });

@@ -19,6 +19,13 @@ export interface InitBackendOptions {
   prefer?: BackendPreference;
   /** Do not log the choice. */
   quiet?: boolean;
+  /**
+   * How to import the optional packages, for apps that depend on them: under pnpm's strict
+   * layout `@g2rl/backend` cannot see an app's dependencies, so an app passes e.g.
+   * `{ native: () => import('@g2rl/backend-native') }`. Without a loader the package is
+   * imported from here, then from the working directory.
+   */
+  loaders?: Partial<Record<'tensorflow-gpu' | 'tensorflow' | 'native', () => Promise<unknown>>>;
 }
 
 export interface InitBackendResult {
@@ -74,17 +81,25 @@ async function activate(name: string): Promise<void> {
   }
 }
 
+const PACKAGES = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  native: '@g2rl/backend-native',
+} as const;
+
 /** Loads one backend or throws an Error whose message says why it cannot be used. */
-async function load(choice: BackendChoice): Promise<void> {
+async function load(choice: BackendChoice, loaders: InitBackendOptions['loaders'] = {}): Promise<void> {
+  const importPackage = async (key: keyof typeof PACKAGES) =>
+    ((await loaders[key]?.()) as Record<string, unknown> | undefined) ?? importOptional(PACKAGES[key]);
   switch (choice) {
     case 'tensorflow-gpu':
-      await importOptional('@tensorflow/tfjs-node-gpu');
+      await importPackage('tensorflow-gpu');
       return activate('tensorflow');
     case 'tensorflow':
-      await importOptional('@tensorflow/tfjs-node');
+      await importPackage('tensorflow');
       return activate('tensorflow');
     case 'native': {
-      const native = await importOptional('@g2rl/backend-native');
+      const native = await importPackage('native');
       if (typeof native.registerNativeBackend !== 'function') {
         throw new Error('@g2rl/backend-native has no registerNativeBackend() export');
       }
@@ -121,7 +136,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Ini
   const skipped: { backend: string; reason: string }[] = [];
   for (const choice of candidates) {
     try {
-      await load(choice);
+      await load(choice, options.loaders);
     } catch (error) {
       if (preference !== 'auto') {
         throw new Error(`@g2rl/backend: the requested backend '${choice}' cannot be used: ${firstLine(error)}`);

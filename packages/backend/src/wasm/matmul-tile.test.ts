@@ -88,3 +88,21 @@ describe('ResizeNearestNeighborGrad on wasm equals the definition', () => {
     });
   }
 });
+
+describe('Sum / Mean over leading axes on wasm equal cpu', () => {
+  it('axes [0,1,2] (with and without keepDims), [0], negative axes, and a non-leading set', () => {
+    const r = onBothBackends(() => {
+      const x = t([3, 4, 5, 6], 10);
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2], true),
+        tf.sum(x, 0),
+        tf.mean(x, [-4, -3]),
+        tf.sum(x, [1, 2]), // not leading: wasm's own kernel
+        tf.mean(x), // all axes: wasm's own kernel
+      ];
+    });
+    r.wasm.forEach((v, i) => expect(relativeError(v, r.cpu[i]!), `result ${i}`).toBeLessThanOrEqual(1e-6));
+    expect(r.leakedBuffers).toBe(0);
+  });
+});

@@ -6,6 +6,7 @@ import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type 
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { LEADING_REDUCTION_KERNELS, leadingReductionConfigs } from './reduce-leading.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { tileConfig } from './tile.js';
 
@@ -18,6 +19,7 @@ export const WASM_TRAINING_KERNELS = [
   ...MATMUL_KERNELS,
   'Tile',
   'ResizeNearestNeighborGrad',
+  ...LEADING_REDUCTION_KERNELS,
 ] as const;
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -35,7 +37,8 @@ function replace(config: KernelConfig): void {
  * (missing in tfjs-backend-wasm 4.22), replaces Conv2DBackpropInput (XNNPACK conv +
  * DepthToSpace instead of a scalar loop), and makes BatchMatMul / _FusedMatMul transpose
  * their operands before multiplying, replaces Tile with block copies, and
- * replaces ResizeNearestNeighborGrad with a single scatter-add pass. Idempotent: returns the kernel names it (re)registered
+ * replaces ResizeNearestNeighborGrad with a single scatter-add pass, and Sum / Mean
+ * over leading axes (batch-norm and bias gradients) with a row accumulation. Idempotent: returns the kernel names it (re)registered
  * on this call (empty when all were already in place).
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -63,6 +66,11 @@ export function registerWasmTrainingKernels(): string[] {
   if (!isOurs(getKernel('ResizeNearestNeighborGrad', 'wasm'))) {
     replace({ ...resizeNearestNeighborGradConfig });
     done.push('ResizeNearestNeighborGrad');
+  }
+  const [sum, mean] = LEADING_REDUCTION_KERNELS.map((name) => getKernel(name, 'wasm'));
+  if (sum != null && mean != null && !isOurs(sum) && !isOurs(mean)) {
+    for (const config of leadingReductionConfigs(sum, mean)) replace(config);
+    done.push(...LEADING_REDUCTION_KERNELS);
   }
   return done;
 }
