@@ -103,6 +103,31 @@ dnnl_primitive_desc_t forwardDesc(Napi::Env env, const ConvGeometry& g, bool bia
   return pd;
 }
 
+// oneDNN 2.6.3's jit_1x1 backward-weights kernel corrupts the heap for strided 1×1
+// convolutions (seen with batch 1, e.g. 1×32×32×8 → 12 channels, stride 2: "corrupted size vs.
+// prev_size"), so for those the next implementation in oneDNN's preference order is taken.
+dnnl_primitive_desc_t backwardWeightsDesc(Napi::Env env, const dnnl_convolution_desc_t& desc,
+                                          dnnl_primitive_desc_t forward, const ConvGeometry& g) {
+  const bool avoid1x1 = g.kh == 1 && g.kw == 1 && (g.strides[0] > 1 || g.strides[1] > 1);
+  dnnl_primitive_desc_iterator_t it;
+  check(env, dnnl_primitive_desc_iterator_create(&it, &desc, nullptr, engine(), forward),
+        "convolution backward weights primitive_desc_iterator_create");
+  dnnl_primitive_desc_t chosen = nullptr;
+  do {
+    dnnl_primitive_desc_t candidate = dnnl_primitive_desc_iterator_fetch(it);
+    const char* name = nullptr;
+    dnnl_primitive_desc_query(candidate, dnnl_query_impl_info_str, 0, &name);
+    if (!avoid1x1 || name == nullptr || std::strncmp(name, "jit_1x1", 7) != 0) {
+      chosen = candidate;
+      break;
+    }
+    dnnl_primitive_desc_destroy(candidate);
+  } while (dnnl_primitive_desc_iterator_next(it) == dnnl_success);
+  dnnl_primitive_desc_iterator_destroy(it);
+  if (!chosen) throw Napi::Error::New(env, "@g2rl/backend-native: no usable backward-weights convolution");
+  return chosen;
+}
+
 ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, int activation,
                   float alpha) {
   std::string key(reinterpret_cast<const char*>(dims), 17 * sizeof(int32_t));
@@ -140,8 +165,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
               &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, nullptr, &plan->dstMd,
               g.strides, g.dilates, g.padL, g.padR),
           "convolution_backward_weights_desc_init");
-    dnnl_status_t status = dnnl_primitive_desc_create(&pd, &desc, nullptr, engine(), forward);
-    check(env, status, "convolution backward weights primitive_desc_create");
+    pd = backwardWeightsDesc(env, desc, forward, g);
     filterQuery = dnnl_query_diff_weights_md;
   }
   plan->primFilterMd = *dnnl_primitive_desc_query_md(pd, filterQuery, 0);
