@@ -5,7 +5,8 @@
 // Debian's python3-torch, 2 threads), timed in the same run, and the ratio. With --profile
 // (default on for small/wasm) the per-kernel time of one small training step.
 //
-// Usage: node bench/models.bench.mjs [--presets small,paper] [--iterations N] [--no-torch] [--no-profile]
+// Also: the geometry encoder's static vs dynamic adjacency, measured (accuracy and speed).
+// Usage: node bench/models.bench.mjs [--presets small,paper] [--iterations N] [--no-torch] [--no-profile] [--no-adjacency]
 // Each (backend, preset) runs in its own process so that peak RSS is its own.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,6 +29,8 @@ const SETTINGS = {
 
 if (argv[0] === '--worker') {
   await worker(argv[1], argv[2], argv.includes('--profile'));
+} else if (argv[0] === '--adjacency-worker') {
+  await adjacencyWorker(argv[1], Number(argv[2] ?? 3e-3));
 } else {
   await main();
 }
@@ -103,6 +106,67 @@ async function worker(prefer, preset, profile) {
   );
 }
 
+/**
+ * The geometry encoder's default adjacency, measured: pretrain encoder + intensity head
+ * (landmarks → 12 AU intensities) on synthetic faces of @g2rl/datasets (identity shapes
+ * deformed by AU displacement fields, plus landmark noise), test on held-out identities.
+ */
+async function adjacencyWorker(mode, learningRate) {
+  const { initBackend } = await import(join(here, '..', 'packages', 'backend', 'dist', 'index.js'));
+  const models = await import(join(modelsPackage, 'dist', 'index.js'));
+  const datasets = await import(join(here, '..', 'packages', 'datasets', 'dist', 'index.js'));
+  const heatmaps = await import(join(here, '..', 'packages', 'heatmaps', 'dist', 'index.js'));
+  const chosen = await initBackend({ prefer: 'auto', quiet: true });
+  const rng = datasets.syntheticRng(20261129);
+  const A = datasets.SYNTHETIC_AUS.length;
+  const makeSet = (identities, count) => {
+    const geometry = new Float32Array(count * 68 * 2);
+    const intensities = new Float32Array(count * A);
+    for (let i = 0; i < count; i++) {
+      const neutral = datasets.identityShape(identities[i % identities.length]);
+      const values = Array.from({ length: A }, () => (rng.next() < 0.5 ? 0 : rng.uniform(0, 5)));
+      const features = heatmaps.geometryFeatures(datasets.applyActionUnits(neutral, values), 'ibug68');
+      for (let k = 0; k < features.length; k++) geometry[i * 136 + k] = features[k] + rng.uniform(-0.02, 0.02);
+      intensities.set(values, i * A);
+    }
+    return { geometry, intensities, count };
+  };
+  const identities = Array.from({ length: 50 }, () => datasets.sampleIdentity(rng));
+  const train = makeSet(identities.slice(0, 40), 2048);
+  const test = makeSet(identities.slice(40), 512);
+  const trainer = new models.G2RLTrainer({ aus: A, geometry: { adjacency: mode }, geometryLearningRate: learningRate, seed: 1 });
+  const B = 32;
+  const steps = 400;
+  const start = performance.now();
+  for (let step = 0; step < steps; step++) {
+    const offset = (step * B) % train.count;
+    await trainer.pretrainGeometryStep({
+      geometry: train.geometry.subarray(offset * 136, (offset + B) * 136),
+      intensities: train.intensities.subarray(offset * A, (offset + B) * A),
+      batchSize: B,
+    });
+  }
+  const msPerStep = (performance.now() - start) / steps;
+  const predicted = await trainer.predictIntensitiesFromGeometry(test.geometry, test.count);
+  let absolute = 0;
+  for (let i = 0; i < predicted.length; i++) absolute += Math.abs(Math.min(5, Math.max(0, predicted[i])) - test.intensities[i]);
+  // Mean absolute error of always predicting the training mean, for scale.
+  const mean = train.intensities.reduce((s, v) => s + v, 0) / train.intensities.length;
+  const baseline = test.intensities.reduce((s, v) => s + Math.abs(v - mean), 0) / test.intensities.length;
+  trainer.dispose();
+  console.log(JSON.stringify({ backend: chosen.name, mode, steps, batch: B, msPerStep, testMae: absolute / predicted.length, meanBaselineMae: baseline }));
+}
+
+function runAdjacencyWorker(mode) {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--adjacency-worker', mode], { encoding: 'utf8' });
+  const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (run.status !== 0 || !line) {
+    console.log(`  adjacency ${mode}: worker failed (${run.status ?? run.signal}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return null;
+  }
+  return JSON.parse(line);
+}
+
 function runWorker(prefer, preset, profile) {
   const args = ['--expose-gc', fileURLToPath(import.meta.url), '--worker', prefer, preset, ...(profile ? ['--profile'] : [])];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
@@ -175,6 +239,19 @@ async function main() {
     for (const k of r.kernels.slice(0, 15)) {
       const share = isWrapper(k) ? '  (op)' : `${((100 * k.ms) / total).toFixed(1).padStart(5)}%`;
       console.log(`  ${k.name.padEnd(24)} ${k.ms.toFixed(1).padStart(8)} ms  ${share}  ${String(k.calls).padStart(4)} calls`);
+    }
+  }
+
+  if (!argv.includes('--no-adjacency')) {
+    console.log('\ngeometry encoder, static vs dynamic adjacency: pretraining landmarks → 12 AU intensities on synthetic faces (held-out identities)');
+    for (const mode of ['static', 'dynamic']) {
+      const r = runAdjacencyWorker(mode);
+      if (r) {
+        console.log(
+          `  ${mode.padEnd(8)} ${r.backend}: test MAE ${r.testMae.toFixed(3)} (predicting the mean: ${r.meanBaselineMae.toFixed(3)}), ` +
+            `${r.msPerStep.toFixed(1)} ms/step at batch ${r.batch}, ${r.steps} steps`,
+        );
+      }
     }
   }
 
