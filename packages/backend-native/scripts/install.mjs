@@ -10,7 +10,7 @@
 //   G2RL_NATIVE_LIBDIR=<dir>    where libdnnl.so lives (default: the linker's search path)
 //   G2RL_NATIVE_VERBOSE=1       show the compiler output even when the build succeeds
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ const prefix = '@g2rl/backend-native:';
 function skip(reason) {
   console.log(`${prefix} native kernels not built (${reason}); tfjs will use wasm/cpu instead.`);
   try {
+    // A binary from an earlier build would no longer match what this machine has.
+    rmSync(join(packageDir, 'build', 'Release'), { recursive: true, force: true });
     mkdirSync(join(packageDir, 'build'), { recursive: true });
     writeFileSync(join(packageDir, 'build', 'skipped.txt'), `${reason}\n`);
   } catch {

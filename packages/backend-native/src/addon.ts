@@ -73,11 +73,10 @@ export function loadAddon(): { addon: NativeAddon | null; reason?: string } {
   const file = join(root, 'build', 'Release', 'g2rl_native.node');
   if (!existsSync(file)) {
     const skipped = join(root, 'build', 'skipped.txt');
-    const why = existsSync(skipped) ? readFileSync(skipped, 'utf8').trim() : 'the install step did not run';
-    loaded = {
-      addon: null,
-      reason: `native addon not built (${why}); apt-get install libdnnl-dev, then npm rebuild @g2rl/backend-native`,
-    };
+    const reason = existsSync(skipped)
+      ? `native addon not built: ${readFileSync(skipped, 'utf8').trim()}`
+      : 'native addon not built (the install step did not run): apt-get install libdnnl-dev, then npm rebuild @g2rl/backend-native';
+    loaded = { addon: null, reason };
     return loaded;
   }
   // OpenMP threads that finish early sleep instead of spinning. A training step runs ~1500
