@@ -16,6 +16,8 @@ export function libraryConfig(entry = ['src/index.ts'], extra = {}) {
     target: 'node20',
     splitting: false,
     treeshake: true,
+    // import.meta.url in the CJS build, __dirname in the ESM build
+    shims: true,
     ...extra,
   });
 }

@@ -77,7 +77,8 @@ interface FaceApiModule {
   extractFaceTensors(input: FaceApiTensor, boxes: unknown[]): Promise<FaceApiTensor[]>;
 }
 
-const localRequire = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+// import.meta.url is shimmed in the CJS build (tsup shims)
+const localRequire = createRequire(import.meta.url);
 const FACE_API_ENTRY = '@vladmandic/face-api/dist/face-api.node-wasm.js';
 
 /** Path of the weights folder inside the installed @vladmandic/face-api. */

@@ -170,7 +170,14 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
     this.queue = [];
     for (const waiter of this.waiting.values()) waiter.reject(new Error('BatchLoader: closed'));
     this.waiting.clear();
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    // Idle workers are unref'd, and a pending terminate() alone does not keep the event loop
+    // alive: without this timer Node could exit in the middle of `await loader.close()`.
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   private advance({ epoch, step }: LoaderState): LoaderState {
