@@ -69,7 +69,7 @@ export function conv2dBackpropFilterWasm(args: {
   // dy already is its own grid when the filter needs no margin (1×1 and similar).
   const dyIsGrid = grid.rows === g.outHeight && grid.cols === g.outWidth;
 
-  const phases = backend.makeOutput([g.strideHeight * g.strideWidth * info.inChannels, grid.rowLength], 'float32');
+  const phases = backend.makeOutput([grid.phases * info.inChannels, grid.rowLength], 'float32');
   let heap = heapF32(backend);
   writePhaseTensor(heap, heapIndex(backend, x), B, g, grid, heap, heapIndex(backend, phases));
   const chunkImages = Math.max(1, Math.min(B, Math.floor(maxIm2colValues / (gridPixels * rowLength))));
@@ -79,8 +79,7 @@ export function conv2dBackpropFilterWasm(args: {
     const n = Math.min(chunkImages, B - b0);
     const columns = n * gridPixels;
     // A 1×1 stride-1 filter over the whole batch: the phase tensor is colᵀ itself.
-    const colIsPhases = rowLength === info.inChannels && g.strideHeight === 1 && g.strideWidth === 1 &&
-      grid.maxOffset === 0 && n === B;
+    const colIsPhases = rowLength === info.inChannels && grid.maxOffset === 0 && n === B;
     let colT: TensorInfo;
     if (colIsPhases) {
       colT = viewAs(phases, [1, rowLength, columns]);

@@ -45,7 +45,7 @@ export function conv2dBackpropInputWasm(
   const stride = strideHeight;
   const rows = planAxis(inHeight, outHeight, filterHeight, stride, info.padInfo.top);
   const cols = planAxis(inWidth, outWidth, filterWidth, stride, info.padInfo.left);
-  const phaseChannels = stride * stride * inChannels;
+  const phaseChannels = rows.live.length * cols.live.length * inChannels;
 
   const phaseW = backend.makeOutput(
     [rows.windowLength, cols.windowLength, outChannels, phaseChannels], 'float32');
@@ -70,7 +70,7 @@ export function conv2dBackpropInputWasm(
   interleavePhases(
     heapF32(backend), heapIndex(backend, phases),
     phases.shape as [number, number, number, number], stride,
-    [inHeight, inWidth, inChannels], heapIndex(backend, dx),
+    [inHeight, inWidth, inChannels], heapIndex(backend, dx), rows.live, cols.live,
   );
   release(backend, phases);
   return dx;

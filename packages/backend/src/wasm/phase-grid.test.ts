@@ -13,9 +13,13 @@ function geometry(H: number, W: number, C: number, K: number, s: number, pad: nu
 describe('phaseGrid', () => {
   it('adds ⌊(K−1)/s⌋ rows and columns to the output size', () => {
     // 3×3 stride 1 on 32×32 'same': 34×34 grid, largest tap offset 2·34 + 2.
-    expect(phaseGrid(geometry(32, 32, 8, 3, 1, 1), 16)).toEqual({ rows: 34, cols: 34, maxOffset: 70, rowLength: 16 * 34 * 34 + 70 });
+    expect(phaseGrid(geometry(32, 32, 8, 3, 1, 1), 16)).toEqual({
+      rows: 34, cols: 34, maxOffset: 70, rowLength: 16 * 34 * 34 + 70, rowSlot: [0], colSlot: [0], phases: 1,
+    });
     // 3×3 stride 2 on 64×64 → 32×32: one extra row/column of phases.
-    expect(phaseGrid(geometry(64, 64, 8, 3, 2, 1), 2)).toMatchObject({ rows: 33, cols: 33, maxOffset: 34 });
+    expect(phaseGrid(geometry(64, 64, 8, 3, 2, 1), 2)).toMatchObject({ rows: 33, cols: 33, maxOffset: 34, phases: 4 });
+    // 1×1 at stride 2 reads only phase (0, 0).
+    expect(phaseGrid(geometry(16, 16, 8, 1, 2, 0), 2)).toMatchObject({ rowSlot: [0, -1], colSlot: [0, -1], phases: 1 });
     expect(phaseGrid(geometry(16, 16, 8, 1, 1, 0), 4)).toMatchObject({ rows: 16, cols: 16, maxOffset: 0 });
   });
 });
@@ -28,7 +32,7 @@ describe('phase-grid columns', () => {
       const grid = phaseGrid(g, B);
       const x = Float32Array.from({ length: B * H * W * C }, (_, i) => Math.sin(i * 1.3));
       const dy = Float32Array.from({ length: B * g.outHeight * g.outWidth * Co }, (_, i) => Math.cos(i * 0.7));
-      const phases = new Float32Array(s * s * C * grid.rowLength);
+      const phases = new Float32Array(grid.phases * C * grid.rowLength);
       writePhaseTensor(x, 0, B, g, grid, phases, 0);
       const [b0, n] = [1, 2];
       const N = n * grid.rows * grid.cols;

@@ -33,18 +33,39 @@ export interface PhaseGrid {
   rowLength: number;
   /** Largest tap offset (grid positions). */
   maxOffset: number;
+  /**
+   * Slot of each row / column phase in the phase tensor, −1 for phases no tap reads
+   * (a 1×1 filter at stride 2 reads only phase 0: the others are never written).
+   */
+  rowSlot: number[];
+  colSlot: number[];
+  /** Number of (row phase, column phase) pairs stored: used rows × used columns. */
+  phases: number;
+}
+
+function slots(filterSize: number, dilation: number, stride: number): number[] {
+  const slot = new Array<number>(stride).fill(-1);
+  for (let k = 0; k < filterSize; k++) slot[(k * dilation) % stride] = 0;
+  let next = 0;
+  return slot.map((s) => (s < 0 ? -1 : next++));
 }
 
 export function phaseGrid(g: ConvGeometry, batch: number): PhaseGrid {
   const rows = g.outHeight + Math.floor(((g.filterHeight - 1) * g.dilationHeight) / g.strideHeight);
   const cols = g.outWidth + Math.floor(((g.filterWidth - 1) * g.dilationWidth) / g.strideWidth);
   const maxOffset = (rows - g.outHeight) * cols + (cols - g.outWidth);
-  return { rows, cols, maxOffset, rowLength: batch * rows * cols + maxOffset };
+  const rowSlot = slots(g.filterHeight, g.dilationHeight, g.strideHeight);
+  const colSlot = slots(g.filterWidth, g.dilationWidth, g.strideWidth);
+  const used = (slot: number[]) => slot.filter((s) => s >= 0).length;
+  return {
+    rows, cols, maxOffset, rowLength: batch * rows * cols + maxOffset,
+    rowSlot, colSlot, phases: used(rowSlot) * used(colSlot),
+  };
 }
 
 /**
- * Writes the phase tensor `(s_h·s_w·C) × rowLength` to `dst[dstStart …]`: row
- * `(r_h·s_w + r_w)·C + c`, position `(b·rows + i)·cols + j` holds
+ * Writes the phase tensor `(phases·C) × rowLength` to `dst[dstStart …]`: row
+ * `(rowSlot[r_h]·usedColumnPhases + colSlot[r_w])·C + c`, position `(b·rows + i)·cols + j` holds
  * `x[b, i·s_h + r_h − pad_top, j·s_w + r_w − pad_left, c]` (0 outside x or past the grid).
  * `x` is `B×H×W×C` at `src[xStart]`.
  */
@@ -58,22 +79,25 @@ export function writePhaseTensor(
   dstStart: number,
 ): void {
   const { inHeight: H, inWidth: W, inChannels: C, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
-  const { rows, cols, rowLength } = grid;
-  dst.fill(0, dstStart, dstStart + sh * sw * C * rowLength);
+  const { rows, cols, rowLength, rowSlot, colSlot } = grid;
+  const usedCols = grid.phases / rowSlot.filter((x) => x >= 0).length;
+  dst.fill(0, dstStart, dstStart + grid.phases * C * rowLength);
   for (let b = 0; b < batch; b++) {
     for (let ih = 0; ih < H; ih++) {
       const ph = ih + padTop; // row in the padded image
       const i = Math.floor(ph / sh);
       if (i >= rows) break;
-      const rh = ph - i * sh;
+      const slotH = rowSlot[ph - i * sh]!;
+      if (slotH < 0) continue;
       const gridRow = (b * rows + i) * cols;
       let s = xStart + ((b * H + ih) * W) * C;
       for (let iw = 0; iw < W; iw++, s += C) {
         const pw = iw + padLeft;
         const j = Math.floor(pw / sw);
         if (j >= cols) break;
-        const rw = pw - j * sw;
-        let d = dstStart + (rh * sw + rw) * C * rowLength + gridRow + j;
+        const slotW = colSlot[pw - j * sw]!;
+        if (slotW < 0) continue;
+        let d = dstStart + (slotH * usedCols + slotW) * C * rowLength + gridRow + j;
         for (let c = 0; c < C; c++, d += rowLength) dst[d] = src[s + c]!;
       }
     }
@@ -95,6 +119,7 @@ export function writeGridColumns(
   dstStart: number,
 ): void {
   const { inChannels: C, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = g;
+  const usedCols = grid.phases / grid.rowSlot.filter((x) => x >= 0).length;
   const length = n * grid.rows * grid.cols;
   const first = b0 * grid.rows * grid.cols;
   let d = dstStart;
@@ -106,7 +131,8 @@ export function writeGridColumns(
       const ew = kw * g.dilationWidth;
       const rw = ew % sw;
       const offset = oh * grid.cols + Math.floor(ew / sw);
-      const phaseRow = phaseStart + (rh * sw + rw) * C * grid.rowLength + first + offset;
+      const slot = grid.rowSlot[rh]! * usedCols + grid.colSlot[rw]!;
+      const phaseRow = phaseStart + slot * C * grid.rowLength + first + offset;
       for (let c = 0; c < C; c++, d += length) {
         const s = phaseRow + c * grid.rowLength;
         heap.copyWithin(d, s, s + length);

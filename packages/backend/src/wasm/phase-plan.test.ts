@@ -23,7 +23,8 @@ describe('planAxis', () => {
   });
 
   it('stride 2, 1-tap filter: only phase 0 receives gradient', () => {
-    expect(planAxis(7, 4, 1, 2, 0).taps).toEqual([[0], [-1]]);
+    expect(planAxis(7, 4, 1, 2, 0)).toMatchObject({ taps: [[0], [-1]], live: [0] });
+    expect(planAxis(8, 4, 3, 2, 0).live).toEqual([0, 1]);
   });
 
   it('names a bad argument', () => {
@@ -65,6 +66,21 @@ describe('interleavePhases', () => {
             const [m, rh, n, rw] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
             const want = phases[((b * Mh + m) * Mw + n) * s * s * C + (rh * s + rw) * C + c];
             expect(heap[phases.length + ((b * H + i) * W + j) * C + c]).toBe(want);
+          }
+  });
+
+  it('writes zeros at phases that are not live (a 1×1 filter at stride 2)', () => {
+    const [B, M, C, s, H] = [2, 3, 2, 2, 5];
+    const phases = Float32Array.from({ length: B * M * M * C }, (_, i) => i + 1);
+    const heap = new Float32Array(phases.length + B * H * H * C).fill(NaN);
+    heap.set(phases, 0);
+    interleavePhases(heap, 0, [B, M, M, C], s, [H, H, C], phases.length, [0], [0]);
+    for (let b = 0; b < B; b++)
+      for (let i = 0; i < H; i++)
+        for (let j = 0; j < H; j++)
+          for (let c = 0; c < C; c++) {
+            const want = i % 2 || j % 2 ? 0 : phases[((b * M + i / 2) * M + j / 2) * C + c];
+            expect(heap[phases.length + ((b * H + i) * H + j) * C + c]).toBe(want);
           }
   });
 

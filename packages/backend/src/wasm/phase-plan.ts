@@ -23,6 +23,8 @@ export interface AxisPhasePlan {
   phaseLength: number;
   /** `taps[r][t]` = forward filter index that feeds phase r from window position t, or −1. */
   taps: number[][];
+  /** Phases that receive any gradient (all but those a filter smaller than the stride skips). */
+  live: number[];
 }
 
 /**
@@ -77,7 +79,9 @@ export function planAxis(
     for (const { offset, k } of list) row[offset - lo] = k;
     return row;
   });
+  const live = taps.flatMap((row, r) => (row.some((k) => k >= 0) ? [r] : []));
   return {
+    live,
     windowStart: lo,
     windowLength,
     padBefore: padBeforeDy,
@@ -88,10 +92,11 @@ export function planAxis(
 }
 
 /**
- * The phase convolution's filter, `L_h×L_w×C_out×(s_h·s_w·C_in)`, from the forward filter
- * `K_h×K_w×C_in×C_out` (both row-major, channels last). Output channel
- * `(r_h·s_w + r_w)·C_in + c` is phase (r_h, r_w) of input channel c, the order DepthToSpace
- * expects. Positions that feed no tap are 0.
+ * The phase convolution's filter, `L_h×L_w×C_out×(P_h·P_w·C_in)`, from the forward filter
+ * `K_h×K_w×C_in×C_out` (both row-major, channels last), P = number of live phases per axis.
+ * Output channel `(i_h·P_w + i_w)·C_in + c` is live phase (live_h[i_h], live_w[i_w]) of input
+ * channel c (with all phases live: the order DepthToSpace expects). Positions that feed no
+ * tap are 0.
  */
 export function phaseFilter(
   filter: Float32Array,
@@ -101,8 +106,8 @@ export function phaseFilter(
   out: Float32Array,
 ): void {
   const [kh, kw, cin, cout] = shape;
-  const sh = rows.taps.length;
-  const sw = cols.taps.length;
+  const sh = rows.live.length;
+  const sw = cols.live.length;
   const outChannels = sh * sw * cin;
   const lh = rows.windowLength;
   const lw = cols.windowLength;
@@ -116,10 +121,10 @@ export function phaseFilter(
   for (let th = 0; th < lh; th++) {
     for (let tw = 0; tw < lw; tw++) {
       for (let rh = 0; rh < sh; rh++) {
-        const fh = rows.taps[rh]![th]!;
+        const fh = rows.taps[rows.live[rh]!]![th]!;
         if (fh < 0) continue;
         for (let rw = 0; rw < sw; rw++) {
-          const fw = cols.taps[rw]![tw]!;
+          const fw = cols.taps[cols.live[rw]!]![tw]!;
           if (fw < 0) continue;
           const channelBase = (rh * sw + rw) * cin;
           const src = (fh * kw + fw) * cin * cout;
@@ -138,10 +143,11 @@ export function phaseFilter(
 }
 
 /**
- * Interleaves the phase convolution's output `B×M_h×M_w×(s·s·C)` (at `heap[src]`) into dx
- * `B×H×W×C` (at `heap[dst]`): `dx[b, s·m + r_h, s·n + r_w, c] = phases[b, m, n, (r_h·s + r_w)·C + c]`,
- * dropping rows/columns ≥ H/W. Equals DepthToSpace(s) + crop, but copies runs of
- * `s·C` contiguous values (wasm's DepthToSpace takes ≈70 ms for 2M values).
+ * Interleaves the phase convolution's output `B×M_h×M_w×(P_h·P_w·C)` (at `heap[src]`) into
+ * dx `B×H×W×C` (at `heap[dst]`): `dx[b, s·m + live_h[i], s·n + live_w[j], c] =
+ * phases[b, m, n, (i·P_w + j)·C + c]`, zeros at phases that are not live, dropping
+ * rows/columns ≥ H/W. With every phase live this equals DepthToSpace(s) + crop, but copies
+ * runs of `s·C` contiguous values (wasm's DepthToSpace takes ≈70 ms for 2M values).
  */
 export function interleavePhases(
   heap: Float32Array,
@@ -150,26 +156,41 @@ export function interleavePhases(
   stride: number,
   dxShape: readonly [number, number, number],
   dst: number,
+  liveRows: readonly number[] = [...Array(stride).keys()],
+  liveCols: readonly number[] = [...Array(stride).keys()],
 ): void {
   const [B, Mh, Mw, phaseChannels] = phaseShape;
   const [H, W, C] = dxShape;
-  if (phaseChannels !== stride * stride * C || Mh * stride < H || Mw * stride < W) {
+  if (phaseChannels !== liveRows.length * liveCols.length * C || Mh * stride < H || Mw * stride < W) {
     throw new Error(`interleavePhases: phases ${phaseShape.join('×')} cannot fill dx ${dxShape.join('×')} at stride ${stride}`);
   }
+  const allColumnsLive = liveCols.length === stride;
+  if (liveRows.length < stride || !allColumnsLive) heap.fill(0, dst, dst + B * H * W * C);
   const wholeColumns = Math.floor(W / stride);
   const tailColumns = W - wholeColumns * stride;
   const run = stride * C;
   for (let b = 0; b < B; b++) {
     for (let m = 0; m < Mh; m++) {
-      for (let rh = 0; rh < stride; rh++) {
-        const row = m * stride + rh;
+      for (let i = 0; i < liveRows.length; i++) {
+        const row = m * stride + liveRows[i]!;
         if (row >= H) break;
-        let s = src + ((b * Mh + m) * Mw) * phaseChannels + rh * run;
-        let d = dst + ((b * H + row) * W) * C;
-        for (let n = 0; n < wholeColumns; n++, s += phaseChannels, d += run) {
-          heap.copyWithin(d, s, s + run);
+        const srcRow = src + ((b * Mh + m) * Mw) * phaseChannels + i * liveCols.length * C;
+        const dstRow = dst + ((b * H + row) * W) * C;
+        if (allColumnsLive) {
+          let s = srcRow;
+          let d = dstRow;
+          for (let n = 0; n < wholeColumns; n++, s += phaseChannels, d += run) heap.copyWithin(d, s, s + run);
+          if (tailColumns > 0) heap.copyWithin(d, s, s + tailColumns * C);
+          continue;
         }
-        if (tailColumns > 0) heap.copyWithin(d, s, s + tailColumns * C);
+        for (let n = 0; n < Mw; n++) {
+          for (let j = 0; j < liveCols.length; j++) {
+            const col = n * stride + liveCols[j]!;
+            if (col >= W) break;
+            const s = srcRow + n * phaseChannels + j * C;
+            heap.copyWithin(dstRow + col * C, s, s + C);
+          }
+        }
       }
     }
   }
