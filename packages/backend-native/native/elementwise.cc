@@ -215,12 +215,68 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// batchNormGrad(dy, x, mean, variance, scale | null, epsilon, dx, dmean, dvariance, dscale,
+// doffset): every gradient of FusedBatchNorm (x …×C; mean, variance, scale of C values) in one
+// reduction pass and one element-wise pass, with the same formulas as tfjs's gradient:
+//   k = 1/sqrt(var + ε), S1 = Σ dy, S2 = Σ dy·(x − mean)   (per channel, over all rows)
+//   dx = dy·scale·k, dmean = −scale·k·S1, dvar = −½·scale·k³·S2, dscale = k·S2, doffset = S1.
+Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const float* dy = floatArg(info, 0, "dy");
+  const float* x = floatArg(info, 1, "x");
+  const float* mean = floatArg(info, 2, "mean");
+  const float* variance = floatArg(info, 3, "variance");
+  const float* scale = optionalFloatArg(info, 4, "scale");
+  const double epsilon = numberArg(info, 5, "epsilon");
+  float* dx = floatArg(info, 6, "dx");
+  float* dmean = floatArg(info, 7, "dmean");
+  float* dvariance = floatArg(info, 8, "dvariance");
+  float* dscale = floatArg(info, 9, "dscale");
+  float* doffset = floatArg(info, 10, "doffset");
+  const int64_t size = static_cast<int64_t>(floatLength(info, 0));
+  const int64_t channels = static_cast<int64_t>(floatLength(info, 2));
+  if (channels < 1 || size % channels || static_cast<int64_t>(floatLength(info, 1)) != size ||
+      static_cast<int64_t>(floatLength(info, 3)) != channels ||
+      (scale && static_cast<int64_t>(floatLength(info, 4)) != channels)) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native batchNormGrad: inconsistent lengths");
+  }
+  const int64_t rows = size / channels;
+  std::vector<double> s1(channels, 0.0), s2(channels, 0.0);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* dyr = dy + r * channels;
+    const float* xr = x + r * channels;
+    for (int64_t c = 0; c < channels; ++c) {
+      s1[c] += dyr[c];
+      s2[c] += static_cast<double>(dyr[c]) * (xr[c] - mean[c]);
+    }
+  }
+  std::vector<float> factor(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double k = 1.0 / std::sqrt(static_cast<double>(variance[c]) + epsilon);
+    const double g = scale ? scale[c] : 1.0;
+    factor[c] = static_cast<float>(g * k);
+    dmean[c] = static_cast<float>(-g * k * s1[c]);
+    dvariance[c] = static_cast<float>(-0.5 * g * k * k * k * s2[c]);
+    dscale[c] = static_cast<float>(k * s2[c]);
+    doffset[c] = static_cast<float>(s1[c]);
+  }
+#pragma omp parallel for schedule(static) if (size > kParallelThreshold)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* dyr = dy + r * channels;
+    float* dxr = dx + r * channels;
+#pragma omp simd
+    for (int64_t c = 0; c < channels; ++c) dxr[c] = dyr[c] * factor[c];
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 
 void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
+  exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad, "batchNormGrad"));
 }
 
 }  // namespace g2rl

@@ -46,6 +46,20 @@ export interface NativeAddon {
     out: Float32Array,
     epsilon: number,
   ): void;
+  /** Every FusedBatchNorm gradient at once: x, dy, dx …×C; mean, variance, scale and the rest C. */
+  batchNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    dx: Float32Array,
+    dmean: Float32Array,
+    dvariance: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
   /** x viewed as P×R×Q → out P×Q. */
   reduce(op: number, x: Float32Array, out: Float32Array, P: number, R: number, Q: number): void;
   resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;

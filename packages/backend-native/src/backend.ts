@@ -11,6 +11,7 @@ import {
 } from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon, type NativeAddon } from './addon.js';
+import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
 import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
@@ -34,6 +35,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     ResizeNearestNeighbor: resizeNearestNeighbor,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
     Tile: tile,
+    [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
     ...elementwiseKernels(),
     ...reduceKernels(),
   };
@@ -76,6 +78,7 @@ export function registerNativeBackend(): string {
   for (const [kernelName, kernel] of Object.entries(natives)) {
     registerKernel(nativeKernelConfig(kernelName, kernel, addon));
   }
+  installBatchNormGradient(NATIVE_BACKEND_NAME);
   registered = true;
   return NATIVE_BACKEND_NAME;
 }

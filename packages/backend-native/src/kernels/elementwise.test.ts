@@ -106,6 +106,22 @@ describe.skipIf(!nativeReady)('native element-wise kernels match cpu', () => {
     );
   });
 
+  it('FusedBatchNorm gradient: the fused native kernel (per-channel) matches tfjs on cpu', () => {
+    for (const shape of [[16, 8, 8, 32], [6, 5]]) {
+      const c = shape[shape.length - 1]!;
+      const variance = input([c], 3);
+      variance.values.forEach((v, i, arr) => (arr[i] = Math.abs(v) + 0.2));
+      const specs = [input(shape, 1), input([c], 2), variance, input([c], 4), input([c], 5)];
+      const probe = (p: tf.Tensor, q: tf.Tensor, r: tf.Tensor, t: tf.Tensor, u: tf.Tensor) =>
+        tf.sum(tf.mul(tf.batchNorm(p, q, r, t, u, 0.01), tf.sin(p)));
+      expectSameAsCpu(specs, (a, m, v, o, s) => tf.grads(probe)([a!, m!, v!, o!, s!]));
+      const counts = countAddonCalls(loadAddon().addon!, () => {
+        runOn('native', specs, (a, m, v, o, s) => tf.grads(probe)([a!, m!, v!, o!, s!]));
+      });
+      expect(counts.batchNormGrad).toBe(1);
+    }
+  });
+
   it('runs the addon for the common forms and leaves int32 to cpu', () => {
     const addon = loadAddon().addon!;
     const counts = countAddonCalls(addon, () => {
