@@ -8,7 +8,8 @@
 // backbone exported to a temporary folder (same shapes and cost as a trained one).
 // Each level sends max(12, 3 × concurrency) requests (detection takes ~0.3–1 s per image on
 // a 2-core machine, so fixed durations would cut off the queued ones).
-// Env: BENCH_LEVELS (default "1,8,32"), BENCH_DETECTOR ('ssd' default, or 'tiny').
+// Env: BENCH_LEVELS (default "1,8,32"), BENCH_DETECTOR ('ssd' default, or 'tiny'),
+// BENCH_WORKERS (inference worker threads, default 1).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,7 @@ import { createServer } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DETECTOR = process.env.BENCH_DETECTOR ?? 'ssd';
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,8,32').split(',').map(Number);
 const STAGES = ['decode', 'detect', 'landmarks', 'align', 'model', 'postprocess'];
 
@@ -64,7 +66,7 @@ function stageTotals(text) {
 }
 
 async function reference(jpeg, runs) {
-  const detector = await createFaceDetector({ detector: DETECTOR });
+  const detector = await createFaceDetector({ detector: DETECTOR, workers: WORKERS });
   const times = [];
   for (let i = 0; i < runs + 2; i++) {
     const t0 = performance.now();
@@ -81,11 +83,11 @@ async function reference(jpeg, runs) {
 await initBackend({ prefer: 'wasm', quiet: true });
 const jpeg = await singleFaceJpeg();
 const model = await modelFolder();
-const server = await createServer({ modelDir: model.dir, host: '127.0.0.1', port: 0, maxQueue: 256, timeoutMs: 120_000, detector: DETECTOR });
+const server = await createServer({ modelDir: model.dir, host: '127.0.0.1', port: 0, maxQueue: 256, timeoutMs: 120_000, detector: DETECTOR, workers: WORKERS });
 const url = await server.listen();
 if (!/^http:\/\/127\.0\.0\.1:/.test(url)) throw new Error(`bench must run on loopback, got ${url}`);
 await server.pool.ready;
-console.log(`server.bench: ${url}, model ${model.what}, backend ${server.pool.backend}, detector ${DETECTOR}, image 640×480 JPEG ${jpeg.length} bytes`);
+console.log(`server.bench: ${url}, model ${model.what}, backend ${server.pool.backend}, detector ${DETECTOR}, workers ${WORKERS}, image 640×480 JPEG ${jpeg.length} bytes`);
 
 // warm-up, and check that the image has exactly one face
 const warm = await (await fetch(`${url}/v1/analyze`, { method: 'POST', body: jpeg, headers: { 'content-type': 'image/jpeg' } })).json();

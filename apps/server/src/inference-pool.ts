@@ -1,6 +1,6 @@
 // The HTTP thread's side of inference: a bounded queue of images, micro-batching (send up
-// to `maxBatch` queued images to the worker at once, waiting at most `batchWindowMs` for
-// company), a deadline per image, and a worker that is restarted if it dies.
+// to `maxBatch` queued images to an idle worker at once, waiting at most `batchWindowMs`
+// for company), a deadline per image, and worker threads that are restarted if they die.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { ProblemError } from './problem.js';
 
 export interface InferencePoolOptions {
   worker: WorkerConfig;
+  /** Worker threads, each with its own detector and model (one batch in flight each). Default 1. */
+  workers?: number;
   /** Images per worker batch (the model sees all their faces in chunks of worker.maxModelBatch). */
   maxBatch: number;
   /** How long the first queued image waits for others before its batch goes. */
@@ -31,6 +33,17 @@ interface Waiting {
   settled: boolean;
 }
 
+/** One worker thread and what it is doing. */
+interface Slot {
+  index: number;
+  worker: Worker;
+  ready: boolean;
+  /** The batch in flight on this worker, if any. */
+  batch: { id: number; waiting: Waiting[] } | undefined;
+  tensors: number;
+  stats: Map<number, (tensors: number) => void>;
+}
+
 /** The compiled worker entry: beside this file in dist/, or dist/ when running from src/. */
 function workerFile(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -45,65 +58,76 @@ export class InferencePool {
   card: Record<string, unknown> | undefined;
   backend: string | undefined;
   failure: string | undefined;
-  /** Resolves when the worker is ready; rejects with the load error. */
+  /** Resolves when a worker is ready; rejects with the load error. */
   readonly ready: Promise<void>;
 
-  private worker!: Worker;
+  private readonly slots: Slot[] = [];
   private queue: Waiting[] = [];
-  private inFlight = new Map<number, Waiting[]>();
-  private busy = false;
   private windowTimer: NodeJS.Timeout | undefined;
   private nextJob = 1;
   private nextBatch = 1;
   private nextStats = 1;
-  private statsWaiters = new Map<number, (tensors: number) => void>();
   private markReady!: () => void;
   private markFailed!: (error: Error) => void;
 
   constructor(private readonly options: InferencePoolOptions) {
+    const count = options.workers ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new Error(`InferencePool: options.workers must be a positive integer, got ${count}`);
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
       this.markFailed = reject;
     });
     this.ready.catch(() => undefined); // observed through `state`/`failure` too
-    this.spawn();
+    for (let i = 0; i < count; i++) this.slots.push(this.spawn(i));
   }
 
-  private spawn(): void {
+  private spawn(index: number): Slot {
     const worker = new Worker(workerFile(), { workerData: this.options.worker });
-    this.worker = worker;
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
-    worker.on('error', (error) => this.onExit(`the inference worker failed: ${error.message}`));
-    worker.on('exit', (code) => this.onExit(`the inference worker exited with code ${code}`));
+    const slot: Slot = { index, worker, ready: false, batch: undefined, tensors: 0, stats: new Map() };
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (error) => this.onExit(slot, `inference worker ${index} failed: ${error.message}`));
+    worker.on('exit', (code) => this.onExit(slot, `inference worker ${index} exited with code ${code}`));
+    return slot;
   }
 
-  private onMessage(message: FromWorker): void {
+  private updateGauges(): void {
+    const { metrics } = this.options;
+    metrics.ready.set(this.slots.some((s) => s.ready) ? 1 : 0);
+    metrics.workerTensors.set(this.slots.reduce((sum, s) => sum + s.tensors, 0));
+    metrics.queueDepth.set(this.queue.length);
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
     const { metrics } = this.options;
     switch (message.type) {
       case 'ready':
-        this.state = 'ready';
+        slot.ready = true;
+        slot.tensors = message.tensors;
+        if (this.state === 'starting') this.state = 'ready';
         this.card = message.card;
         this.backend = message.backend;
-        metrics.ready.set(1);
-        metrics.workerTensors.set(message.tensors);
+        this.updateGauges();
         this.markReady();
         this.schedule();
         return;
       case 'failed':
+        // Every worker loads the same model, so one failure is everyone's.
         this.state = 'failed';
         this.failure = message.message;
+        this.updateGauges();
         this.markFailed(new Error(message.message));
-        void this.worker.terminate();
+        for (const s of this.slots) void s.worker.terminate();
         return;
       case 'stats':
-        metrics.workerTensors.set(message.tensors);
-        this.statsWaiters.get(message.request)?.(message.tensors);
-        this.statsWaiters.delete(message.request);
+        slot.tensors = message.tensors;
+        slot.stats.get(message.request)?.(message.tensors);
+        slot.stats.delete(message.request);
+        this.updateGauges();
         return;
       case 'analyzed': {
-        const waiting = this.inFlight.get(message.batch) ?? [];
-        this.inFlight.delete(message.batch);
-        metrics.workerTensors.set(message.tensors);
+        const waiting = slot.batch?.id === message.batch ? slot.batch.waiting : [];
+        slot.batch = undefined;
+        slot.tensors = message.tensors;
         for (const size of message.modelBatchSizes) metrics.batchCrops.observe(size);
         const byId = new Map(message.outcomes.map((o) => [o.id, o]));
         for (const w of waiting) {
@@ -114,22 +138,25 @@ export class InferencePool {
           }
           this.settle(w, (waiter) => (outcome ? waiter.resolve(outcome) : waiter.reject(new Error(`the worker returned no result for image ${w.job.id}`))));
         }
-        this.busy = false;
+        this.updateGauges();
         this.schedule();
         return;
       }
     }
   }
 
-  private onExit(reason: string): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    const lost = [...this.inFlight.values()].flat();
-    this.inFlight.clear();
-    this.busy = false;
+  private onExit(slot: Slot, reason: string): void {
+    if (this.state === 'closed' || this.state === 'failed' || this.slots[slot.index] !== slot) return;
+    const lost = slot.batch?.waiting ?? [];
+    slot.batch = undefined;
+    slot.ready = false;
+    slot.tensors = 0;
     for (const w of lost) this.settle(w, (waiter) => waiter.reject(new ProblemError('not-ready', `${reason}; it is being restarted, retry shortly`, { 'Retry-After': '2' })));
-    this.state = 'starting';
-    this.options.metrics.ready.set(0);
-    setTimeout(() => { if (this.state !== 'closed') this.spawn(); }, 500).unref();
+    if (!this.slots.some((s) => s.ready)) this.state = 'starting';
+    this.updateGauges();
+    setTimeout(() => {
+      if (this.state !== 'closed' && this.state !== 'failed') this.slots[slot.index] = this.spawn(slot.index);
+    }, 500).unref();
   }
 
   private settle(w: Waiting, action: (w: Waiting) => void): void {
@@ -156,18 +183,22 @@ export class InferencePool {
         settled: false,
         timer: setTimeout(() => {
           this.queue = this.queue.filter((q) => q !== waiting);
-          this.options.metrics.queueDepth.set(this.queue.length);
+          this.updateGauges();
           this.settle(waiting, (w) => w.reject(new ProblemError('timeout', `no result within ${this.options.timeoutMs} ms (--timeout); the server may be overloaded, retry later`, { 'Retry-After': '2' })));
         }, this.options.timeoutMs),
       };
       this.queue.push(waiting);
-      this.options.metrics.queueDepth.set(this.queue.length);
+      this.updateGauges();
       this.schedule();
     });
   }
 
+  private idleSlot(): Slot | undefined {
+    return this.slots.find((s) => s.ready && !s.batch);
+  }
+
   private schedule(): void {
-    if (this.busy || this.state !== 'ready' || this.queue.length === 0) return;
+    if (this.state !== 'ready' || this.queue.length === 0 || !this.idleSlot()) return;
     if (this.queue.length >= this.options.maxBatch || this.options.batchWindowMs <= 0) {
       this.dispatch();
     } else if (!this.windowTimer) {
@@ -175,44 +206,48 @@ export class InferencePool {
     }
   }
 
+  /** Sends queued images to idle workers, up to maxBatch each. */
   private dispatch(): void {
     clearTimeout(this.windowTimer);
     this.windowTimer = undefined;
-    if (this.busy || this.state !== 'ready') return;
-    const taken = this.queue.splice(0, this.options.maxBatch).filter((w) => !w.settled);
-    this.options.metrics.queueDepth.set(this.queue.length);
-    if (taken.length === 0) return this.schedule();
-    const batch = this.nextBatch++;
-    const started = performance.now();
-    for (const w of taken) this.options.metrics.queueWaitSeconds.observe((started - w.enqueued) / 1000);
-    this.options.metrics.batchImages.observe(taken.length);
-    this.inFlight.set(batch, taken);
-    this.busy = true;
-    // Copy each body into its own transferable buffer so the HTTP thread keeps nothing.
-    const jobs = taken.map((w) => ({ ...w.job, bytes: Uint8Array.from(w.job.bytes) }));
-    this.worker.postMessage({ type: 'analyze', batch, jobs }, jobs.map((j) => j.bytes.buffer));
+    let slot: Slot | undefined;
+    while (this.state === 'ready' && this.queue.length > 0 && (slot = this.idleSlot())) {
+      const taken = this.queue.splice(0, this.options.maxBatch).filter((w) => !w.settled);
+      if (taken.length === 0) continue;
+      const id = this.nextBatch++;
+      const started = performance.now();
+      for (const w of taken) this.options.metrics.queueWaitSeconds.observe((started - w.enqueued) / 1000);
+      this.options.metrics.batchImages.observe(taken.length);
+      slot.batch = { id, waiting: taken };
+      // Copy each body into its own transferable buffer so the HTTP thread keeps nothing.
+      const jobs = taken.map((w) => ({ ...w.job, bytes: Uint8Array.from(w.job.bytes) }));
+      slot.worker.postMessage({ type: 'analyze', batch: id, jobs }, jobs.map((j) => j.bytes.buffer));
+    }
+    this.updateGauges();
   }
 
-  /** The worker's tf.memory().numTensors (answers between batches; undefined after `waitMs`). */
+  /** Σ over workers of tf.memory().numTensors (they answer between batches; undefined after `waitMs`). */
   async workerTensors(waitMs = 1000): Promise<number | undefined> {
-    if (this.state !== 'ready') return undefined;
-    const request = this.nextStats++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.statsWaiters.delete(request); resolve(undefined); }, waitMs);
-      this.statsWaiters.set(request, (tensors) => { clearTimeout(timer); resolve(tensors); });
-      this.worker.postMessage({ type: 'stats', request });
-    });
+    const ready = this.slots.filter((s) => s.ready);
+    if (this.state !== 'ready' || ready.length === 0) return undefined;
+    const counts = await Promise.all(ready.map((slot) => new Promise<number | undefined>((resolve) => {
+      const request = this.nextStats++;
+      const timer = setTimeout(() => { slot.stats.delete(request); resolve(undefined); }, waitMs);
+      slot.stats.set(request, (tensors) => { clearTimeout(timer); resolve(tensors); });
+      slot.worker.postMessage({ type: 'stats', request });
+    })));
+    return counts.some((c) => c === undefined) ? undefined : counts.reduce<number>((a, b) => a + b!, 0);
   }
 
-  /** Stops the worker; queued and in-flight images get 503. */
+  /** Stops the workers; queued and in-flight images get 503. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.windowTimer);
-    const pending = [...this.queue, ...[...this.inFlight.values()].flat()];
+    const pending = [...this.queue, ...this.slots.flatMap((s) => s.batch?.waiting ?? [])];
     this.queue = [];
-    this.inFlight.clear();
+    for (const s of this.slots) s.batch = undefined;
     for (const w of pending) this.settle(w, (waiter) => waiter.reject(new ProblemError('not-ready', 'the server is shutting down')));
-    await this.worker.terminate();
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

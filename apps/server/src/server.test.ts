@@ -49,7 +49,7 @@ async function workerTensors(url = base): Promise<number> {
 beforeAll(async () => {
   modelDir = mkdtempSync(join(tmpdir(), 'g2rl-server-test-'));
   await writeFixedModel(modelDir, SPEC);
-  server = await createServer({ modelDir, port: 0, bodyLimit: 2 * 1024 * 1024, maxPixels: 40_000_000 });
+  server = await createServer({ modelDir, port: 0, bodyLimit: 2 * 1024 * 1024, maxPixels: 40_000_000, workers: 2 });
   base = await server.listen();
   await server.pool.ready;
   photo640 = await sharp(join(demoDir, 'sample2.jpg')).resize({ width: 640 }).jpeg({ quality: 90 }).toBuffer();
@@ -361,6 +361,26 @@ describe('deadlines, start-up failures and the CLI', () => {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
     } finally {
       await hasty.close();
+    }
+  });
+
+  it('restarts a worker that dies and answers again', async () => {
+    const fragile = await createServer({ modelDir, port: 0 });
+    try {
+      const url = await fragile.listen();
+      await fragile.pool.ready;
+      // Kill the only worker from outside, as a crash would.
+      const slots = (fragile.pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+      await slots[0]!.worker.terminate();
+      const down = await fetch(`${url}/readyz`);
+      expect(down.status).toBe(503);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await expect.poll(async () => (await fetch(`${url}/readyz`)).status, { timeout: 30_000, interval: 200 }).toBe(200);
+      const crop = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+      const again = await fetch(`${url}/v1/analyze?aligned=true`, { method: 'POST', body: crop as never, headers: { 'content-type': 'image/png' } });
+      expect(again.status).toBe(200);
+    } finally {
+      await fragile.close();
     }
   });
 

@@ -28,6 +28,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Largest image in pixels (width·height), checked from the header before decoding. Default 25 M. */
   maxPixels?: number;
+  /** Inference worker threads (each loads the detector and the model). Default 1. */
+  workers?: number;
   /** Images per worker batch. Default 8. */
   maxBatch?: number;
   /** Milliseconds the first queued image waits for others. Default 5. */
@@ -79,6 +81,7 @@ function withDefaults(o: ServerOptions): G2rlServer['options'] {
     token: o.token || undefined,
     bodyLimit: o.bodyLimit ?? 10 * 1024 * 1024,
     maxPixels: o.maxPixels ?? 25_000_000,
+    workers: o.workers ?? 1,
     maxBatch: o.maxBatch ?? 8,
     batchWindowMs: o.batchWindowMs ?? 5,
     maxQueue: o.maxQueue ?? 64,
@@ -133,6 +136,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
       minConfidence: settings.minConfidence,
       backend: settings.backend,
     },
+    workers: settings.workers,
     maxBatch: settings.maxBatch,
     batchWindowMs: settings.batchWindowMs,
     maxQueue: settings.maxQueue,
