@@ -66,7 +66,7 @@ function stageTotals(text) {
 }
 
 async function reference(jpeg, runs) {
-  const detector = await createFaceDetector({ detector: DETECTOR, workers: WORKERS });
+  const detector = await createFaceDetector({ detector: DETECTOR });
   const times = [];
   for (let i = 0; i < runs + 2; i++) {
     const t0 = performance.now();
