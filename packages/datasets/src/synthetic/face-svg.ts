@@ -37,10 +37,15 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   const m = poseMatrix(params.pose).map((v) => v.toFixed(6)).join(' ');
   const parts: string[] = [];
 
-  // Scene: background gradient (image space).
+  // Scene (image space): background gradient, and the light — a linear gradient over the
+  // whole image, bright on the side the light comes from.
   const [bgTop, bgBottom] = scene.background;
+  const a = (scene.lightAngle * Math.PI) / 180;
+  const dx = Math.cos(a) / 2;
+  const dy = -Math.sin(a) / 2;
   parts.push(
-    `<defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${shade(bgTop, 1)}"/><stop offset="1" stop-color="${shade(bgBottom, 1)}"/></linearGradient>`,
+    `<defs><linearGradient id="light" x1="${fmt(0.5 - dx)}" y1="${fmt(0.5 - dy)}" x2="${fmt(0.5 + dx)}" y2="${fmt(0.5 + dy)}"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(scene.lightStrength)}"/><stop offset="0.5" stop-color="#808080" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(scene.lightStrength)}"/></linearGradient>`,
+    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${shade(bgTop, 1)}"/><stop offset="1" stop-color="${shade(bgBottom, 1)}"/></linearGradient>`,
     `<radialGradient id="round" cx="0.5" cy="0.42" r="0.62"><stop offset="0.55" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.28"/></radialGradient>`,
     `<radialGradient id="cheek" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="${light}" stop-opacity="0.9"/><stop offset="1" stop-color="${light}" stop-opacity="0"/></radialGradient>`,
     `<radialGradient id="throat" cx="0.5" cy="0.5" r="0.5"><stop offset="0" stop-color="#0a0304"/><stop offset="1" stop-color="#0a0304" stop-opacity="0"/></radialGradient>`,
@@ -83,9 +88,9 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
     const cheekY = under[1] + 0.12 - 0.05 * t6;
     parts.push(`<ellipse cx="${fmt(under[0] + side * 0.02)}" cy="${fmt(cheekY)}" rx="0.1" ry="0.065" fill="url(#cheek)" fill-opacity="${fmt(0.25 + 0.6 * t6)}"/>`);
     const o = P(outer);
-    parts.push(cue(smoothOpenPath([add(P(outer === 36 ? 40 : 47), 0, 0.02), add(under, 0, 0.028), add(o, side * 0.01, 0.022)]), 0.012, 0.55 * t6));
+    parts.push(cue(smoothOpenPath([add(P(outer === 36 ? 40 : 47), 0, 0.02), add(under, 0, 0.028), add(o, side * 0.01, 0.022)]), 0.0162, 0.715 * t6));
     for (const dy of [-0.02, 0.003, 0.025]) {
-      parts.push(cue(`M${fmt(o[0] + side * 0.018)} ${fmt(o[1] + dy * 0.4)}L${fmt(o[0] + side * 0.06)} ${fmt(o[1] + dy * 1.6)}`, 0.009, 0.6 * t6));
+      parts.push(cue(`M${fmt(o[0] + side * 0.018)} ${fmt(o[1] + dy * 0.4)}L${fmt(o[0] + side * 0.06)} ${fmt(o[1] + dy * 1.6)}`, 0.0121, 0.78 * t6));
     }
   }
 
@@ -94,9 +99,9 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   for (let k = 0; k < 3; k++) {
     const y = browTop - 0.06 - k * 0.045;
     const bow = 0.012;
-    parts.push(cue(`M-0.12 ${fmt(y + bow)}Q0 ${fmt(y - bow)} 0.12 ${fmt(y + bow)}`, 0.011, 0.55 * t(1)));
+    parts.push(cue(`M-0.12 ${fmt(y + bow)}Q0 ${fmt(y - bow)} 0.12 ${fmt(y + bow)}`, 0.0149, 0.715 * t(1)));
     for (const side of [-1, 1]) {
-      parts.push(cue(`M${fmt(side * 0.1)} ${fmt(y + bow)}Q${fmt(side * 0.2)} ${fmt(y - bow * 1.5)} ${fmt(side * 0.3)} ${fmt(y + bow * 1.5)}`, 0.011, 0.55 * t(2)));
+      parts.push(cue(`M${fmt(side * 0.1)} ${fmt(y + bow)}Q${fmt(side * 0.2)} ${fmt(y - bow * 1.5)} ${fmt(side * 0.3)} ${fmt(y + bow * 1.5)}`, 0.0149, 0.715 * t(2)));
     }
   }
 
@@ -105,16 +110,16 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   const glabellaY = (P(21)[1] + P(22)[1]) / 2;
   for (const side of [-1, 1]) {
     const x = side * (0.022 + 0.012 * (1 - t4));
-    parts.push(cue(`M${fmt(x)} ${fmt(glabellaY - 0.06)}Q${fmt(x + side * 0.008)} ${fmt(glabellaY)} ${fmt(x - side * 0.004)} ${fmt(glabellaY + 0.05)}`, 0.012, 0.7 * t4));
+    parts.push(cue(`M${fmt(x)} ${fmt(glabellaY - 0.06)}Q${fmt(x + side * 0.008)} ${fmt(glabellaY)} ${fmt(x - side * 0.004)} ${fmt(glabellaY + 0.05)}`, 0.0162, 0.9 * t4));
   }
-  parts.push(cue(`M-0.035 ${fmt(N(27)[1] + 0.01)}Q0 ${fmt(N(27)[1] + 0.025)} 0.035 ${fmt(N(27)[1] + 0.01)}`, 0.01, 0.4 * t4));
+  parts.push(cue(`M-0.035 ${fmt(N(27)[1] + 0.01)}Q0 ${fmt(N(27)[1] + 0.025)} 0.035 ${fmt(N(27)[1] + 0.01)}`, 0.0135, 0.52 * t4));
 
   // AU9: horizontal wrinkles across the nose bridge, deeper nose-wing creases.
   const t9 = t(9);
   for (let k = 0; k < 3; k++) {
     const y = N(27)[1] + 0.035 + k * 0.028;
     const w = 0.03 + k * 0.005;
-    parts.push(cue(`M${fmt(-w)} ${fmt(y)}Q0 ${fmt(y - 0.014)} ${fmt(w)} ${fmt(y)}`, 0.009, 0.7 * t9));
+    parts.push(cue(`M${fmt(-w)} ${fmt(y)}Q0 ${fmt(y - 0.014)} ${fmt(w)} ${fmt(y)}`, 0.0121, 0.9 * t9));
   }
 
   // Nose: ridge shading, base, wings, nostrils.
@@ -140,14 +145,14 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
     const start: Point = [w[0] + side * 0.035, w[1] - 0.03];
     const end: Point = [c[0] + side * 0.05, c[1] + 0.035];
     const mid: Point = [lerp(start, end, 0.5)[0] + side * (0.035 + 0.02 * t12), lerp(start, end, 0.5)[1]];
-    parts.push(cue(smoothOpenPath([start, mid, end]), 0.014, 0.12 + 0.6 * t12));
+    parts.push(cue(smoothOpenPath([start, mid, end]), 0.0189, 0.12 + 0.78 * t12));
   }
 
   // AU15: lines pulled down from the lip corners; AU20: folds lateral to stretched corners.
   for (const [corner, side] of [[48, -1], [54, 1]] as const) {
     const c = P(corner);
-    parts.push(cue(`M${fmt(c[0] + side * 0.005)} ${fmt(c[1] + 0.012)}Q${fmt(c[0] + side * 0.01)} ${fmt(c[1] + 0.05)} ${fmt(c[0] + side * 0.002)} ${fmt(c[1] + 0.085)}`, 0.012, 0.65 * t(15)));
-    parts.push(cue(`M${fmt(c[0] + side * 0.015)} ${fmt(c[1] - 0.025)}Q${fmt(c[0] + side * 0.03)} ${fmt(c[1])} ${fmt(c[0] + side * 0.015)} ${fmt(c[1] + 0.025)}`, 0.011, 0.6 * t(20)));
+    parts.push(cue(`M${fmt(c[0] + side * 0.005)} ${fmt(c[1] + 0.012)}Q${fmt(c[0] + side * 0.01)} ${fmt(c[1] + 0.05)} ${fmt(c[0] + side * 0.002)} ${fmt(c[1] + 0.085)}`, 0.0162, 0.845 * t(15)));
+    parts.push(cue(`M${fmt(c[0] + side * 0.015)} ${fmt(c[1] - 0.025)}Q${fmt(c[0] + side * 0.03)} ${fmt(c[1])} ${fmt(c[0] + side * 0.015)} ${fmt(c[1] + 0.025)}`, 0.0149, 0.78 * t(20)));
   }
 
   // AU17: chin wrinkling (a stipple on the chin boss) and a deeper crease under the lower lip.
@@ -155,10 +160,10 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   const boss: Point = lerp(P(57), chin, 0.45);
   const bumps: Point[] = [[-0.05, -0.01], [0, -0.018], [0.05, -0.01], [-0.03, 0.02], [0.03, 0.02], [0, 0.04], [-0.065, 0.03], [0.065, 0.03]];
   for (const [dx, dy] of bumps) {
-    parts.push(cue(`M${fmt(boss[0] + dx - 0.012)} ${fmt(boss[1] + dy)}Q${fmt(boss[0] + dx)} ${fmt(boss[1] + dy + 0.012)} ${fmt(boss[0] + dx + 0.012)} ${fmt(boss[1] + dy)}`, 0.008, 0.65 * t17));
+    parts.push(cue(`M${fmt(boss[0] + dx - 0.012)} ${fmt(boss[1] + dy)}Q${fmt(boss[0] + dx)} ${fmt(boss[1] + dy + 0.012)} ${fmt(boss[0] + dx + 0.012)} ${fmt(boss[1] + dy)}`, 0.0108, 0.845 * t17));
   }
   const under = add(P(57), 0, 0.03);
-  parts.push(cue(`M${fmt(under[0] - 0.06)} ${fmt(under[1] - 0.005)}Q${fmt(under[0])} ${fmt(under[1] + 0.015)} ${fmt(under[0] + 0.06)} ${fmt(under[1] - 0.005)}`, 0.014, 0.15 + 0.5 * t17));
+  parts.push(cue(`M${fmt(under[0] - 0.06)} ${fmt(under[1] - 0.005)}Q${fmt(under[0])} ${fmt(under[1] + 0.015)} ${fmt(under[0] + 0.06)} ${fmt(under[1] - 0.005)}`, 0.0189, 0.15 + 0.65 * t17));
 
   // Eyes: sclera, iris (fixed to the eye corners, so raised lids uncover white above it),
   // pupil, the lash line on the upper lid, a lid crease and the lower lid.
@@ -211,11 +216,6 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   parts.push(hairFront(id, topY, p0, p16));
   parts.push(`</g>`);
 
-  // Light: a linear gradient over the whole image (bright where the light comes from).
-  const a = (scene.lightAngle * Math.PI) / 180;
-  const dx = Math.cos(a) / 2;
-  const dy = -Math.sin(a) / 2;
-  parts.splice(1, 0, `<linearGradient id="light" x1="${fmt(0.5 - dx)}" y1="${fmt(0.5 - dy)}" x2="${fmt(0.5 + dx)}" y2="${fmt(0.5 + dy)}"><stop offset="0" stop-color="#fff" stop-opacity="${fmt(scene.lightStrength)}"/><stop offset="0.5" stop-color="#808080" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="${fmt(scene.lightStrength)}"/></linearGradient>`);
   parts.push(`<rect width="${size}" height="${size}" fill="url(#light)"/>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${parts.join('')}</svg>`;
 }

@@ -54,7 +54,7 @@ describe('sampleIntensitySequence', () => {
   it('makes AUs co-occur as in spontaneous data (6~12, 1~2, 25~26, 4~9) but not unrelated ones', () => {
     expect(pearson(column(6), column(12))).toBeGreaterThan(0.6);
     expect(pearson(column(1), column(2))).toBeGreaterThan(0.5);
-    expect(pearson(column(25), column(26))).toBeGreaterThan(0.4);
+    expect(pearson(column(25), column(26))).toBeGreaterThan(0.3);
     expect(pearson(column(4), column(9))).toBeGreaterThan(0.15);
     expect(Math.abs(pearson(column(12), column(4)))).toBeLessThan(0.15);
   });

@@ -30,7 +30,7 @@ export const EXPRESSIONS: readonly Expression[] = [
 ];
 
 /** Weight of single-AU episodes (one AU alone, each AU equally likely). */
-const SINGLE_AU_WEIGHT = 4.5;
+const SINGLE_AU_WEIGHT = 6;
 
 export interface IntensitySequence {
   /** Rendered intensities, frames × A (A = 12, `SYNTHETIC_AUS` order), continuous in [0, 5]. */

@@ -232,16 +232,22 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   const madeDirs = new Set<string>();
   const plan = planImages(r);
   let done = 0;
+  let failed = false; // one failed render stops the other workers at their next image
   const worker = async (): Promise<void> => {
-    for (let next = plan.next(); !next.done; next = plan.next()) {
+    for (let next = plan.next(); !next.done && !failed; next = plan.next()) {
       const { entry, params } = next.value;
       entries.push(entry);
       if (!madeDirs.has(entry.subject)) {
         madeDirs.add(entry.subject);
         await mkdir(join(outDir, entry.subject), { recursive: true });
       }
-      const { png } = await renderFace(params, r.format);
-      await writeAtomic(join(outDir, entry.image), png);
+      try {
+        const { png } = await renderFace(params, r.format);
+        await writeAtomic(join(outDir, entry.image), png);
+      } catch (error) {
+        failed = true;
+        throw new Error(`synthesizeDataset: could not render or write ${join(outDir, entry.image)}: ${(error as Error).message}`);
+      }
       options.onProgress?.(++done, r.count);
     }
   };
