@@ -43,7 +43,7 @@ function trainedLookingBackbone(seed: number) {
   const backbone = createBackbone(TINY, { keypoints: 6, seed });
   tf.tidy(() => {
     for (const weight of backbone.weights) {
-      if (weight.originalName.includes('moving')) weight.write(tf.randomUniform(weight.shape, 0.5, 1.5, 'float32', seed));
+      if (weight.originalName.includes('moving')) weight.write(tf.randomUniform(weight.shape as number[], 0.5, 1.5, 'float32', seed));
     }
   });
   return backbone;
@@ -78,8 +78,8 @@ describe('exportInferenceModel / loadInferenceModel', () => {
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
 
     // What a browser does: tf.loadLayersModel(url) fetching model.json and weights.bin.
-    const fetchFunc = async (url: string) => {
-      const file = join(dir, new URL(url).pathname.split('/').pop()!);
+    const fetchFunc = async (url: string | URL | Request) => {
+      const file = join(dir, new URL(String(url)).pathname.split('/').pop()!);
       const body = readFileSync(file);
       return new Response(body, { status: 200, headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
     };

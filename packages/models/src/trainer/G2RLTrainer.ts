@@ -28,7 +28,7 @@ export interface G2RLTrainerOptions {
   auxiliaryWeight?: number;
   /** Adam learning rate of the backbone and W (default 1e-3) */
   learningRate?: number;
-  /** Adam learning rate of geometry pretraining (default 1e-3) */
+  /** Adam learning rate of geometry pretraining (default 3e-3) */
   geometryLearningRate?: number;
   /** geometry encoder options except `nodes` (adjacency, widths, D, k, τ) */
   geometry?: Omit<GeometryEncoderOptions, 'nodes' | 'seed' | 'featureWidth'>;
@@ -112,7 +112,7 @@ export class G2RLTrainer {
     this.intensityHead = tf.model({ inputs: gInput, outputs: intensities, name: 'g2rl_intensity_head' });
     this.dims = { inputSize: this.config.inputSize, heatmapSize: height, keypoints, landmarks, aus };
     this.trainOptimizer = new Adam({ learningRate: options.learningRate ?? 1e-3 });
-    this.pretrainOptimizer = new Adam({ learningRate: options.geometryLearningRate ?? 1e-3 });
+    this.pretrainOptimizer = new Adam({ learningRate: options.geometryLearningRate ?? 3e-3 });
   }
 
   private static checkLambda(lambda: number): number {

@@ -32,7 +32,7 @@ describe('Adam', () => {
     for (let t = 1; t <= 10; t++) {
       const gradient = [Math.sin(t), Math.cos(3 * t), t % 3 - 1];
       step(adam, mine, gradient);
-      tf.tidy(() => reference.applyGradients({ [theirs.name]: tf.tensor1d(gradient) }));
+      tf.tidy(() => reference.applyGradients([{ name: theirs.name, tensor: tf.tensor1d(gradient) }]));
     }
     const a = mine.dataSync();
     const b = theirs.dataSync();
