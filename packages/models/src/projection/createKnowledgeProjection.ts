@@ -49,3 +49,9 @@ export function createKnowledgeProjection(options: KnowledgeProjectionOptions): 
     .apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: gHat, name: 'g2rl_knowledge_projection' });
 }
+
+/**
+ * The contract name (ARCHITECTURE.md): `KnowledgeProjection.create(options)` is
+ * {@link createKnowledgeProjection}; the type `KnowledgeProjection` is the model it returns.
+ */
+export const KnowledgeProjection = { create: createKnowledgeProjection } as const;

@@ -187,9 +187,9 @@ export class G2RLTrainer {
   }
 
   /** Landmark-only intensity predictions of the (pretrained) geometry branch: B×N×2 → B×A. */
-  async predictIntensitiesFromGeometry(geometry: Float32Array, batchSize: number): Promise<Float32Array> {
+  async predictIntensitiesFromGeometry(geometry: Float32Array, batchSize?: number): Promise<Float32Array> {
     this.assertAlive();
-    checkTrainingBatch({ geometry, batchSize } as TrainingBatchArrays, this.dims, ['geometry'], 'predictIntensitiesFromGeometry');
+    batchSize = checkTrainingBatch({ geometry, batchSize } as TrainingBatchArrays, this.dims, ['geometry'], 'predictIntensitiesFromGeometry');
     const out = tf.tidy(() => this.intensitiesFromGeometry(tf.tensor3d(geometry, [batchSize, this.dims.landmarks, 2]), false));
     const values = (await out.data()) as Float32Array;
     out.dispose();
@@ -266,11 +266,12 @@ export class G2RLTrainer {
   /**
    * Heatmaps for a batch of images (inference mode: batch norm uses its moving statistics).
    * @param images B×S×S×3, RGB in [0, 1]
+   * @param batchSize B (default: inferred from the length of `images`)
    * @returns B×H×W×K
    */
-  async predict(images: Float32Array, batchSize: number): Promise<Float32Array> {
+  async predict(images: Float32Array, batchSize?: number): Promise<Float32Array> {
     this.assertAlive();
-    checkTrainingBatch({ images, batchSize } as TrainingBatchArrays, this.dims, ['images'], 'predict');
+    batchSize = checkTrainingBatch({ images, batchSize } as TrainingBatchArrays, this.dims, ['images'], 'predict');
     const S = this.dims.inputSize;
     const heatmaps = tf.tidy(() => (this.backbone.apply(tf.tensor4d(images, [batchSize, S, S, 3]), { training: false }) as tf.Tensor[])[1]);
     const values = (await heatmaps.data()) as Float32Array;
