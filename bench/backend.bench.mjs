@@ -146,15 +146,18 @@ const python = pythons.find((p) => spawnSync(p, ['-c', 'import torch'], { encodi
 if (python == null) {
   console.log(`\ntorch: no python with torch (tried ${pythons.join(', ')}; apt-get install -y python3-torch); skipping the PyTorch comparison`);
 } else {
-  const run = spawnSync(python, [join(here, 'torch_ops.py'), '--reps', String(REPS), '--batch', String(B)], {
+  // Passive OpenMP waits: spinning threads on a shared machine turn every barrier into a
+  // scheduler round-trip and inflate PyTorch's times by 10–50× on small ops.
+  const run = spawnSync(python, [join(here, 'torch_ops.py'), '--reps', String(2 * REPS), '--batch', String(B)], {
     encoding: 'utf8',
+    env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' },
     input: JSON.stringify({ convs: CONVS, matmuls: MATMULS }),
   });
   if (run.status !== 0) {
     console.log(`\ntorch: bench/torch_ops.py failed: ${run.stderr.trim().split('\n').pop()}`);
   } else {
     const torch = JSON.parse(run.stdout);
-    console.log(`\nPyTorch ${torch.version} (${torch.threads} threads) vs wasm (ours); ratio = wasm / torch`);
+    console.log(`\nPyTorch ${torch.version} (${torch.threads} threads, wall time, best of ${2 * REPS}) vs wasm (ours); ratio = wasm / torch`);
     console.log('conv'.padEnd(16), 'fwd torch  ratio'.padEnd(20), 'bpi torch  ratio'.padEnd(20), 'bpf torch  ratio');
     const sum = { wasm: 0, torch: 0 };
     for (const conv of CONVS) {
