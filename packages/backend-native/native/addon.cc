@@ -2,10 +2,17 @@
 #include <omp.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "common.h"
 
 namespace g2rl {
+
+int64_t kParallelThreshold = [] {
+  const char* value = std::getenv("G2RL_NATIVE_PARALLEL_MIN");
+  const long long parsed = value ? std::atoll(value) : 0;
+  return parsed > 0 ? static_cast<int64_t>(parsed) : static_cast<int64_t>(1) << 22;
+}();
 
 namespace {
 dnnl_engine_t g_engine = nullptr;

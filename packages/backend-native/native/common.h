@@ -35,7 +35,8 @@ double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name)
 // every thread to be scheduled, which on a busy machine costs far more than the second core
 // saves (measured: a step 3.6× slower with 2 threads than with 1 under load 11 on 2 cores).
 // So only very large tensors are split; convolutions (few, compute-bound) use every thread.
-constexpr int64_t kParallelThreshold = 1 << 22;
+// Overridable with env G2RL_NATIVE_PARALLEL_MIN (elements), read once when the addon loads.
+extern int64_t kParallelThreshold;
 
 // Drops the cached convolution primitives (they are built for the current thread count).
 void clearConvolutionPlans();

@@ -97,10 +97,34 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// expandReduced(dy, out, P, R, Q, divisor): the gradient of a Sum (divisor 1) or Mean
+// (divisor R) over the middle axes of a P×R×Q view: out[p, r, q] = dy[p, q] / divisor. One
+// pass, where tfjs's own gradient fills a ones tensor, multiplies and divides (three).
+Napi::Value ExpandReduced(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const float* dy = floatArg(info, 0, "dy");
+  float* out = floatArg(info, 1, "out");
+  const int64_t P = intArg(info, 2, "P"), R = intArg(info, 3, "R"), Q = intArg(info, 4, "Q");
+  const float divisor = static_cast<float>(numberArg(info, 5, "divisor"));
+  if (static_cast<int64_t>(floatLength(info, 0)) != P * Q ||
+      static_cast<int64_t>(floatLength(info, 1)) != P * R * Q) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native expandReduced: lengths do not match P, R, Q");
+  }
+#pragma omp parallel for schedule(static) if (P * R * Q > kParallelThreshold)
+  for (int64_t pr = 0; pr < P * R; ++pr) {
+    const float* src = dy + (pr / R) * Q;
+    float* dst = out + pr * Q;
+#pragma omp simd
+    for (int64_t q = 0; q < Q; ++q) dst[q] = src[q] / divisor;
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 
 void registerReductions(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("expandReduced", Napi::Function::New(env, ExpandReduced, "expandReduced"));
 }
 
 }  // namespace g2rl

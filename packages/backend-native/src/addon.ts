@@ -60,6 +60,8 @@ export interface NativeAddon {
     dscale: Float32Array,
     doffset: Float32Array,
   ): void;
+  /** Sum/Mean gradient: out[p, r, q] = dy[p, q] / divisor (dy P×Q, out P×R×Q). */
+  expandReduced(dy: Float32Array, out: Float32Array, P: number, R: number, Q: number, divisor: number): void;
   /** x viewed as P×R×Q → out P×Q. */
   reduce(op: number, x: Float32Array, out: Float32Array, P: number, R: number, Q: number): void;
   resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;

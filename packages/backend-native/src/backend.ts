@@ -16,6 +16,7 @@ import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from '
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
+import { EXPAND_REDUCED_KERNEL, expandReducedKernel, installReductionGradients } from './kernels/reduce-grad.js';
 import { resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
 import { tile } from './kernels/tile.js';
 import type { NativeKernel, NativeKernelArgs } from './kernels/util.js';
@@ -36,6 +37,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
     Tile: tile,
     [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
+    [EXPAND_REDUCED_KERNEL]: expandReducedKernel,
     ...elementwiseKernels(),
     ...reduceKernels(),
   };
@@ -79,6 +81,7 @@ export function registerNativeBackend(): string {
     registerKernel(nativeKernelConfig(kernelName, kernel, addon));
   }
   installBatchNormGradient(NATIVE_BACKEND_NAME);
+  installReductionGradients(NATIVE_BACKEND_NAME);
   registered = true;
   return NATIVE_BACKEND_NAME;
 }

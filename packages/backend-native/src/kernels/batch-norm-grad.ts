@@ -1,11 +1,11 @@
-// The FusedBatchNorm gradient in two passes instead of tfjs's ~15 full-size ops. tfjs keeps
-// gradients in one global registry (not per backend), so this wraps the registered gradient:
-// on the `native` backend, for per-channel statistics (mean, variance, scale of C values, the
-// tf.layers.batchNormalization case), it runs one native kernel, G2rlFusedBatchNormGrad; on
-// every other backend and shape it calls tfjs's own gradient unchanged.
+// The FusedBatchNorm gradient in two passes instead of tfjs's ~15 full-size ops: on the
+// `native` backend, for per-channel statistics (mean, variance, scale of C values, the
+// tf.layers.batchNormalization case), one native kernel, G2rlFusedBatchNormGrad; elsewhere
+// tfjs's own gradient (see gradients.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { GradConfig, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import type { Tensor, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
+import { wrapGradient } from './gradients.js';
 import { floatTensor, floatValues, type NativeKernelArgs } from './util.js';
 
 /** The native kernel's name (registered for the `native` backend only). */
@@ -36,41 +36,16 @@ function eligible(x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor | und
   return x.dtype === 'float32' && x.rank >= 2 && perChannel(mean) && perChannel(variance) && (scale == null || perChannel(scale));
 }
 
-let installed = false;
-
-/** Wraps tfjs's FusedBatchNorm gradient (once) so the `native` backend takes the fused path. */
+/** Makes the `native` backend take the fused path for FusedBatchNorm's gradient. */
 export function installBatchNormGradient(backendName: string): void {
-  if (installed) return;
-  const original = tf.getGradient('FusedBatchNorm');
-  if (original == null) return;
-  const wrapped: GradConfig = {
-    ...original,
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const [x, mean, variance, scale] = saved as [Tensor, Tensor, Tensor, Tensor | undefined];
-      if (tf.getBackend() !== backendName || Array.isArray(dy) || !eligible(x, mean, variance, scale)) {
-        return original.gradFunc(dy, saved, attrs);
-      }
-      const inputs: Record<string, Tensor> = { dy, x, mean, variance };
-      if (scale != null) inputs.scale = scale;
-      const [dx, dmean, dvariance, dscale, doffset] = tf
-        .engine()
-        .runKernel(BATCH_NORM_GRAD_KERNEL, inputs, { varianceEpsilon: attrs.varianceEpsilon }) as Tensor[];
-      return {
-        x: () => dx!,
-        mean: () => dmean!,
-        variance: () => dvariance!,
-        scale: () => dscale!,
-        offset: () => doffset!,
-      };
-    },
-  };
-  // registerGradient warns when it replaces an entry; this replacement is deliberate.
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    tf.registerGradient(wrapped);
-  } finally {
-    console.warn = warn;
-  }
-  installed = true;
+  wrapGradient('FusedBatchNorm', backendName, (dy, saved, attrs) => {
+    const [x, mean, variance, scale] = saved as [Tensor, Tensor, Tensor, Tensor | undefined];
+    if (!eligible(x, mean, variance, scale)) return null;
+    const inputs: Record<string, Tensor> = { dy, x, mean, variance };
+    if (scale != null) inputs.scale = scale;
+    const [dx, dmean, dvariance, dscale, doffset] = tf
+      .engine()
+      .runKernel(BATCH_NORM_GRAD_KERNEL, inputs, { varianceEpsilon: attrs.varianceEpsilon }) as Tensor[];
+    return { x: () => dx!, mean: () => dmean!, variance: () => dvariance!, scale: () => dscale!, offset: () => doffset! };
+  });
 }

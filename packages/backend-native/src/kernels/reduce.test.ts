@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { expectSameAsCpu, input, nativeReady } from '../test-helpers.js';
+import { loadAddon } from '../addon.js';
+import { countAddonCalls, expectSameAsCpu, input, nativeReady, runOn } from '../test-helpers.js';
 import { reducePlan } from './reduce.js';
 
 describe('reducePlan', () => {
@@ -36,9 +37,25 @@ describe.skipIf(!nativeReady)('native Sum / Mean / Max / Min match cpu', () => {
         const spec = input(shape, shape.length);
         expectSameAsCpu([spec], (x) => op(x!, axes, keep));
         if (name === 'Sum' || name === 'Mean') {
+          // the outer reduction is a Sum too: its gradient takes the same path
           expectSameAsCpu([spec], (x) => tf.grad((t: tf.Tensor) => tf.sum(tf.square(op(t, axes, keep))))(x!));
         }
       }
     });
   }
+});
+
+describe.skipIf(!nativeReady)('native Sum / Mean gradients', () => {
+  it('take the one-pass native kernel for contiguous axes and tfjs\'s gradient otherwise', () => {
+    const spec = input([4, 6, 6, 8], 9);
+    const contiguous = countAddonCalls(loadAddon().addon!, () => {
+      runOn('native', [spec], (x) => tf.grad((t: tf.Tensor) => tf.sum(tf.mean(t, [0, 1, 2])))(x!));
+    });
+    expect(contiguous.expandReduced).toBe(2); // the Sum's gradient, then the Mean's
+    const split = countAddonCalls(loadAddon().addon!, () => {
+      runOn('native', [spec], (x) => tf.grad((t: tf.Tensor) => tf.max(tf.mean(t, [0, 2])))(x!));
+    });
+    expect(split.expandReduced ?? 0).toBe(0);
+    expectSameAsCpu([spec], (x) => tf.grad((t: tf.Tensor) => tf.max(tf.mean(t, [0, 2])))(x!));
+  });
 });
