@@ -41,3 +41,20 @@ export function heapIndex(backend: BackendWasm, info: TensorInfo): number {
   if (data == null) throw new Error('@g2rl/backend: tensor data is not on the wasm backend');
   return data.memoryOffset / 4;
 }
+
+/**
+ * A tensor over part of another's memory (`shape` at float32 index `start` of the heap),
+ * for passing a slice to another kernel without copying. Read-only; free it with
+ * `releaseView`, never with `release` (that would free the owner's memory).
+ */
+export function heapView(backend: BackendWasm, shape: number[], start: number): TensorInfo {
+  return backend.makeOutput(shape, 'float32', start * 4);
+}
+
+/** Forgets a `heapView` without freeing the memory it points into. */
+export function releaseView(backend: BackendWasm, view: TensorInfo): void {
+  const data = backend.dataIdMap.get(view.dataId);
+  if (data == null) return;
+  (backend.wasm as unknown as { tfjs: { disposeData(id: number): void } }).tfjs.disposeData(data.id);
+  backend.dataIdMap.delete(view.dataId);
+}
