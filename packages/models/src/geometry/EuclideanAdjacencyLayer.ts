@@ -19,7 +19,9 @@ export class EuclideanAdjacencyLayer extends tf.layers.Layer {
 
   constructor(args: EuclideanAdjacencyLayerArgs = {}) {
     super({ name: args.name, trainable: false });
-    const { k, tau, tauMode } = readAdjacencyTensorOptions(args, 'EuclideanAdjacencyLayer');
+    // k = Infinity ("every other node") becomes null in a JSON config; read it back as such.
+    const fromJson = (args as { k?: number | null }).k === null ? { ...args, k: Infinity } : args;
+    const { k, tau, tauMode } = readAdjacencyTensorOptions(fromJson, 'EuclideanAdjacencyLayer');
     this.k = k;
     this.tau = tau;
     this.tauMode = tauMode;

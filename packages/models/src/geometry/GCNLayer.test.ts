@@ -70,3 +70,18 @@ describe('GCNLayer', () => {
     expect(() => layer.apply([tf.zeros([1, 3, 2]), tf.zeros([1, 4, 4])])).toThrow(/Â is 4×4 but F has 3 nodes/);
   });
 });
+
+describe('EuclideanAdjacencyLayer', () => {
+  it('gives gcnAdjacencyTensor of its input and survives a JSON config round trip, k = Infinity included', async () => {
+    const { EuclideanAdjacencyLayer } = await import('./EuclideanAdjacencyLayer');
+    const { gcnAdjacencyTensor } = await import('./adjacencyTensor');
+    const features = tf.tensor3d([0, 0, 1, 0, 0, 2, 3, 3], [1, 4, 2]);
+    for (const k of [2, Infinity]) {
+      const layer = new EuclideanAdjacencyLayer({ k, tau: 1.5, tauMode: 'mean-knn' });
+      const copy = new EuclideanAdjacencyLayer(JSON.parse(JSON.stringify(layer.getConfig())));
+      const expected = await gcnAdjacencyTensor(features, { k, tau: 1.5, tauMode: 'mean-knn' }).data();
+      expect(Array.from(await (copy.apply(features) as tf.Tensor).data())).toEqual(Array.from(expected));
+      expect(Array.from(await (layer.apply(features) as tf.Tensor).data())).toEqual(Array.from(expected));
+    }
+  });
+});
