@@ -66,6 +66,21 @@ describe('conv gradients on wasm equal cpu (relative error ≤ 1e-4)', () => {
     }
   });
 
+  it('unequal row and column strides (wasm built-in input gradient as fallback)', () => {
+    const xv = seededValues(2 * 9 * 8 * 3, 11);
+    const wv = seededValues(3 * 3 * 3 * 4, 12);
+    const { wasm, cpu, leakedBuffers } = onBothBackends(() => {
+      const x = tf.tensor4d(xv, [2, 9, 8, 3]);
+      const w = tf.tensor4d(wv, [3, 3, 3, 4]);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, [1, 2], 'same'))))([x, w]);
+      return [dx!, dw!];
+    });
+    expect(relativeError(wasm[0]!, cpu[0]!)).toBeLessThanOrEqual(1e-4);
+    expect(relativeError(wasm[1]!, cpu[1]!)).toBeLessThanOrEqual(1e-4);
+    expect(leakedBuffers).toBe(0);
+  });
+
   it('a filter gradient runs where tfjs-backend-wasm alone has no kernel', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });

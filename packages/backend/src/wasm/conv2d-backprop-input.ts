@@ -15,7 +15,7 @@ import { interleavePhases, phaseFilter, planAxis } from './phase-plan.js';
 
 /**
  * dx `B×H×W×C_in` from dy `B×OH×OW×C_out` and filter `KH×KW×C_in×C_out` (NHWC only).
- * Falls back to `fallback` (wasm's built-in kernel) for unequal strides or dilations.
+ * Falls back to `fallback` (wasm's built-in kernel) for unequal row and column strides.
  */
 export function conv2dBackpropInputWasm(
   args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs },

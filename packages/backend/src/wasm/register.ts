@@ -33,13 +33,14 @@ function replace(config: KernelConfig): void {
 }
 
 /**
- * Makes the wasm backend able to train conv nets, fast: adds Conv2DBackpropFilter
- * (missing in tfjs-backend-wasm 4.22), replaces Conv2DBackpropInput (XNNPACK conv +
- * DepthToSpace instead of a scalar loop), and makes BatchMatMul / _FusedMatMul transpose
- * their operands before multiplying, replaces Tile with block copies, and
- * replaces ResizeNearestNeighborGrad with a single scatter-add pass, and Sum / Mean
- * over leading axes (batch-norm and bias gradients) with a row accumulation. Idempotent: returns the kernel names it (re)registered
- * on this call (empty when all were already in place).
+ * Makes the wasm backend able to train conv nets, fast:
+ * - adds Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22: phase-grid im2col + matmul);
+ * - replaces Conv2DBackpropInput (XNNPACK forward conv + phase interleave, not a scalar loop);
+ * - makes BatchMatMul / _FusedMatMul multiply untransposed operands only;
+ * - replaces Tile (block copies), ResizeNearestNeighborGrad (one scatter-add pass), and
+ *   Sum / Mean over leading axes (pairwise halving, no transpose).
+ * Idempotent: returns the kernel names it (re)registered on this call (empty when all were
+ * already in place).
  */
 export function registerWasmTrainingKernels(): string[] {
   const done: string[] = [];
