@@ -4,7 +4,7 @@
 // to the image through the alignment inverse.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { alignFace, applyAffine, createFaceDetector, decodeImage, type FaceDetector, type RgbImage } from '@g2rl/face';
+import { ALIGNMENT_TEMPLATE, alignFace, applyAffine, createFaceDetector, decodeImage, type FaceDetector, type RgbImage } from '@g2rl/face';
 import { AU_CATALOGUE, LANDMARK_SCHEMES, decodeHeatmaps, heatmapToImage } from '@g2rl/heatmaps';
 import type { AnalyzeJob, FaceResult, ImageResult, JobOutcome, Stage } from './analysis-types.js';
 import { loadServedModel } from './model-loader.js';
@@ -57,6 +57,12 @@ export class Analyzer {
   /** Loads the exported model and the face detector (on the active tfjs backend). */
   static async create(options: AnalyzerOptions): Promise<Analyzer> {
     const { model, card } = await loadServedModel(options.modelDir);
+    // Serving must frame faces exactly as training did; a model made for another template
+    // would see every face shifted or scaled, and its AU points would be wrong.
+    if (card.alignment.template !== undefined && card.alignment.template !== ALIGNMENT_TEMPLATE) {
+      model.dispose();
+      throw new Error(`${options.modelDir}/model-card.json: field "alignment.template" is ${JSON.stringify(card.alignment.template)}, but this server aligns faces to ${JSON.stringify(ALIGNMENT_TEMPLATE)} (@g2rl/face); serve the model with the g2rl version that trained it`);
+    }
     const detector = await createFaceDetector({ detector: options.detector, minConfidence: options.minConfidence, maxFaces: 32 });
     const analyzer = new Analyzer(model, card, detector, options);
     // Warm-up: the first call of each kernel compiles/allocates; do it before /readyz says yes.

@@ -406,6 +406,20 @@ describe('deadlines, start-up failures and the CLI', () => {
     }
   });
 
+  it('refuses a model aligned to another template', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'g2rl-other-template-'));
+    await writeFixedModel(other, SPEC);
+    const card = JSON.parse(readFileSync(join(other, 'model-card.json'), 'utf8'));
+    writeFileSync(join(other, 'model-card.json'), JSON.stringify({ ...card, alignment: { ...card.alignment, template: 'someone-elses-template' } }));
+    const bad = await createServer({ modelDir: other, port: 0 });
+    try {
+      await expect(bad.pool.ready).rejects.toThrow(/field "alignment.template" is "someone-elses-template", but this server aligns faces to "g2rl-mean-face-ibug68\/1"/);
+    } finally {
+      await bad.close();
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('g2rl-serve says how to make a model when there is none', () => {
     const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
     const run = spawnSync(process.execPath, [cli, '--model', join(tmpdir(), 'no-such-g2rl-model')], { encoding: 'utf8' });

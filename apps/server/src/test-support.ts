@@ -2,6 +2,7 @@
 // saved with @g2rl/models' exporter, so the tests can check the served numbers exactly.
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { ALIGNMENT_TEMPLATE } from '@g2rl/face';
 import { encodeHeatmaps } from '@g2rl/heatmaps';
 import { exportInferenceModel } from '@g2rl/models';
 
@@ -43,7 +44,7 @@ export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promis
     scheme: 'ibug68',
     input: { size: S, range: [0, 1] },
     heatmap: { size: H, sigma, normalization: 'peak' },
-    alignment: { template: 'ibug68-mean', size: S },
+    alignment: { template: ALIGNMENT_TEMPLATE, size: S },
     training: { note: 'a test model with constant output' },
   });
   model.dispose();
