@@ -53,6 +53,7 @@ struct ConvPlan {
 };
 
 std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
+constexpr size_t kMaxPlans = 512;
 
 dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
                           dnnl_format_tag_t tag) {
@@ -186,6 +187,8 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   if (pd != forward) dnnl_primitive_desc_destroy(pd);
   dnnl_primitive_desc_destroy(forward);
   ConvPlan* raw = plan.get();
+  // A server seeing many batch sizes would otherwise grow the cache without bound.
+  if (g_plans.size() >= kMaxPlans) g_plans.clear();
   g_plans.emplace(std::move(key), std::move(plan));
   return raw;
 }
