@@ -230,7 +230,7 @@ export class Analyzer {
     const gain = heatmap.normalization === 'density' ? 1 / (2 * Math.PI * heatmap.sigma ** 2) : 1;
     const result: FaceResult = {
       box: roundBox(face.box),
-      score: face.score === null ? null : round2(face.score * 100) / 100,
+      score: face.score === null ? null : Math.round(face.score * 1000) / 1000,
       landmarks: face.landmarks ? toPairs(Array.from(face.landmarks, round2)) : null,
       aus: aus.map((au, a) => ({
         au,

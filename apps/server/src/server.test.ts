@@ -221,6 +221,10 @@ describe('bad input: always a 4xx problem, never a crash', () => {
     const fewLandmarks = new FormData();
     fewLandmarks.append('image', new Blob([photo640 as never], { type: 'image/jpeg' }), 'p.jpg');
     fewLandmarks.append('landmarks', JSON.stringify([[1, 2], [3, 4]]));
+    const bigPart = new FormData();
+    bigPart.append('image', new Blob([Buffer.concat([photo640.subarray(0, 3), Buffer.alloc(3 * 1024 * 1024)]) as never], { type: 'image/jpeg' }), 'big.jpg');
+    const manyFiles = new FormData();
+    for (let i = 0; i < 17; i++) manyFiles.append(`f${i}`, new Blob([tiny as never], { type: 'image/png' }), `${i}.png`);
     corpus = [
       { name: 'plain text as text/plain', send: () => post('/v1/analyze', 'hello', 'text/plain'), status: 415 },
       { name: 'JSON', send: () => post('/v1/analyze', '{"image": "x"}', 'application/json'), status: 415 },
@@ -237,6 +241,8 @@ describe('bad input: always a 4xx problem, never a crash', () => {
       { name: 'grey image with no face', send: () => post('/v1/analyze', grey, 'image/jpeg'), status: 422 },
       { name: '1×1 image', send: () => post('/v1/analyze', tiny, 'image/png'), status: 422 },
       { name: 'body over the limit', send: () => post('/v1/analyze', Buffer.concat([photo640.subarray(0, 3), Buffer.alloc(3 * 1024 * 1024)]), 'image/jpeg'), status: 413 },
+      { name: 'multipart file over the limit', send: () => post('/v1/analyze', bigPart), status: 413 },
+      { name: '17 files in a batch (limit 16)', send: () => post('/v1/analyze/batch', manyFiles), status: 413 },
       { name: 'multipart without a file', send: () => post('/v1/analyze', noLandmarks), status: 400 },
       { name: 'malformed landmarks', send: () => post('/v1/analyze?aligned=true', badLandmarks), status: 400 },
       { name: 'two landmarks instead of 68', send: () => post('/v1/analyze?aligned=true', fewLandmarks), status: 400 },
