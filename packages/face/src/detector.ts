@@ -3,14 +3,10 @@
 // the installed package's `model/` folder; nothing is ever fetched from the network.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { RgbImage } from './image.js';
 
-/** An RGB image as it crosses package boundaries (`RgbImage`): row-major, channels-last. */
-export interface DetectorImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: 3;
-}
+/** The detector's input: an `RgbImage` (row-major, channels-last RGB). */
+export type DetectorImage = RgbImage;
 
 /** A face box in image pixels (top-left corner, size). */
 export interface FaceBox {
