@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interleavePhases, phaseFilter, planAxis } from './phase-plan.js';
+import { interleavePhases, phaseFilter, phaseWindow, planAxis, scatterPhase } from './phase-plan.js';
 
 describe('planAxis', () => {
   it('stride 1, 3-tap filter, pad 1: the flipped filter over a window [-1, 1]', () => {
@@ -86,5 +86,38 @@ describe('interleavePhases', () => {
 
   it('refuses phases too small for dx', () => {
     expect(() => interleavePhases(new Float32Array(100), 0, [1, 2, 2, 4], 2, [5, 4, 1], 50)).toThrow(/cannot fill dx/);
+  });
+});
+
+describe('phaseWindow', () => {
+  it('stride 2, 3 taps, pad 0: phase 0 uses the whole 2-long window, phase 1 only its last position', () => {
+    const plan = planAxis(8, 4, 3, 2, 0); // taps [[2, 0], [-1, 1]], window offsets −1…0
+    // Phase 0: dx[2m] = dy[m−1]·w[2] + dy[m]·w[0] → pad 1 before; 4 positions.
+    expect(phaseWindow(plan, 0, 8, 4)).toEqual({ first: 0, length: 2, padBefore: 1, padAfter: 0, count: 4 });
+    // Phase 1: dx[2m+1] = dy[m]·w[1] → no padding.
+    expect(phaseWindow(plan, 1, 8, 4)).toEqual({ first: 1, length: 1, padBefore: 0, padAfter: 0, count: 4 });
+  });
+
+  it('is null for a phase without taps, and names a phase out of range', () => {
+    const plan = planAxis(7, 4, 1, 2, 0);
+    expect(phaseWindow(plan, 1, 7, 4)).toBeNull();
+    expect(() => phaseWindow(plan, 2, 7, 4)).toThrow(/phase 2 is outside 0…1/);
+  });
+});
+
+describe('scatterPhase', () => {
+  it('writes phase (1, 0) to odd rows and even columns only', () => {
+    const [B, H, W, C] = [1, 4, 5, 2];
+    const phase = Float32Array.from({ length: B * 3 * 3 * C }, (_, i) => i + 1); // 3×3 computed, 2×3 used
+    const heap = new Float32Array(phase.length + B * H * W * C);
+    heap.set(phase);
+    scatterPhase(heap, 0, [B, 3, 3, C], 2, 1, 0, 2, 3, [H, W, C], phase.length);
+    for (let i = 0; i < H; i++)
+      for (let j = 0; j < W; j++)
+        for (let c = 0; c < C; c++) {
+          const want = i % 2 === 1 && j % 2 === 0 ? phase[(((i - 1) / 2) * 3 + j / 2) * C + c] : 0;
+          expect(heap[phase.length + (i * W + j) * C + c]).toBe(want);
+        }
+    expect(() => scatterPhase(heap, 0, [B, 3, 3, C], 2, 1, 0, 3, 3, [H, W, C], phase.length)).toThrow(/does not fit dx/);
   });
 });

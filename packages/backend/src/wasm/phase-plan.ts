@@ -195,3 +195,94 @@ export function interleavePhases(
     }
   }
 }
+
+/** One phase's own window: the part of the common window whose positions feed that phase. */
+export interface PhaseWindow {
+  /** First position (in the common window) and length of the phase's own window. */
+  first: number;
+  length: number;
+  /** dy zero padding for this phase's own convolution. */
+  padBefore: number;
+  padAfter: number;
+  /** dx positions with this phase: ⌈(inSize − r) / stride⌉. */
+  count: number;
+}
+
+/**
+ * Phase r's own window along one axis, for running each phase as its own (exact-size)
+ * convolution, or null when the phase gets no gradient or would need negative padding.
+ */
+export function phaseWindow(plan: AxisPhasePlan, r: number, inSize: number, outSize: number): PhaseWindow | null {
+  const row = plan.taps[r];
+  if (row == null) throw new Error(`phaseWindow: phase ${r} is outside 0…${plan.taps.length - 1}`);
+  const stride = plan.taps.length;
+  const first = row.findIndex((k) => k >= 0);
+  if (first < 0) return null;
+  let last = row.length - 1;
+  while (row[last]! < 0) last--;
+  const padBefore = plan.padBefore - first;
+  if (padBefore < 0) return null;
+  const count = Math.ceil((inSize - r) / stride);
+  const lastOffset = plan.windowStart + last;
+  return { first, length: last - first + 1, padBefore, padAfter: Math.max(0, count - 1 + lastOffset - (outSize - 1)), count };
+}
+
+/**
+ * Filter `L_h×L_w×C_out×C_in` of phase (r_h, r_w) alone, from the forward filter
+ * `K_h×K_w×C_in×C_out`: `out[t_h, t_w, o, i] = filter[taps_h[first_h + t_h], taps_w[first_w + t_w], i, o]`.
+ */
+export function singlePhaseFilter(
+  filter: Float32Array,
+  shape: readonly [number, number, number, number],
+  rows: AxisPhasePlan, rh: number, wh: PhaseWindow,
+  cols: AxisPhasePlan, rw: number, ww: PhaseWindow,
+  out: Float32Array,
+): void {
+  const [, kw, cin, cout] = shape;
+  if (out.length !== wh.length * ww.length * cout * cin) {
+    throw new Error(`singlePhaseFilter: out has ${out.length} values, needs ${wh.length * ww.length * cout * cin}`);
+  }
+  for (let th = 0; th < wh.length; th++) {
+    const fh = rows.taps[rh]![wh.first + th]!;
+    for (let tw = 0; tw < ww.length; tw++) {
+      const fw = cols.taps[rw]![ww.first + tw]!;
+      const dst = (th * ww.length + tw) * cout * cin;
+      if (fh < 0 || fw < 0) {
+        out.fill(0, dst, dst + cout * cin);
+        continue;
+      }
+      const src = (fh * kw + fw) * cin * cout;
+      for (let ci = 0; ci < cin; ci++) {
+        for (let co = 0; co < cout; co++) out[dst + co * cin + ci] = filter[src + ci * cout + co]!;
+      }
+    }
+  }
+}
+
+/**
+ * Writes phase (r_h, r_w)'s convolution output `B×L_h'×L_w'×C` (at `heap[src]`, first
+ * `countH × countW` pixels used) into dx `B×H×W×C` at rows `s·m + r_h`, columns `s·n + r_w`.
+ */
+export function scatterPhase(
+  heap: Float32Array,
+  src: number,
+  phaseShape: readonly [number, number, number, number],
+  stride: number,
+  rh: number, rw: number,
+  countH: number, countW: number,
+  dxShape: readonly [number, number, number],
+  dst: number,
+): void {
+  const [B, lh, lw, C] = phaseShape;
+  const [H, W] = dxShape;
+  if (C !== dxShape[2] || countH > lh || countW > lw || (countH - 1) * stride + rh >= H || (countW - 1) * stride + rw >= W) {
+    throw new Error(`scatterPhase: phase ${phaseShape.join('×')} (${countH}×${countW} used) does not fit dx ${dxShape.join('×')}`);
+  }
+  for (let b = 0; b < B; b++) {
+    for (let m = 0; m < countH; m++) {
+      let s = src + ((b * lh + m) * lw) * C;
+      let d = dst + ((b * H + m * stride + rh) * W + rw) * C;
+      for (let n = 0; n < countW; n++, s += C, d += stride * C) heap.copyWithin(d, s, s + C);
+    }
+  }
+}
