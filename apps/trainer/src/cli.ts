@@ -41,6 +41,7 @@ const COMMON: Options = {
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
   lambda: { type: 'string' },
+  sigma: { type: 'string' },
   'geometry-mode': { type: 'string' },
   'geometry-epochs': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -62,7 +63,7 @@ const COMMON_HELP = `Common options:
       --fold <k>            which fold to hold out (0-based)
       --skip-bad            skip malformed records (counted) instead of stopping
       --model-preset <p>    small | paper;  --adjacency static | dynamic
-      --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --geometry-mode frozen|joint  --geometry-epochs <n>
+      --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --sigma <px>  --geometry-mode frozen|joint  --geometry-epochs <n>
   -q, --quiet               only the final result;  --json  progress as JSON lines even on a terminal
   -h, --help                this help`;
 
@@ -207,6 +208,7 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.train!, 'batchSize', num('batch-size'));
   set(o.train!, 'learningRate', num('lr'));
   set(o.train!, 'lambda', num('lambda'));
+  set(o.model!, 'sigma', num('sigma'));
   set(o.train!, 'geometryMode', str('geometry-mode'));
   set(o.train!, 'geometryEpochs', num('geometry-epochs'));
   return o;

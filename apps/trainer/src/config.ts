@@ -41,6 +41,8 @@ export interface TrainConfig {
     adjacency: 'static' | 'dynamic';
     /** Size D of the geometry vector G. */
     geometryDim: number;
+    /** Gaussian σ of the target heatmaps in heatmap pixels; null = 2·H/64 (METHOD.md §2). */
+    sigma: number | null;
   };
   train: {
     epochs: number;
@@ -100,7 +102,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     skipBad: false,
     maxTrainSamples: 0,
   },
-  model: { preset: 'small', adjacency: 'static', geometryDim: 128 },
+  model: { preset: 'small', adjacency: 'static', geometryDim: 128, sigma: null },
   train: {
     epochs: 6,
     batchSize: 16,
@@ -207,6 +209,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   oneOf('model.preset', config.model.preset, ['small', 'paper']);
   oneOf('model.adjacency', config.model.adjacency, ['static', 'dynamic']);
   int('model.geometryDim', config.model.geometryDim, 1, 4096);
+  if (config.model.sigma !== null) num('model.sigma', config.model.sigma, 0.25, 16);
   const t = config.train;
   int('train.epochs', t.epochs, 1, 10_000);
   int('train.batchSize', t.batchSize, 1, 1024);

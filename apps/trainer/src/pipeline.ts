@@ -10,7 +10,6 @@ import { dirname } from 'node:path';
 import { initBackend, type BackendPreference } from '@g2rl/backend';
 import { cacheAlignedCrops } from '@g2rl/datasets';
 import { ALIGNMENT_TEMPLATE } from '@g2rl/face';
-import { defaultSigma } from '@g2rl/heatmaps';
 import { formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, type ModelCard } from '@g2rl/models';
 import { writeFileAtomic } from './checkpoint.js';
@@ -22,7 +21,7 @@ import { heatmapOverlayPng, lineChartSvg, scatterGridSvg, svgToPng, tilePngs } f
 import type { Reporter } from './progress.js';
 import { makeRunFolders, runPaths, type RunPaths } from './run-folder.js';
 import { splitOf, type Split } from './split.js';
-import { presetSizes, trainRun, type HistoryPoint, type StopFlag } from './train.js';
+import { heatmapSigma, presetSizes, trainRun, type HistoryPoint, type StopFlag } from './train.js';
 
 export interface RunOutcome {
   paths: RunPaths;
@@ -84,7 +83,7 @@ export async function runPipeline(options: {
 
   const evalStarted = Date.now();
   const { size, heatmapSize } = presetSizes(config.model.preset);
-  const sigma = defaultSigma(heatmapSize);
+  const sigma = heatmapSigma(config);
   reporter.info(`evaluating on ${split.test.length} held-out images`);
   const testCache = await cacheAlignedCrops(split.test, { size, cacheDir: cropCacheDir(config) });
   const evaluation = await evaluate({

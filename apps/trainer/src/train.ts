@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { BatchLoader, cacheAlignedCrops, type AlignedCropCache, type LoaderState } from '@g2rl/datasets';
-import { geometryFeatures } from '@g2rl/heatmaps';
+import { defaultSigma, geometryFeatures } from '@g2rl/heatmaps';
 import { G2RLTrainer, type G2RLTrainerState } from '@g2rl/models';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
@@ -64,6 +64,11 @@ export interface TrainedRun {
 /** The input size S and heatmap size H of a preset. */
 export function presetSizes(preset: TrainConfig['model']['preset']): { size: number; heatmapSize: number } {
   return preset === 'paper' ? { size: 256, heatmapSize: 64 } : { size: 128, heatmapSize: 32 };
+}
+
+/** σ of the target heatmaps: the config's, or METHOD.md §2's 2 pixels at H = 64 scaled with H. */
+export function heatmapSigma(config: TrainConfig): number {
+  return config.model.sigma ?? defaultSigma(presetSizes(config.model.preset).heatmapSize);
 }
 
 /** Learning rate of (0-based) epoch e: the base rate × factor for every decay epoch ≤ e + 1. */
@@ -142,6 +147,7 @@ export async function trainRun(options: {
     batchSize: config.train.batchSize,
     size,
     heatmapSize,
+    sigma: heatmapSigma(config),
     seed: config.seed,
     augment,
     dropLast: split.train.length >= config.train.batchSize,
@@ -205,7 +211,11 @@ export async function trainRun(options: {
   return { trainer, trainCache, history, seconds };
 }
 
-/** Geometry pretraining epochs [from, geometryEpochs): minibatches of 64 aligned landmark sets. */
+/**
+ * Geometry pretraining epochs [from, geometryEpochs): minibatches of up to 256 aligned
+ * landmark sets (the GCN is small: per-op overhead, not arithmetic, sets the pace, so large
+ * batches are much faster per epoch).
+ */
 async function pretrainGeometry(
   trainer: G2RLTrainer,
   cache: AlignedCropCache,
@@ -228,7 +238,7 @@ async function pretrainGeometry(
     geometry.set(geometryFeatures(cache.landmarks.subarray(r * N * 2, (r + 1) * N * 2), data.scheme), i * N * 2);
     data.aus.forEach((au, a) => (intensities[i * A + a] = sample.intensities[sample.aus.indexOf(au)]));
   });
-  const batch = Math.min(64, count);
+  const batch = Math.min(256, count);
   const steps = Math.ceil(count / batch);
   const epochs = config.train.geometryEpochs;
   for (let epoch = from; epoch < epochs; epoch++) {
