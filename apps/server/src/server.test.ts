@@ -12,21 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heatmapToImage } from '@g2rl/heatmaps';
 import { faceApiModelDir } from '@g2rl/face';
 import { createServer, type G2rlServer } from './server.js';
-import { writeFixedModel, type FixedModelSpec } from './test-support.js';
+import { SPEC, writeFixedModel } from './test-support.js';
 import type { ImageResult } from './analysis-types.js';
 
 // face-api's demo photos, installed with it (beside its weights folder).
 const demoDir = join(faceApiModelDir(), '..', 'demo');
 
-// AU1, AU12, AU25 at integer heatmap pixels, so decoding is exact.
-export const SPEC: FixedModelSpec = {
-  aus: [1, 12, 25],
-  size: 64,
-  heatmapSize: 16,
-  sigma: 0.5,
-  points: [4, 3, 11, 3, 5, 11, 10, 11, 7, 13, 8, 13],
-  intensities: [3, 1.5, 4],
-};
 
 let modelDir: string;
 let server: G2rlServer;

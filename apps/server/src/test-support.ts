@@ -49,3 +49,13 @@ export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promis
   });
   model.dispose();
 }
+
+/** The model most tests serve: AU1, AU12, AU25 at integer heatmap pixels, so decoding is exact. */
+export const SPEC: FixedModelSpec = {
+  aus: [1, 12, 25],
+  size: 64,
+  heatmapSize: 16,
+  sigma: 0.5,
+  points: [4, 3, 11, 3, 5, 11, 10, 11, 7, 13, 8, 13],
+  intensities: [3, 1.5, 4],
+};
