@@ -106,3 +106,21 @@ describe('Sum / Mean over leading axes on wasm equal cpu', () => {
     expect(r.leakedBuffers).toBe(0);
   });
 });
+
+describe('Identity / Cast share the buffer on wasm', () => {
+  it('clone and same-dtype cast keep values, survive disposing the source, and free on the last reference', () => {
+    const buffers = tf.engine().backend.numDataIds();
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    expect(tf.engine().backend.numDataIds()).toBe(buffers + 2); // x's buffer (shared) + ints
+    x.dispose();
+    expect([...copy.dataSync()]).toEqual([1, 2, 3, 4]);
+    expect([...same.dataSync()]).toEqual([1, 2, 3, 4]);
+    expect(ints.dtype).toBe('int32');
+    expect([...ints.dataSync()]).toEqual([1, 2, 3, 4]);
+    tf.dispose([copy, same, ints]);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+  });
+});

@@ -6,6 +6,7 @@ import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type 
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { SHARING_KERNELS, sharingConfigs } from './identity.js';
 import { LEADING_REDUCTION_KERNELS, leadingReductionConfigs } from './reduce-leading.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { tileConfig } from './tile.js';
@@ -20,6 +21,7 @@ export const WASM_TRAINING_KERNELS = [
   'Tile',
   'ResizeNearestNeighborGrad',
   ...LEADING_REDUCTION_KERNELS,
+  ...SHARING_KERNELS,
 ] as const;
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -38,7 +40,8 @@ function replace(config: KernelConfig): void {
  * - replaces Conv2DBackpropInput (XNNPACK forward conv + phase interleave, not a scalar loop);
  * - makes BatchMatMul / _FusedMatMul multiply untransposed operands only;
  * - replaces Tile (block copies), ResizeNearestNeighborGrad (one scatter-add pass), and
- *   Sum / Mean over leading axes (pairwise halving, no transpose).
+ *   Sum / Mean over leading axes (pairwise halving, no transpose);
+ * - makes Identity (tf.clone) and same-dtype Cast share the buffer instead of copying it.
  * Idempotent: returns the kernel names it (re)registered on this call (empty when all were
  * already in place).
  */
@@ -72,6 +75,11 @@ export function registerWasmTrainingKernels(): string[] {
   if (sum != null && mean != null && !isOurs(sum) && !isOurs(mean)) {
     for (const config of leadingReductionConfigs(sum, mean)) replace(config);
     done.push(...LEADING_REDUCTION_KERNELS);
+  }
+  const [identity, cast] = SHARING_KERNELS.map((name) => getKernel(name, 'wasm'));
+  if (identity != null && cast != null && !isOurs(identity) && !isOurs(cast)) {
+    for (const config of sharingConfigs(identity, cast)) replace(config);
+    done.push(...SHARING_KERNELS);
   }
   return done;
 }
