@@ -74,7 +74,7 @@ describe('service endpoints', () => {
 describe('POST /v1/analyze', () => {
   it('decodes the model heatmaps exactly for an aligned S×S crop', async () => {
     const crop = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
-    const response = await post('/v1/analyze?aligned=true', crop, 'image/png');
+    const response = await post('/v1/analyze?aligned=true', crop, 'Image/PNG; charset=binary');
     expect(response.status).toBe(200);
     const result = (await response.json()) as ImageResult;
     expect(result.faces.length).toBe(1);

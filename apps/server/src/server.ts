@@ -155,7 +155,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     limits: { fileSize: settings.bodyLimit, files: settings.maxFiles, fields: 8, fieldSize: 64 * 1024, parts: settings.maxFiles + 8 },
   });
   // Raw image bodies: any image/* (sniffed later: we trust the bytes, not the header).
-  app.addContentTypeParser(/^(image\/[\w.+-]+|application\/octet-stream)$/, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(/^\s*(image\/[\w.+-]+|application\/octet-stream)\s*(;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, s]) => [route, { ...s, body: readFileSync(join(PUBLIC_DIR, s.file)) }]));
 
