@@ -29,8 +29,14 @@ export const EXPRESSIONS: readonly Expression[] = [
   { name: 'stretch', weight: 0.6, aus: { 20: [1, 1], 25: [0.5, 0.5] } },
 ];
 
-/** Weight of single-AU episodes (one AU alone, each AU equally likely). */
-const SINGLE_AU_WEIGHT = 6;
+/** Weight of single-AU episodes (one AU alone). */
+const SINGLE_AU_WEIGHT = 7;
+/**
+ * Which AU a single-AU episode shows, relative odds in `SYNTHETIC_AUS` order: the AUs that
+ * expressions rarely bring (5, 9, 15, 17, 20) more often, so each AU is seen alone and often
+ * enough to be learnt, and the frequent ones (6, 12, 25) less.
+ */
+const SINGLE_AU_ODDS: readonly number[] = [0.5, 0.8, 0.8, 1.4, 0.4, 2, 0.4, 1.6, 1.6, 2, 0.4, 1.0];
 
 export interface IntensitySequence {
   /** Rendered intensities, frames × A (A = 12, `SYNTHETIC_AUS` order), continuous in [0, 5]. */
@@ -72,7 +78,9 @@ export function sampleIntensitySequence(rng: SyntheticRng, frames: number): Inte
         if (included) peaks[SYNTHETIC_AUS.indexOf(Number(auText))] = Math.min(5, level * strength * jitter);
       }
     } else {
-      peaks[rng.int(0, A - 1)] = level;
+      let odds = rng.uniform(0, SINGLE_AU_ODDS.reduce((sum, v) => sum + v, 0));
+      const a = SINGLE_AU_ODDS.findIndex((v) => (odds -= v) < 0);
+      peaks[a < 0 ? A - 1 : a] = level;
     }
     const start = time;
     const end = start + onset + apex + offset;
