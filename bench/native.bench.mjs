@@ -115,6 +115,25 @@ function measure(label, reps) {
   return { trainMs, infer1Ms: infer[1], infer32Ms: infer[32], model, step, flops: convFlops(model) };
 }
 
+/** Loss of each of `steps` Adam steps from the seeded initial weights, on the active backend. */
+function lossCurve(steps) {
+  const model = buildSmall();
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 21);
+  const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 22);
+  const losses = [];
+  for (let i = 0; i < steps; i++) {
+    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })[1]), true);
+    losses.push(loss.dataSync()[0]);
+    loss.dispose();
+  }
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return losses;
+}
+const CURVE_STEPS = 6;
+
 function peakGflops() {
   const cores = cpus().length;
   let ghz = 0;
@@ -147,6 +166,7 @@ if (!native.isNativeAvailable()) {
   const status = native.nativeStatus();
   console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY}`);
   nativeResult = measure('native', REPS);
+  nativeResult.curve = lossCurve(CURVE_STEPS);
   rows.push(['native (oneDNN)', nativeResult]);
 }
 
@@ -168,6 +188,7 @@ if (process.argv.includes('--no-wasm')) {
     }
     console.warn = quietWarn;
     wasmResult = measure('wasm', Math.min(REPS, 2));
+    wasmResult.curve = lossCurve(CURVE_STEPS);
     rows.push(['wasm', wasmResult]);
   } catch (error) {
     console.warn = quietWarn;
@@ -222,6 +243,15 @@ if (nativeResult && wasmResult) {
   console.log(
     `native speed-up over wasm: train ${fmt(ratio(nativeResult, wasmResult, 'trainMs'), 1)}×, infer b1 ${fmt(ratio(nativeResult, wasmResult, 'infer1Ms'), 1)}×, infer b32 ${fmt(ratio(nativeResult, wasmResult, 'infer32Ms'), 1)}×`,
   );
+}
+
+// ---- same training on both backends
+if (nativeResult?.curve && wasmResult?.curve) {
+  const worst = Math.max(...nativeResult.curve.map((l, i) => Math.abs(l - wasmResult.curve[i]) / wasmResult.curve[i]));
+  console.log(`\nloss curve, ${CURVE_STEPS} Adam steps at batch ${TRAIN_BATCH} from the same seeded weights:`);
+  console.log(`  native ${nativeResult.curve.map((l) => l.toFixed(5)).join(' ')}`);
+  console.log(`  wasm   ${wasmResult.curve.map((l) => l.toFixed(5)).join(' ')}`);
+  console.log(`  largest relative difference ${worst.toExponential(2)} (float32 rounding: expect < 1e-3)`);
 }
 
 // ---- GFLOP/s

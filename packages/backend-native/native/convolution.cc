@@ -7,6 +7,7 @@
 // dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight.
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -53,6 +54,9 @@ struct ConvPlan {
 };
 
 std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
+// The plan cache, the plans' filter buffers and the stream are shared by every JS thread that
+// loads the addon (worker_threads); convolutions run one at a time (each uses every core).
+std::mutex g_mutex;
 constexpr size_t kMaxPlans = 512;
 
 dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
@@ -219,6 +223,7 @@ void run(Napi::Env env, dnnl_primitive_t primitive, std::vector<dnnl_exec_arg_t>
 // conv2d(x NHWC, filter HWIO, bias [OC] | null, out NHWC, dims, activation, alpha)
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  std::lock_guard<std::mutex> lock(g_mutex);
   float* x = floatArg(info, 0, "x");
   float* filter = floatArg(info, 1, "filter");
   float* bias = optionalFloatArg(info, 2, "bias");
@@ -245,6 +250,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 // conv2dBackpropInput(dy NHWC(out), filter HWIO, dx NHWC(in), dims)
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  std::lock_guard<std::mutex> lock(g_mutex);
   float* dy = floatArg(info, 0, "dy");
   float* filter = floatArg(info, 1, "filter");
   float* dx = floatArg(info, 2, "dx");
@@ -267,6 +273,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
 // conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  std::lock_guard<std::mutex> lock(g_mutex);
   float* x = floatArg(info, 0, "x");
   float* dy = floatArg(info, 1, "dy");
   float* dw = floatArg(info, 2, "dw");
@@ -290,6 +297,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
 // (e.g. "brg:avx512_core"); for the benchmark's report.
 Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  std::lock_guard<std::mutex> lock(g_mutex);
   int kind = intArg(info, 0, "kind");
   const int32_t* dims = intArrayArg(info, 1, "dims", 17);
   ConvGeometry g = readGeometry(dims);
@@ -305,7 +313,10 @@ Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void clearConvolutionPlans() { g_plans.clear(); }
+void clearConvolutionPlans() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_plans.clear();
+}
 
 void registerConvolution(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
