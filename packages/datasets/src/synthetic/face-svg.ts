@@ -148,9 +148,13 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
     parts.push(cue(smoothOpenPath([start, mid, end]), 0.0189, 0.12 + 0.78 * t12));
   }
 
-  // AU15: lines pulled down from the lip corners; AU20: folds lateral to stretched corners.
+  // AU15: lines pulled down from the lip corners and a shadow below them; AU20: folds
+  // lateral to the stretched corners.
   for (const [corner, side] of [[48, -1], [54, 1]] as const) {
     const c = P(corner);
+    if (t(15) > 0) {
+      parts.push(`<ellipse cx="${fmt(c[0] + side * 0.01)}" cy="${fmt(c[1] + 0.035)}" rx="0.03" ry="0.04" fill="${fold}" fill-opacity="${fmt(0.3 * t(15) * contrast)}"/>`);
+    }
     parts.push(cue(`M${fmt(c[0] + side * 0.005)} ${fmt(c[1] + 0.012)}Q${fmt(c[0] + side * 0.01)} ${fmt(c[1] + 0.05)} ${fmt(c[0] + side * 0.002)} ${fmt(c[1] + 0.085)}`, 0.0162, 0.845 * t(15)));
     parts.push(cue(`M${fmt(c[0] + side * 0.015)} ${fmt(c[1] - 0.025)}Q${fmt(c[0] + side * 0.03)} ${fmt(c[1])} ${fmt(c[0] + side * 0.015)} ${fmt(c[1] + 0.025)}`, 0.0149, 0.78 * t(20)));
   }
@@ -158,9 +162,11 @@ export function faceSvg(params: FaceParams, face: Float32Array, neutral: Float32
   // AU17: chin wrinkling (a stipple on the chin boss) and a deeper crease under the lower lip.
   const t17 = t(17);
   const boss: Point = lerp(P(57), chin, 0.45);
+  // The raised chin boss bulges: a lit patch that brightens with intensity.
+  parts.push(`<ellipse cx="${fmt(boss[0])}" cy="${fmt(boss[1] + 0.01)}" rx="0.085" ry="0.055" fill="url(#cheek)" fill-opacity="${fmt(0.8 * t17)}"/>`);
   const bumps: Point[] = [[-0.05, -0.01], [0, -0.018], [0.05, -0.01], [-0.03, 0.02], [0.03, 0.02], [0, 0.04], [-0.065, 0.03], [0.065, 0.03]];
   for (const [dx, dy] of bumps) {
-    parts.push(cue(`M${fmt(boss[0] + dx - 0.012)} ${fmt(boss[1] + dy)}Q${fmt(boss[0] + dx)} ${fmt(boss[1] + dy + 0.012)} ${fmt(boss[0] + dx + 0.012)} ${fmt(boss[1] + dy)}`, 0.0108, 0.845 * t17));
+    parts.push(cue(`M${fmt(boss[0] + dx - 0.016)} ${fmt(boss[1] + dy)}Q${fmt(boss[0] + dx)} ${fmt(boss[1] + dy + 0.016)} ${fmt(boss[0] + dx + 0.016)} ${fmt(boss[1] + dy)}`, 0.0145, 0.845 * t17));
   }
   const under = add(P(57), 0, 0.03);
   parts.push(cue(`M${fmt(under[0] - 0.06)} ${fmt(under[1] - 0.005)}Q${fmt(under[0])} ${fmt(under[1] + 0.015)} ${fmt(under[0] + 0.06)} ${fmt(under[1] - 0.005)}`, 0.0189, 0.15 + 0.65 * t17));
