@@ -34,6 +34,9 @@ interface PendingFace {
 
 const now = (): number => performance.now();
 
+/** Longest side accepted: a 20 000×1 strip is few pixels but absurd for face detection. */
+export const MAX_SIDE = 16_384;
+
 function emptyTimings(): Record<Stage, number> {
   return { decode: 0, detect: 0, landmarks: 0, align: 0, model: 0, postprocess: 0 };
 }
@@ -171,6 +174,9 @@ export class Analyzer {
       throw new ProblemError('invalid-image', `cannot read the image header: ${(error as Error).message}`);
     }
     const { width = 0, height = 0 } = meta;
+    if (width > MAX_SIDE || height > MAX_SIDE) {
+      throw new ProblemError('image-too-large', `the image is ${width}×${height}; each side must be at most ${MAX_SIDE} pixels`);
+    }
     if (width * height > this.options.maxPixels) {
       throw new ProblemError('image-too-large', `the image is ${width}×${height} = ${width * height} pixels; the limit is ${this.options.maxPixels} (--max-pixels)`);
     }

@@ -203,6 +203,7 @@ describe('bad input: always a 4xx problem, never a crash', () => {
     const tiny = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000000' } }).png().toBuffer();
     // A real bomb: 7000×7000 = 49 Mpx of black compresses to ~150 kB (the limit here is 40 Mpx).
     const bomb = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#000000' } }).png({ compressionLevel: 9 }).toBuffer();
+    const strip = await sharp({ create: { width: 20_000, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
     const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).gif().toBuffer();
     const noLandmarks = new FormData();
     noLandmarks.append('note', 'no file here');
@@ -227,6 +228,7 @@ describe('bad input: always a 4xx problem, never a crash', () => {
       { name: 'truncated JPEG (first 40 %)', send: () => post('/v1/analyze', photo640.subarray(0, Math.floor(photo640.length * 0.4)), 'image/jpeg'), status: 400 },
       { name: 'JPEG signature only', send: () => post('/v1/analyze', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), 'image/jpeg'), status: 400 },
       { name: 'PNG of 7000×7000 in 150 kB (decompression bomb)', send: () => post('/v1/analyze', bomb, 'image/png'), status: 413 },
+      { name: 'a 20000×1 strip', send: () => post('/v1/analyze', strip, 'image/png'), status: 413 },
       { name: 'PNG header claiming 100000×100000, no data', send: () => post('/v1/analyze', pngHeader(100_000, 100_000), 'image/png'), status: 400 },
       { name: 'PNG header claiming 1×1 with no data', send: () => post('/v1/analyze', pngHeader(1, 1), 'image/png'), status: 400 },
       { name: 'grey image with no face', send: () => post('/v1/analyze', grey, 'image/jpeg'), status: 422 },
