@@ -161,8 +161,9 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
 
   app.addHook('onRequest', async (request, reply) => {
     if (!settings.token) return;
-    const path = request.url.split('?')[0]!;
-    if (!(path.startsWith('/v1/') || path === '/metrics')) return;
+    // The matched route, not the raw URL, so no spelling of the path slips past the check.
+    const route = request.routeOptions.url ?? '';
+    if (!(route.startsWith('/v1/') || route === '/metrics')) return;
     if (!tokenMatches(request.headers.authorization, settings.token)) {
       throw new ProblemError('unauthorized', 'send the header "Authorization: Bearer <token>" with the token the server was started with (--token / G2RL_TOKEN)', { 'WWW-Authenticate': 'Bearer realm="g2rl"' });
     }
