@@ -187,5 +187,8 @@ els.drop.addEventListener('drop', (e) => analyze(e.dataTransfer.files[0]));
 els.drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') els.file.click(); });
 els.token.addEventListener('change', loadCard);
 
+// For tests and the curious: the drawing transform and the last analysis.
+window.g2rl = { heatmapToCanvas, last: () => last?.analysis ?? null };
+
 setState('idle');
 loadCard();

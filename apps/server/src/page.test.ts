@@ -87,6 +87,19 @@ describe.skipIf(!haveChromium)('web page in headless Chromium', () => {
     expect(canvas.width).toBe(640);
     expect(canvas.orange).toBeGreaterThan(50);
     expect(canvas.blue).toBeGreaterThan(50);
+    // The overlay transform puts heatmap pixel (7, 13) (AU25's first point) exactly on the
+    // point the server reports for it, for every face.
+    const offsets = await page.evaluate(() => {
+      const api = (window as unknown as { g2rl: { heatmapToCanvas: (inv: number[], S: number, H: number) => number[]; last: () => { faces: { inverse: number[]; aus: { points: number[][] }[] }[] } } }).g2rl;
+      return api.last().faces.map((face) => {
+        const [a, b, tx, c, d, ty] = api.heatmapToCanvas(face.inverse, 64, 16);
+        const x = a * 7.5 + b * 13.5 + tx - 0.5;
+        const y = c * 7.5 + d * 13.5 + ty - 0.5;
+        const [px, py] = face.aus[2]!.points[0]!;
+        return Math.hypot(x - px!, y - py!);
+      });
+    });
+    for (const offset of offsets) expect(offset).toBeLessThan(0.1);
     await page.screenshot({ path: join(tmpdir(), 'g2rl-page.png'), fullPage: true });
   });
 
