@@ -72,7 +72,14 @@ const CHECKS = {
     call: `
       const result = await pkg.initBackend({ prefer: 'cpu', quiet: true });
       assert(result.name === 'cpu', 'initBackend chose ' + result.name);
-      assert(tf.getBackend() === 'cpu', 'tf backend is ' + tf.getBackend());`,
+      assert(tf.getBackend() === 'cpu', 'tf backend is ' + tf.getBackend());
+      // wasm from the installed binaries, with the filter-gradient kernel wasm lacks:
+      // x = ones 1×4×4×2, 3×3 'same' → dW[1,1,c,0] = 16 output pixels, dW[0,0,c,0] = 9.
+      const wasm = await pkg.initBackend({ prefer: 'wasm', quiet: true });
+      assert(wasm.name === 'wasm' && tf.getBackend() === 'wasm', 'wasm: tf backend is ' + tf.getBackend());
+      const dw = tf.grad((w) => tf.conv2d(tf.ones([1, 4, 4, 2]), w, 1, 'same').sum())(tf.ones([3, 3, 2, 1])).dataSync();
+      close(dw[8], 16, 1e-5, 'dW[1,1,0,0]');
+      close(dw[0], 9, 1e-5, 'dW[0,0,0,0]');`,
   },
   '@g2rl/backend-native': {
     // ARCHITECTURE.md names no API yet: the module must load and export a function.
