@@ -159,7 +159,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
 
   const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, s]) => [route, { ...s, body: readFileSync(join(PUBLIC_DIR, s.file)) }]));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     if (!settings.token) return;
     // The matched route, not the raw URL, so no spelling of the path slips past the check.
     const route = request.routeOptions.url ?? '';
@@ -167,7 +167,6 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     if (!tokenMatches(request.headers.authorization, settings.token)) {
       throw new ProblemError('unauthorized', 'send the header "Authorization: Bearer <token>" with the token the server was started with (--token / G2RL_TOKEN)', { 'WWW-Authenticate': 'Bearer realm="g2rl"' });
     }
-    void reply;
   });
 
   app.addHook('onResponse', async (request, reply) => {
