@@ -10,7 +10,8 @@
 // processes only ever add time.
 // Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B]
 //   (imports packages/backend-native/dist and packages/backend/dist: build them first)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
@@ -84,8 +85,12 @@ function bestMs(f, reps) {
   return best;
 }
 
-/** Times training and inference of the small model on the active tfjs backend. */
-function measure(label, reps) {
+/**
+ * Times training and inference of the small model on the active tfjs backend: best of `reps`
+ * (batch 1: 4×reps). With `partner` (PyTorch), each of our repetitions is followed by one of
+ * the partner's, so both sides sample the same moments of a shared machine's load.
+ */
+async function measure(label, reps, partner) {
   const model = buildSmall();
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1);
@@ -95,24 +100,69 @@ function measure(label, reps) {
     loss.dataSync();
     loss.dispose();
   };
-  step(); // the first step creates Adam's moment variables
-  const before = tf.memory().numTensors;
-  const trainMs = bestMs(step, reps);
-  const leaked = tf.memory().numTensors - before;
-  const infer = {};
-  for (const b of [1, 32]) {
-    const xb = tf.randomUniform([b, SIZE, SIZE, 3], 0, 1, 'float32', 3);
-    // batch 1 is short: more repetitions give the minimum a fair chance on a busy machine
-    infer[b] = bestMs(() => {
-      const out = model.predict(xb);
-      out[1].dataSync();
-      tf.dispose(out);
-    }, b === 1 ? reps * 4 : reps);
-    xb.dispose();
+  const inputs = { 1: tf.randomUniform([1, SIZE, SIZE, 3], 0, 1, 'float32', 3), 32: tf.randomUniform([32, SIZE, SIZE, 3], 0, 1, 'float32', 4) };
+  const infer = (b) => () => {
+    const out = model.predict(inputs[b]);
+    out[1].dataSync();
+    tf.dispose(out);
+  };
+  const tasks = { train: step, infer1: infer(1), infer32: infer(32) };
+  const ours = {};
+  const theirs = {};
+  let leaked = 0;
+  for (const [task, f] of Object.entries(tasks)) {
+    f(); // warm-up (the first training step also creates Adam's moment variables)
+    if (partner) await partner(task);
+    const before = tf.memory().numTensors;
+    ours[task] = Infinity;
+    theirs[task] = Infinity;
+    for (let i = 0; i < (task === 'infer1' ? reps * 4 : reps); i++) {
+      const t0 = performance.now();
+      f();
+      ours[task] = Math.min(ours[task], performance.now() - t0);
+      if (partner) theirs[task] = Math.min(theirs[task], await partner(task));
+    }
+    leaked += tf.memory().numTensors - before;
   }
-  if (leaked !== 0) console.log(`  ${label}: ${leaked} tensors leaked over ${reps + 1} training steps`);
+  if (leaked !== 0) console.log(`  ${label}: ${leaked} tensors leaked`);
+  tf.dispose(Object.values(inputs));
   // x and y stay alive: `step` is profiled later.
-  return { trainMs, infer1Ms: infer[1], infer32Ms: infer[32], model, step, flops: convFlops(model) };
+  const result = { trainMs: ours.train, infer1Ms: ours.infer1, infer32Ms: ours.infer32, model, step, flops: convFlops(model) };
+  const partnerResult = partner ? { trainMs: theirs.train, infer1Ms: theirs.infer1, infer32Ms: theirs.infer32 } : undefined;
+  return { result, partnerResult };
+}
+
+/** PyTorch (bench/torch_native_ref.py --serve) as a partner of measure(), or null with why. */
+async function startTorch() {
+  if (process.argv.includes('--no-torch')) return { reason: '--no-torch' };
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  // Same OpenMP wait policy as the native side (the addon sets PASSIVE unless the user chose):
+  // both use OpenMP, and on a shared machine spinning waits cost either of them several-fold.
+  const waitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
+  const child = spawn(python, [join(here, 'torch_native_ref.py'), '--serve', '--train-batch', String(TRAIN_BATCH)], {
+    env: { ...process.env, OMP_WAIT_POLICY: waitPolicy },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(stderr.trim().split('\n').pop() || 'PyTorch exited');
+    return value;
+  };
+  try {
+    const header = JSON.parse(await next());
+    const time = async (task) => {
+      child.stdin.write(`${task}\n`);
+      return Number(await next());
+    };
+    const stop = () => child.stdin.end('quit\n');
+    return { header, time, stop, waitPolicy };
+  } catch (error) {
+    child.kill();
+    return { reason: `${String(error.message ?? error)}; apt-get install python3-torch` };
+  }
 }
 
 /** Loss of each of `steps` Adam steps from the seeded initial weights, on the active backend. */
@@ -155,22 +205,44 @@ function peakGflops() {
 const fmt = (v, d = 1) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
 const rows = [];
 
-// ---- native
+// ---- native, interleaved with PyTorch
 const native = await import(pathToFileURL(join(nativeDir, 'dist', 'index.js')).href);
 let nativeResult;
-if (!native.isNativeAvailable()) {
+let torchResult;
+const nativeOk = native.isNativeAvailable();
+if (nativeOk) native.registerNativeBackend(); // sets OMP_WAIT_POLICY before either side starts
+const torch = await startTorch();
+if (torch.reason) console.log(`pytorch: skipped (${torch.reason})`);
+else {
+  const t = torch.header;
+  console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters, OMP_WAIT_POLICY=${torch.waitPolicy}`);
+}
+if (!nativeOk) {
   console.log(`native: skipped (${native.nativeStatus().reason})`);
 } else {
-  native.registerNativeBackend();
   await tf.setBackend('native');
   const status = native.nativeStatus();
   console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY}`);
-  nativeResult = measure('native', REPS);
+  const measured = await measure('native', REPS, torch.time);
+  nativeResult = measured.result;
+  torchResult = measured.partnerResult;
   nativeResult.curve = lossCurve(CURVE_STEPS);
   rows.push(['native (oneDNN)', nativeResult]);
+  if (torchResult) rows.push(['pytorch', torchResult]);
 }
+if (!nativeOk && torch.time) {
+  // no native side to interleave with: time PyTorch alone
+  const alone = { trainMs: Infinity, infer1Ms: Infinity, infer32Ms: Infinity };
+  for (const [task, key] of [['train', 'trainMs'], ['infer1', 'infer1Ms'], ['infer32', 'infer32Ms']]) {
+    await torch.time(task);
+    for (let i = 0; i < (task === 'infer1' ? REPS * 4 : REPS); i++) alone[key] = Math.min(alone[key], await torch.time(task));
+  }
+  torchResult = alone;
+  rows.push(['pytorch', torchResult]);
+}
+torch.stop?.();
 
-// ---- wasm
+// ---- wasm (after the others: it is single-threaded and slow)
 let wasmResult;
 if (process.argv.includes('--no-wasm')) {
   console.log('wasm: skipped (--no-wasm)');
@@ -187,7 +259,7 @@ if (process.argv.includes('--no-wasm')) {
       console.log('wasm: plain @tensorflow/tfjs-backend-wasm (packages/backend/dist not built)');
     }
     console.warn = quietWarn;
-    wasmResult = measure('wasm', Math.min(REPS, 2));
+    wasmResult = (await measure('wasm', Math.min(REPS, 2))).result;
     wasmResult.curve = lossCurve(CURVE_STEPS);
     rows.push(['wasm', wasmResult]);
   } catch (error) {
@@ -196,32 +268,11 @@ if (process.argv.includes('--no-wasm')) {
   }
 }
 
-// ---- PyTorch
-let torchResult;
-if (process.argv.includes('--no-torch')) {
-  console.log('pytorch: skipped (--no-torch)');
-} else {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  // Same OpenMP wait policy as the native side (the addon sets PASSIVE unless the user chose):
-  // both use OpenMP, and on a shared machine spinning waits cost either of them several-fold.
-  const waitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-  const run = spawnSync(python, [join(here, 'torch_native_ref.py'), '--reps', String(REPS), '--train-batch', String(TRAIN_BATCH)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_WAIT_POLICY: waitPolicy },
-  });
-  if (run.status !== 0) {
-    const why = (run.stderr || run.error?.message || 'failed').trim().split('\n').pop();
-    console.log(`pytorch: skipped (${why}; apt-get install python3-torch)`);
-  } else {
-    const t = JSON.parse(run.stdout.trim().split('\n').pop());
-    console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters, OMP_WAIT_POLICY=${waitPolicy}`);
-    torchResult = { trainMs: t.train_ms, infer1Ms: t.infer1_ms, infer32Ms: t.infer32_ms };
-    rows.push(['pytorch', torchResult]);
-  }
-}
-
 // ---- table
-console.log(`\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 4}; wasm: ${Math.min(REPS, 2)}, ${Math.min(REPS, 2) * 4}); images/second (higher is better)`);
+console.log(
+  `\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 4}), native and PyTorch interleaved; ` +
+    `wasm best of ${Math.min(REPS, 2)} (${Math.min(REPS, 2) * 4}) afterwards. images/second (higher is better)`,
+);
 console.log(`${'backend'.padEnd(18)}${'train b' + TRAIN_BATCH}`.padEnd(30) + 'infer b1'.padStart(12) + 'infer b32'.padStart(12) + '   ms: train / b1 / b32');
 for (const [name, r] of rows) {
   console.log(

@@ -4,8 +4,11 @@ states it (stem Conv3x3/2(32)-BN-ReLU; ResBlocks 48/96/192 stride 2; decoder wit
 x2 upsampling, Conv3x3-BN-ReLU and skip adds; 1x1 head to K=24), timed with
 torch.set_num_threads(2). Prints JSON with the best (minimum) time in ms of a training step
 (Adam lr 1e-3, MSE on the heatmaps) at --train-batch, and of inference (eval, no_grad) at
-batch 1 and 32. Best of --reps after a warm-up: the machine is shared."""
-import argparse, json, time
+batch 1 and 32. Best of --reps after a warm-up: the machine is shared.
+With --serve it times one task per stdin line instead ("train", "infer1", "infer32" → one
+line with the milliseconds), so that the JS bench can interleave both sides' repetitions and
+both see the same load; the first line it prints is a JSON header."""
+import argparse, json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -15,6 +18,7 @@ parser.add_argument('--reps', type=int, default=5)
 parser.add_argument('--train-batch', type=int, default=16)
 parser.add_argument('--size', type=int, default=128)
 parser.add_argument('--keypoints', type=int, default=24)
+parser.add_argument('--serve', action='store_true')
 args = parser.parse_args()
 torch.set_num_threads(2)
 torch.manual_seed(0)
@@ -82,13 +86,32 @@ def train_step():
     optimizer.step()
 
 
-out = {'version': torch.__version__, 'threads': torch.get_num_threads(),
-       'params': sum(p.numel() for p in model.parameters()),
-       'train_ms': best_ms(train_step), 'train_batch': args.train_batch}
-model.eval()
-with torch.no_grad():
-    for b in (1, 32):
-        xb = torch.rand(b, 3, S, S)
-        # batch 1 is short: more repetitions, as the JS side does
-        out[f'infer{b}_ms'] = best_ms(lambda: model(xb), args.reps * 4 if b == 1 else None)
-print(json.dumps(out))
+header = {'version': torch.__version__, 'threads': torch.get_num_threads(),
+          'params': sum(p.numel() for p in model.parameters()), 'train_batch': args.train_batch}
+inputs = {b: torch.rand(b, 3, S, S) for b in (1, 32)}
+
+
+def infer(b):
+    model.eval()
+    with torch.no_grad():
+        model(inputs[b])
+
+
+tasks = {'train': train_step, 'infer1': lambda: infer(1), 'infer32': lambda: infer(32)}
+
+if args.serve:
+    print(json.dumps(header), flush=True)
+    for line in sys.stdin:
+        task = line.strip()
+        if task == 'quit':
+            break
+        t0 = time.perf_counter()
+        tasks[task]()
+        print((time.perf_counter() - t0) * 1000, flush=True)
+else:
+    out = dict(header)
+    out['train_ms'] = best_ms(train_step)
+    # batch 1 is short: more repetitions, as the JS side does
+    out['infer1_ms'] = best_ms(tasks['infer1'], args.reps * 4)
+    out['infer32_ms'] = best_ms(tasks['infer32'])
+    print(json.dumps(out))

@@ -11,7 +11,7 @@ namespace g2rl {
 int64_t kParallelThreshold = [] {
   const char* value = std::getenv("G2RL_NATIVE_PARALLEL_MIN");
   const long long parsed = value ? std::atoll(value) : 0;
-  return parsed > 0 ? static_cast<int64_t>(parsed) : static_cast<int64_t>(1) << 22;
+  return parsed > 0 ? static_cast<int64_t>(parsed) : static_cast<int64_t>(1) << 16;
 }();
 
 namespace {
