@@ -72,7 +72,12 @@ export function createBackbone(preset: BackbonePreset | BackboneConfig, options:
       kernelSize: 1,
       padding: 'same',
       useBias: true,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds() }),
+      // Near-zero start: target heatmaps are ~99 % zeros, and a Glorot-initialised head
+      // starts with noise of rms ≈ 0.3 on every pixel, 20× the loss of predicting all
+      // zeros; training then spends its first epochs suppressing that noise before it
+      // learns any peak. A tiny head makes the first steps learn the peaks.
+      kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1e-3, seed: seeds() }),
+      biasInitializer: 'zeros',
     })
     .apply(features) as tf.SymbolicTensor;
 
