@@ -82,16 +82,24 @@ const CHECKS = {
       close(dw[0], 9, 1e-5, 'dW[0,0,0,0]');`,
   },
   '@g2rl/backend-native': {
-    // ARCHITECTURE.md names no API yet: the module must load and export a function.
-    exports: [],
+    exports: ['registerNativeBackend', 'isNativeAvailable', 'nativeStatus'],
+    tfjs: true,
     call: `
-      const functions = Object.keys(pkg).filter((name) => typeof pkg[name] === 'function');
-      assert(functions.length > 0, 'exports no function (package not done yet?)');`,
+      // Built at install when oneDNN and a compiler are there; otherwise it says why.
+      if (!pkg.isNativeAvailable()) {
+        const status = pkg.nativeStatus();
+        assert(typeof status.reason === 'string' && status.reason.length > 0, 'unavailable without a reason');
+      } else {
+        const name = pkg.registerNativeBackend();
+        await tf.setBackend(name);
+        // 3×3 'same' convolution of ones with ones: 4 in a corner, 9 in the middle.
+        const y = tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([3, 3, 1, 1]), 1, 'same').dataSync();
+        close(y[0], 4, 1e-6, 'corner');
+        close(y[5], 9, 1e-6, 'middle');
+        await tf.setBackend('cpu');
+      }`,
     skip() {
-      const missing = [
-        ['/usr/include/oneapi/dnnl/dnnl.h'],
-        ['/usr/include/x86_64-linux-gnu/cblas.h', '/usr/include/cblas.h'],
-      ].filter((paths) => !paths.some((path) => existsSync(path))).map((paths) => paths[0]);
+      const missing = ['/usr/include/oneapi/dnnl/dnnl.h'].filter((path) => !existsSync(path));
       for (const tool of ['g++', 'make', 'python3']) {
         if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) missing.push(tool);
       }

@@ -57,6 +57,12 @@ export interface TrainConfig {
     geometryMode: 'frozen' | 'joint';
     geometryEpochs: number;
     geometryLearningRate: number;
+    /**
+     * Largest share of all-neutral frames (every labelled AU 0) in the training list; the
+     * rest are left out by seed. Spontaneous data is mostly neutral, and a heatmap network
+     * first learns to predict all zeros; 1 keeps every frame.
+     */
+    maxNeutralFraction: number;
     augment: {
       flip: boolean;
       rotateDegrees: number;
@@ -113,6 +119,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     geometryMode: 'frozen',
     geometryEpochs: 30,
     geometryLearningRate: 3e-3,
+    maxNeutralFraction: 1,
     augment: { flip: true, rotateDegrees: 8, scale: 0.08, shift: 0.04, brightness: 0.15, contrast: 0.15 },
   },
 };
@@ -221,6 +228,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   oneOf('train.geometryMode', t.geometryMode, ['frozen', 'joint']);
   int('train.geometryEpochs', t.geometryEpochs, 0, 100_000);
   num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);
+  num('train.maxNeutralFraction', t.maxNeutralFraction, 0, 1);
   if (typeof t.augment.flip !== 'boolean') bad('train.augment.flip', 'true or false', t.augment.flip);
   num('train.augment.rotateDegrees', t.augment.rotateDegrees, 0, 45);
   num('train.augment.scale', t.augment.scale, 0, 0.5);

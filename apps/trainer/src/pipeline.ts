@@ -38,7 +38,8 @@ let backendReady: Promise<string> | undefined;
 export async function setupBackend(preference: BackendPreference | TrainConfig['backend'], reporter: Reporter): Promise<string> {
   backendReady ??= (async () => {
     try {
-      const choice = await initBackend({ prefer: preference as BackendPreference, quiet: true });
+      // @g2rl/backend cannot see this app's dependencies under pnpm: hand it the native loader.
+      const choice = await initBackend({ prefer: preference as BackendPreference, quiet: true, loaders: { native: () => import('@g2rl/backend-native') } });
       const skipped = choice.skipped.map((s) => `${s.backend}: ${s.reason}`);
       reporter.info(`backend: ${choice.name}${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}`, { backend: choice.name, skipped: choice.skipped });
       return choice.name;

@@ -6,6 +6,7 @@
 import { bp4dFera2015Split, disfaFolds, samplesOf, subjectKFold, type Sample } from '@g2rl/datasets';
 import type { TrainConfig } from './config.js';
 import { UserError } from './errors.js';
+import { seededPermutation } from './train.js';
 
 export interface Split {
   train: Sample[];
@@ -45,6 +46,28 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   if (train.length === 0 || test.length === 0) {
     throw new UserError(`data: the split "${description}" leaves ${train.length} training and ${test.length} test samples; the data needs subjects on both sides`);
   }
+  train = limitNeutralFrames(train, config.train.maxNeutralFraction, config.seed);
   if (config.data.maxTrainSamples > 0 && train.length > config.data.maxTrainSamples) train = train.slice(0, config.data.maxTrainSamples);
   return { train, test, trainSubjects: [...trainSubjects].sort(), testSubjects: [...testSubjects].sort(), description };
+}
+
+/** A frame whose every labelled AU is 0 (NaN labels do not count either way). */
+export function isNeutral(sample: Sample): boolean {
+  return Array.from(sample.intensities).every((v) => !(v > 0));
+}
+
+/**
+ * Keeps every frame with an active AU and at most enough neutral frames that they make up
+ * `maxFraction` of the result, chosen by seed; the order of the kept frames is unchanged.
+ */
+export function limitNeutralFrames(samples: Sample[], maxFraction: number, seed: number): Sample[] {
+  if (maxFraction >= 1) return samples;
+  const active = samples.filter((s) => !isNeutral(s)).length;
+  const neutral = samples.length - active;
+  const allowed = maxFraction <= 0 ? 0 : Math.floor((active * maxFraction) / (1 - maxFraction));
+  if (neutral <= allowed) return samples;
+  const neutralIndices = samples.map((s, i) => (isNeutral(s) ? i : -1)).filter((i) => i >= 0);
+  const order = seededPermutation(neutralIndices.length, (seed ^ 0x6e657574) >>> 0);
+  const keep = new Set(Array.from(order.subarray(0, allowed), (j) => neutralIndices[j]));
+  return samples.filter((s, i) => !isNeutral(s) || keep.has(i));
 }
