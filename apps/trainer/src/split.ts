@@ -64,7 +64,8 @@ export function limitNeutralFrames(samples: Sample[], maxFraction: number, seed:
   if (maxFraction >= 1) return samples;
   const active = samples.filter((s) => !isNeutral(s)).length;
   const neutral = samples.length - active;
-  const allowed = maxFraction <= 0 ? 0 : Math.floor((active * maxFraction) / (1 - maxFraction));
+  // + 1e-9: 2 · (1/3) / (2/3) is 0.999… in floating point, and should allow 1.
+  const allowed = maxFraction <= 0 ? 0 : Math.floor((active * maxFraction) / (1 - maxFraction) + 1e-9);
   if (neutral <= allowed) return samples;
   const neutralIndices = samples.map((s, i) => (isNeutral(s) ? i : -1)).filter((i) => i >= 0);
   const order = seededPermutation(neutralIndices.length, (seed ^ 0x6e657574) >>> 0);

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BatchLoader, cacheAlignedCrops, type AlignedCropCache, type LoaderState } from '@g2rl/datasets';
 import { defaultSigma, geometryFeatures } from '@g2rl/heatmaps';
-import { G2RLTrainer, type G2RLTrainerState } from '@g2rl/models';
+import { G2RLTrainer, mulberry32, type G2RLTrainerState } from '@g2rl/models';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { cropCacheDir, type LoadedData } from './data.js';
@@ -88,14 +88,7 @@ export function configHash(config: TrainConfig): string {
 
 /** Seeded Fisher–Yates permutation of 0…n−1 (mulberry32). */
 export function seededPermutation(n: number, seed: number): Uint32Array {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const order = Uint32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '@g2rl/datasets';
+import { DEFAULT_CONFIG, mergeConfig } from './config.js';
+import { isNeutral, limitNeutralFrames, splitOf } from './split.js';
+
+const sample = (subject: string, frame: number, intensities: number[]): Sample => ({
+  id: `${subject}/${frame}`,
+  subject,
+  frame,
+  image: `${subject}/${frame}.png`,
+  landmarks: new Float32Array(136),
+  scheme: 'ibug68',
+  aus: [1, 2],
+  intensities: Float32Array.from(intensities),
+});
+
+describe('limitNeutralFrames', () => {
+  // 2 active frames, 8 neutral ones (one with a missing label, which is still neutral).
+  const samples = [sample('a', 0, [1, 0]), ...Array.from({ length: 7 }, (_, i) => sample('a', i + 1, [0, 0])), sample('a', 8, [0, Number.NaN]), sample('a', 9, [0, 3])];
+
+  it('keeps every active frame and caps neutral ones at the fraction', () => {
+    // 2 active frames with a 1/3 cap → floor(2 · (1/3) / (2/3)) = 1 neutral frame.
+    const kept = limitNeutralFrames(samples, 1 / 3, 7);
+    expect(kept.filter((s) => !isNeutral(s)).map((s) => s.id)).toEqual(['a/0', 'a/9']);
+    expect(kept.filter(isNeutral)).toHaveLength(1);
+    // 50 % → as many neutral frames as active ones.
+    expect(limitNeutralFrames(samples, 0.5, 7).filter(isNeutral)).toHaveLength(2);
+  });
+
+  it('is seeded, keeps order, and 1 keeps everything', () => {
+    expect(limitNeutralFrames(samples, 0.5, 7).map((s) => s.id)).toEqual(limitNeutralFrames(samples, 0.5, 7).map((s) => s.id));
+    const kept = limitNeutralFrames(samples, 0.5, 7).map((s) => s.frame);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(limitNeutralFrames(samples, 1, 7)).toBe(samples);
+    expect(limitNeutralFrames(samples, 0, 7).every((s) => !isNeutral(s))).toBe(true);
+  });
+});
+
+describe('splitOf', () => {
+  const samples = ['s1', 's2', 's3', 's4', 's5'].flatMap((subject) => [0, 1, 2].map((f) => sample(subject, f, [f, 0])));
+
+  it('never puts a subject on both sides, on every fold', () => {
+    const config = mergeConfig(DEFAULT_CONFIG, { data: { testFraction: 0.2 } });
+    for (let fold = 0; fold < 5; fold++) {
+      const split = splitOf(samples, config, fold);
+      expect(split.testSubjects).toHaveLength(1);
+      expect(split.trainSubjects.filter((s) => split.testSubjects.includes(s))).toEqual([]);
+      expect(split.train.length + split.test.length).toBe(samples.length);
+    }
+    expect(() => splitOf(samples, config, 5)).toThrow(/data\.fold: 5 is past the last fold; this protocol has folds 0 to 4/);
+  });
+});
