@@ -53,6 +53,12 @@ export interface TrainConfig {
     lrDecayFactor: number;
     /** Weight of L_G in λ·L_G + (1−λ)·L_S; 0 trains the plain heatmap baseline. */
     lambda: number;
+    /**
+     * Epochs trained on L_S alone before L_G is switched on. From scratch, the heatmap head
+     * starts near zero and sends almost no gradient into the backbone, while L_G's does:
+     * Adam then scales the backbone's steps to L_G and the heatmaps barely learn.
+     */
+    lambdaWarmupEpochs: number;
     /** 'frozen': pretrain the geometry encoder, freeze it (METHOD.md §3); 'joint': train all. */
     geometryMode: 'frozen' | 'joint';
     geometryEpochs: number;
@@ -127,6 +133,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     lrDecayEpochs: [5],
     lrDecayFactor: 0.1,
     lambda: 0.1,
+    lambdaWarmupEpochs: 0,
     geometryMode: 'frozen',
     geometryEpochs: 30,
     geometryLearningRate: 3e-3,
@@ -236,6 +243,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   num('train.lrDecayFactor', t.lrDecayFactor, 1e-6, 1);
   num('train.lambda', t.lambda, 0, 1);
   if (t.lambda === 1) bad('train.lambda', 'below 1 (λ = 1 leaves the heatmaps untrained)', t.lambda);
+  int('train.lambdaWarmupEpochs', t.lambdaWarmupEpochs, 0, 10_000);
   oneOf('train.geometryMode', t.geometryMode, ['frozen', 'joint']);
   int('train.geometryEpochs', t.geometryEpochs, 0, 100_000);
   num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);

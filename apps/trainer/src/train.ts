@@ -77,6 +77,11 @@ export function learningRateAt(config: TrainConfig, epoch: number): number {
   return config.train.learningRate * config.train.lrDecayFactor ** decays;
 }
 
+/** λ of (0-based) epoch e: 0 during the warm-up epochs, then the configured λ. */
+export function lambdaAt(config: TrainConfig, epoch: number): number {
+  return epoch < config.train.lambdaWarmupEpochs ? 0 : config.train.lambda;
+}
+
 /** A stable hash of the fields that must not change between a run and its resumption. */
 export function configHash(config: TrainConfig): string {
   const { name: _name, runsDir: _runsDir, backend: _backend, ...rest } = config;
@@ -282,6 +287,7 @@ async function trainBackbone(
       sums = { loss: 0, ls: 0, lg: 0, n: 0 };
     }
     trainer.setLearningRate(learningRateAt(config, epoch));
+    trainer.lambda = lambdaAt(config, epoch);
     await yieldToEventLoop();
     const batch = await loader.nextBatch();
     const result = await trainer.trainStep(batch);

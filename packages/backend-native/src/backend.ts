@@ -2,6 +2,7 @@
 // MathBackendCPU) with the hot kernels replaced by the addon's. Every kernel not replaced is
 // the `cpu` backend's own, registered again under 'native'.
 import {
+  env,
   findBackendFactory,
   getKernelsForBackend,
   registerBackend,
@@ -63,6 +64,21 @@ let registered = false;
  * saying why and how to fix it, when the addon was not built. Does not make it the active
  * backend: call `tf.setBackend('native')` (or @g2rl/backend's initBackend).
  */
+/**
+ * MathBackendCPU greets Node users with a console banner recommending tfjs-node; under the
+ * `native` backend that advice is wrong, so it is built with the banner switched off.
+ */
+function quietCpuBackend(): MathBackendCPU {
+  const flags = env();
+  const wasTest = flags.getBool('IS_TEST');
+  flags.set('IS_TEST', true);
+  try {
+    return new MathBackendCPU();
+  } finally {
+    flags.set('IS_TEST', wasTest);
+  }
+}
+
 export function registerNativeBackend(): string {
   const { addon, reason } = loadAddon();
   if (!addon) throw new Error(`@g2rl/backend-native: ${reason}`);
@@ -71,7 +87,7 @@ export function registerNativeBackend(): string {
     return NATIVE_BACKEND_NAME;
   }
   // Priority 0: never chosen implicitly over tfjs's own defaults; selected by name.
-  registerBackend(NATIVE_BACKEND_NAME, () => new MathBackendCPU(), 0);
+  registerBackend(NATIVE_BACKEND_NAME, () => quietCpuBackend(), 0);
   const natives = nativeKernels();
   for (const config of getKernelsForBackend('cpu')) {
     if (config.kernelName in natives) continue;
