@@ -3,23 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackboneConfig } from '../backbone/config';
 import { createBackbone } from '../backbone/createBackbone';
 import { exportInferenceModel, loadInferenceModel, type ModelCardInput } from './exportInferenceModel';
 import { fileSystemIO } from './fileSystemIO';
+import { TINY_BACKBONE } from '../testing/tinyBackbone';
 
-const TINY: BackboneConfig = {
-  name: 'tiny',
-  inputSize: 32,
-  stem: { filters: 8, kernelSize: 3, stride: 2, maxPool: false },
-  block: 'basic',
-  stages: [
-    { filters: 8, blocks: 1, stride: 2 },
-    { filters: 16, blocks: 1, stride: 2 },
-    { filters: 16, blocks: 1, stride: 2 },
-  ],
-  decoder: { upsampling: 'nearest', filters: [16, 8], skips: true },
-};
+const TINY = TINY_BACKBONE;
 
 const card: ModelCardInput = {
   preset: 'tiny',

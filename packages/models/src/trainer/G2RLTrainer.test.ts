@@ -2,27 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@g2rl/backend';
 import { geometryLoss } from '@g2rl/losses';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BackboneConfig } from '../backbone/config';
 import { G2RLTrainer, type G2RLTrainerOptions } from './G2RLTrainer';
 import { syntheticTrainingBatch } from './syntheticBatch';
+import { TINY_BACKBONE } from '../testing/tinyBackbone';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', quiet: true });
 });
 
-/** A tiny backbone with the small preset's layout, so behaviour tests run in milliseconds. */
-const TINY: BackboneConfig = {
-  name: 'tiny',
-  inputSize: 32,
-  stem: { filters: 8, kernelSize: 3, stride: 2, maxPool: false },
-  block: 'basic',
-  stages: [
-    { filters: 8, blocks: 1, stride: 2 },
-    { filters: 16, blocks: 1, stride: 2 },
-    { filters: 16, blocks: 1, stride: 2 },
-  ],
-  decoder: { upsampling: 'nearest', filters: [16, 8], skips: true },
-};
+const TINY = TINY_BACKBONE;
 
 const tinyOptions = (extra: Partial<G2RLTrainerOptions> = {}): G2RLTrainerOptions => ({
   backbone: TINY,
