@@ -6,9 +6,10 @@
  * Exit codes: 0 done, 2 a user error (one clear line), 130 stopped by a signal after a
  * checkpoint was saved, 1 a bug (with its stack trace).
  */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { DeepPartial, TrainConfig } from './config.js';
-import { PRESETS } from './config.js';
+import { PRESETS, resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { ablationCommand, cvCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
@@ -252,11 +253,8 @@ export async function main(argv: string[]): Promise<number> {
     const flags = { ...values, preset: values.preset as string | undefined, config: values.config as string | undefined, overrides };
     if (['demo', 'train'].includes(name)) {
       // Log every event of the run to its folder too.
-      const { resolveConfig } = await import('./config.js');
       const c = resolveConfig({ preset: flags.preset ?? (name === 'demo' ? 'demo' : undefined), file: flags.config, overrides });
       logFile = runPaths(c.runsDir, c.name).log;
-      const { mkdirSync } = await import('node:fs');
-      const { dirname } = await import('node:path');
       mkdirSync(dirname(logFile), { recursive: true });
       reporter = createReporter(mode, logFile);
     }

@@ -8,7 +8,7 @@ import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Samp
 import { alignFace, createFaceDetector, decodeImage } from '@g2rl/face';
 import { decodeHeatmapsBatch } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
-import { loadInferenceModel } from '@g2rl/models';
+import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomic } from './checkpoint.js';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
@@ -177,7 +177,6 @@ export async function exportCommand(flags: CommonFlags & { model?: string; out?:
   await setupBackend(c.backend, ctx.reporter);
   const { model, card } = await loadInferenceModel(from);
   try {
-    const { exportInferenceModel } = await import('@g2rl/models');
     const { format: _f, ...rest } = card;
     await exportInferenceModel(model, resolve(flags.out), rest);
   } finally {

@@ -4,7 +4,7 @@
  * checkpoints), evaluated on the held-out subjects, reported (text, Markdown, JSON, CSV,
  * plots) and exported as a plain tfjs model with its model card.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { initBackend, type BackendPreference } from '@g2rl/backend';
@@ -183,9 +183,4 @@ function trainerVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-export function writeText(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }

@@ -305,16 +305,11 @@ async function trainBackbone(
       imagesPerSecond: images / Math.max(1e-3, (Date.now() - epochStart) / 1000),
     };
     const endOfEpoch = loader.getState().epoch !== epoch;
-    if (endOfEpoch) {
-      reporter.endEpoch(event);
-      checkpoint();
-    } else {
-      reporter.step(event);
-    }
-    if (stop.requested) {
-      checkpoint();
-      throw new Interrupted(paths.checkpoint);
-    }
+    if (endOfEpoch) reporter.endEpoch(event);
+    else reporter.step(event);
+    // One checkpoint per epoch, and one when asked to stop (never two for the same step).
+    if (endOfEpoch || stop.requested) checkpoint();
+    if (stop.requested) throw new Interrupted(paths.checkpoint);
   }
 }
 
