@@ -11,7 +11,9 @@ import {
   type KernelFunc,
 } from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
+import { BufferPool, poolLimitBytes } from './pool.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
 import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -60,25 +62,59 @@ export function nativeStatus(): { available: boolean; reason?: string; onednn?: 
 let registered = false;
 
 /**
- * Registers the `native` backend and its kernels (idempotent) and returns its name. Throws,
- * saying why and how to fix it, when the addon was not built. Does not make it the active
- * backend: call `tf.setBackend('native')` (or @g2rl/backend's initBackend).
+ * The cpu backend's storage plus a pool of recycled output buffers (see pool.ts): every array
+ * the backend hands out (readSync/read) is pinned, every registration is recorded, and a
+ * native kernel's output goes back to the pool when its tensor's data is released.
  */
+export class NativeBackend extends MathBackendCPU {
+  readonly pool = new BufferPool(poolLimitBytes());
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    const dataId = super.write(values, shape, dtype);
+    this.pool.register(values, dataId);
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    super.move(dataId, values, shape, dtype, refCount);
+    this.pool.register(values, dataId);
+  }
+
+  // (MathBackendCPU.read calls readSync: async reads pin too.)
+  override readSync(dataId: DataId): BackendValues {
+    const values = super.readSync(dataId);
+    this.pool.pin(values);
+    return values;
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const released = super.disposeData(dataId, force);
+    if (released && values != null && !this.data.has(dataId)) this.pool.release(values, dataId);
+    return released;
+  }
+}
+
 /**
  * MathBackendCPU greets Node users with a console banner recommending tfjs-node; under the
  * `native` backend that advice is wrong, so it is built with the banner switched off.
  */
-function quietCpuBackend(): MathBackendCPU {
+function quietNativeBackend(): NativeBackend {
   const flags = env();
   const wasTest = flags.getBool('IS_TEST');
   flags.set('IS_TEST', true);
   try {
-    return new MathBackendCPU();
+    return new NativeBackend();
   } finally {
     flags.set('IS_TEST', wasTest);
   }
 }
 
+/**
+ * Registers the `native` backend and its kernels (idempotent) and returns its name. Throws,
+ * saying why and how to fix it, when the addon was not built. Does not make it the active
+ * backend: call `tf.setBackend('native')` (or @g2rl/backend's initBackend).
+ */
 export function registerNativeBackend(): string {
   const { addon, reason } = loadAddon();
   if (!addon) throw new Error(`@g2rl/backend-native: ${reason}`);
@@ -87,7 +123,7 @@ export function registerNativeBackend(): string {
     return NATIVE_BACKEND_NAME;
   }
   // Priority 0: never chosen implicitly over tfjs's own defaults; selected by name.
-  registerBackend(NATIVE_BACKEND_NAME, () => quietCpuBackend(), 0);
+  registerBackend(NATIVE_BACKEND_NAME, () => quietNativeBackend(), 0);
   const natives = nativeKernels();
   for (const config of getKernelsForBackend('cpu')) {
     if (config.kernelName in natives) continue;

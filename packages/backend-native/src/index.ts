@@ -4,6 +4,7 @@
 // isNativeAvailable() is false and registerNativeBackend() throws the reason.
 export {
   NATIVE_BACKEND_NAME,
+  NativeBackend,
   isNativeAvailable,
   nativeKernels,
   nativeStatus,

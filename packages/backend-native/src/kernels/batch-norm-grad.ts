@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
 import { wrapGradient } from './gradients.js';
-import { floatTensor, floatValues, type NativeKernelArgs } from './util.js';
+import { floatTensor, floatValues, outputArray, type NativeKernelArgs } from './util.js';
 
 /** The native kernel's name (registered for the `native` backend only). */
 export const BATCH_NORM_GRAD_KERNEL = 'G2rlFusedBatchNormGrad';
@@ -22,8 +22,8 @@ export function batchNormGradKernel(args: NativeKernelArgs, addon: NativeAddon):
     throw new Error(`@g2rl/backend-native ${BATCH_NORM_GRAD_KERNEL}: inputs must be float32`);
   }
   const channels = mean.length;
-  const dx = new Float32Array(x.length);
-  const perChannel = [0, 1, 2, 3].map(() => new Float32Array(channels));
+  const dx = outputArray(backend, x.length);
+  const perChannel = [0, 1, 2, 3].map(() => outputArray(backend, channels));
   const [dmean, dvariance, dscale, doffset] = perChannel as [Float32Array, Float32Array, Float32Array, Float32Array];
   addon.batchNormGrad(dy, x, mean, variance, scale, Number(attrs.varianceEpsilon ?? 0.001), dx, dmean, dvariance, dscale, doffset);
   return [floatTensor(backend, [...inputs.x!.shape], dx), ...perChannel.map((p) => floatTensor(backend, [channels], p))];

@@ -3,7 +3,7 @@
 // does not cover (NCHW, prelu, a padding oneDNN cannot express) runs the `cpu` kernel.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { activationCode, cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernelArgs } from './util.js';
+import { activationCode, cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -59,7 +59,7 @@ function convolve(kernelName: string, args: NativeKernelArgs, addon: NativeAddon
   const biasOk = inputs.bias == null || (bias != null && bias.length === info.outChannels);
   if (!x || !filter || activation === undefined || !biasOk || !dims) return cpuKernel(kernelName, args);
   const shape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
-  const out = new Float32Array(sizeOf(shape));
+  const out = outputArray(backend, sizeOf(shape));
   addon.conv2d(x, filter, bias, out, dims, activation, Number(attrs.leakyreluAlpha ?? 0.2));
   return floatTensor(backend, shape, out);
 }
@@ -91,7 +91,7 @@ export function conv2DBackpropInput(args: NativeKernelArgs, addon: NativeAddon):
   const dims = convDims(info);
   if (!dy || !filter || !dims) return cpuKernel('Conv2DBackpropInput', args);
   const shape = [info.batchSize, info.inHeight, info.inWidth, info.inChannels];
-  const dx = new Float32Array(sizeOf(shape));
+  const dx = outputArray(backend, sizeOf(shape));
   addon.conv2dBackpropInput(dy, filter, dx, dims);
   return floatTensor(backend, shape, dx);
 }
@@ -115,7 +115,7 @@ export function conv2DBackpropFilter(args: NativeKernelArgs, addon: NativeAddon)
   );
   const dims = convDims(info);
   if (!x || !dy || !dims) return cpuKernel('Conv2DBackpropFilter', args);
-  const dw = new Float32Array(sizeOf(filterShape));
+  const dw = outputArray(backend, sizeOf(filterShape));
   addon.conv2dBackpropFilter(x, dy, dw, dims);
   return floatTensor(backend, [...filterShape], dw);
 }

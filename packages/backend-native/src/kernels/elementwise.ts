@@ -3,7 +3,7 @@
 // FusedBatchNorm forward. Other broadcasts and non-float32 dtypes run the `cpu` kernel.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernel, type NativeKernelArgs } from './util.js';
+import { cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernel, type NativeKernelArgs } from './util.js';
 
 /** tfjs kernel name → the addon's binary op code. */
 export const BINARY_OPS: Record<string, number> = {
@@ -90,7 +90,7 @@ function binaryKernel(kernelName: string): NativeKernel {
     const b = floatValues(backend, inputs.b);
     const plan = a && b ? broadcastPlan(inputs.a!.shape, inputs.b!.shape) : null;
     if (!a || !b || !plan) return cpuKernel(kernelName, args);
-    const out = new Float32Array(sizeOf(plan.outShape));
+    const out = outputArray(backend, sizeOf(plan.outShape));
     addon.binary(op, a, b, out, plan.mode, plan.inner);
     return floatTensor(backend, plan.outShape, out);
   };
@@ -104,7 +104,7 @@ function unaryKernel(kernelName: string): NativeKernel {
     if (!x) return cpuKernel(kernelName, args);
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
     const alpha = kernelName === 'Step' ? Number(attrs.alpha ?? 0) : Number(attrs.alpha ?? 0.2);
-    const out = new Float32Array(x.length);
+    const out = outputArray(backend, x.length);
     addon.unary(op, x, out, alpha);
     return floatTensor(backend, [...inputs.x!.shape], out);
   };
@@ -118,7 +118,7 @@ function addN(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorIn
   const shape = tensors[0]?.shape;
   const same = shape != null && tensors.every((t) => t.shape.join() === shape.join());
   if (!same || values.some((v) => v == null) || tensors.length < 2) return cpuKernel('AddN', args);
-  const out = new Float32Array(values[0]!.length);
+  const out = outputArray(backend, values[0]!.length);
   addon.binary(0, values[0]!, values[1]!, out, 0, 1);
   for (let i = 2; i < values.length; i++) addon.binary(0, out, values[i]!, out, 0, 1);
   return floatTensor(backend, [...shape], out);
@@ -141,7 +141,7 @@ function fusedBatchNorm(args: NativeKernelArgs, addon: NativeAddon): TensorInfo 
     lengths.every((n) => n === 1 || n === channels) &&
     x.length % channels === 0;
   if (!consistent) return cpuKernel('FusedBatchNorm', args);
-  const out = new Float32Array(x.length);
+  const out = outputArray(backend, x.length);
   addon.batchNorm(x, values[0]!, values[1]!, values[2], values[3], out, Number(attrs.varianceEpsilon ?? 0.001));
   return floatTensor(backend, [...inputs.x!.shape], out);
 }

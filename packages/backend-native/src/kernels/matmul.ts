@@ -3,7 +3,7 @@
 // _FusedMatMul adds a bias of N values (or one) and applies the activation in one pass.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { activationCode, cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernelArgs } from './util.js';
+import { activationCode, cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 /** Output shape and the addon's params, or null when the batch broadcast is not one-sided. */
 export function matMulPlan(
@@ -52,7 +52,8 @@ function multiply(kernelName: string, args: NativeKernelArgs, addon: NativeAddon
     if (bias == null) return cpuKernel(kernelName, args);
   }
   if (!a || !b || !plan || activation === undefined) return cpuKernel(kernelName, args);
-  const out = new Float32Array(sizeOf(plan.outShape));
+  const out = outputArray(backend, sizeOf(plan.outShape));
+  if (plan.params[4] === 0) out.fill(0); // K = 0: a gemm may leave C untouched
   addon.matMul(a, b, out, plan.params, bias, activation, Number(attrs.leakyreluAlpha ?? 0.2));
   return floatTensor(backend, plan.outShape, out);
 }

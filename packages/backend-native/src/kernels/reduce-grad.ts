@@ -7,7 +7,7 @@ import type { Tensor, TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
 import { wrapGradient } from './gradients.js';
 import { reducePlan } from './reduce.js';
-import { floatTensor, floatValues, sizeOf, type NativeKernelArgs } from './util.js';
+import { floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 export const EXPAND_REDUCED_KERNEL = 'G2rlExpandReduced';
 
@@ -21,7 +21,7 @@ export function expandReducedKernel(args: NativeKernelArgs, addon: NativeAddon):
   if (!dy || !plan || dy.length !== plan.P * plan.Q) {
     throw new Error(`@g2rl/backend-native ${EXPAND_REDUCED_KERNEL}: dy does not match shape ${shape} and axis ${attrs.axis}`);
   }
-  const out = new Float32Array(sizeOf(shape));
+  const out = outputArray(backend, sizeOf(shape));
   addon.expandReduced(dy, out, plan.P, plan.R, plan.Q, Number(attrs.divisor));
   return floatTensor(backend, [...shape], out);
 }

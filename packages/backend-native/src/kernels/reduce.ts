@@ -3,7 +3,7 @@
 // P×R×Q and reduced to P×Q; other axis sets run the `cpu` kernel.
 import { util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernel } from './util.js';
+import { cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernel } from './util.js';
 
 const REDUCE_OPS: Record<string, number> = { Sum: 0, Mean: 1, Max: 2, Min: 3 };
 
@@ -38,7 +38,7 @@ function reduceKernel(kernelName: string): NativeKernel {
     const axis = (kernelName === 'Max' ? attrs.reductionIndices : attrs.axis) as number[];
     const plan = x ? reducePlan(inputs.x!.shape, axis, Boolean(attrs.keepDims)) : null;
     if (!x || !plan) return cpuKernel(kernelName, args);
-    const out = new Float32Array(plan.P * plan.Q);
+    const out = outputArray(backend, plan.P * plan.Q);
     addon.reduce(op, x, out, plan.P, plan.R, plan.Q);
     return floatTensor(backend, plan.outShape, out);
   };

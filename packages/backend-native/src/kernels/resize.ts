@@ -2,7 +2,7 @@
 // alignCorners / halfPixelCenters index rules.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernelArgs } from './util.js';
+import { cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 export function resizeNearestNeighbor(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
   const { backend, inputs } = args;
@@ -13,7 +13,7 @@ export function resizeNearestNeighbor(args: NativeKernelArgs, addon: NativeAddon
   if (!x || shape.length !== 4) return cpuKernel('ResizeNearestNeighbor', args);
   const [batch, height, width, channels] = shape as [number, number, number, number];
   const outShape = [batch, newHeight, newWidth, channels];
-  const out = new Float32Array(sizeOf(outShape));
+  const out = outputArray(backend, sizeOf(outShape));
   const dims = Int32Array.from([batch, height, width, channels, newHeight, newWidth]);
   addon.resizeNearest(x, out, dims, Boolean(attrs.alignCorners), Boolean(attrs.halfPixelCenters));
   return floatTensor(backend, outShape, out);
@@ -29,7 +29,7 @@ export function resizeNearestNeighborGrad(args: NativeKernelArgs, addon: NativeA
   }
   const [batch, xHeight, xWidth, channels] = imagesShape as [number, number, number, number];
   const [, yHeight, yWidth] = inputs.dy!.shape as [number, number, number, number];
-  const dx = new Float32Array(sizeOf(imagesShape));
+  const dx = outputArray(backend, sizeOf(imagesShape));
   const dims = Int32Array.from([batch, xHeight, xWidth, channels, yHeight, yWidth]);
   addon.resizeNearestGrad(dy, dx, dims, Boolean(attrs.alignCorners));
   return floatTensor(backend, [...imagesShape], dx);

@@ -3,7 +3,7 @@
 // of a training step on the JS `cpu` kernel.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { cpuKernel, floatTensor, floatValues, sizeOf, type NativeKernelArgs } from './util.js';
+import { cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 export function tile(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
   const { backend, inputs } = args;
@@ -12,7 +12,7 @@ export function tile(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | T
   const shape = inputs.x!.shape;
   if (!x || shape.length === 0 || shape.length > 8 || reps.length !== shape.length) return cpuKernel('Tile', args);
   const outShape = shape.map((d, i) => d * reps[i]!);
-  const out = new Float32Array(sizeOf(outShape));
+  const out = outputArray(backend, sizeOf(outShape));
   addon.tile(x, out, Int32Array.from(shape), Int32Array.from(reps));
   return floatTensor(backend, outShape, out);
 }

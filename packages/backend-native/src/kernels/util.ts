@@ -20,6 +20,15 @@ export function floatValues(backend: MathBackendCPU, t: TensorInfo | undefined):
   return values instanceof Float32Array ? values : null;
 }
 
+/**
+ * A Float32Array of `length` elements for a kernel's output, from the backend's buffer pool
+ * when it has one (contents undefined: the kernel must write every element).
+ */
+export function outputArray(backend: MathBackendCPU, length: number): Float32Array {
+  const pool = (backend as { pool?: { take(length: number): Float32Array } }).pool;
+  return pool ? pool.take(length) : new Float32Array(length);
+}
+
 /** A float32 tensor of `shape` owning `values` (no copy). */
 export function floatTensor(backend: MathBackendCPU, shape: number[], values: Float32Array): TensorInfo {
   return backend.makeTensorInfo(shape, 'float32', values);
