@@ -2,14 +2,16 @@
 // @g2rl/backend-native against wasm and PyTorch, side by side in one run, on the `small`
 // backbone preset as the spec states it (stem, three ResBlocks, nearest-upsampling decoder
 // with skip adds, 1×1 head to K = 24 heatmaps; input B×128×128×3):
-//   - images/second for a training step (Adam lr 1e-3, MSE on the heatmaps, batch 16) and
+//   - images/second for a training step (the trainer's own Adam from @g2rl/models, lr 1e-3 —
+//     one fused kernel per variable on native —, MSE on the heatmaps, batch 16) and
 //     for inference at batch 1 and 32, with ratios;
 //   - achieved convolution GFLOP/s against this CPU's fp32 peak (cores × GHz × 32, AVX2 FMA);
 //   - a per-kernel profile (tf.profile) of one native training step.
 // Times are the best (minimum) of --reps after a warm-up: the machine may be shared, and other
 // processes only ever add time.
 // Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B]
-//   (imports packages/backend-native/dist and packages/backend/dist: build them first)
+//   (imports packages/backend-native/dist, packages/models/dist and packages/backend/dist:
+//   build them first)
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync, readFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const nativeDir = join(here, '..', 'packages', 'backend-native');
 const backendDir = join(here, '..', 'packages', 'backend');
+const modelsDir = join(here, '..', 'packages', 'models');
 const require = createRequire(join(nativeDir, 'package.json'));
 const tf = require('@tensorflow/tfjs');
 
@@ -55,6 +58,24 @@ function buildSmall() {
   const m = add(relu(bn(conv(up(d2), 64, 3, 1))), conv(e1, 64, 1, 1, true));
   const heatmaps = conv(m, KEYPOINTS, 1, 1, true);
   return tf.model({ inputs: input, outputs: [m, heatmaps] });
+}
+
+// The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable.
+const { Adam } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
+
+/** One training step as G2RLTrainer takes it: variableGrads of the loss, then Adam.apply. */
+function trainingStep(model, adam, x, y) {
+  const variables = model.trainableWeights.map((w) => ({ key: w.originalName, variable: w.read() }));
+  return () => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.meanSquaredError(y, model.apply(x, { training: true })[1]),
+      variables.map((v) => v.variable),
+    );
+    adam.apply(variables, grads);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  };
 }
 
 /** Forward convolution FLOPs per image (2 per multiply-add) and the stem's share. */
@@ -92,14 +113,10 @@ function bestMs(f, reps) {
  */
 async function measure(label, reps, partner) {
   const model = buildSmall();
-  const optimizer = tf.train.adam(1e-3);
+  const adam = new Adam({ learningRate: 1e-3 });
   const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1);
   const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 2);
-  const step = () => {
-    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })[1]), true);
-    loss.dataSync();
-    loss.dispose();
-  };
+  const step = trainingStep(model, adam, x, y);
   const inputs = { 1: tf.randomUniform([1, SIZE, SIZE, 3], 0, 1, 'float32', 3), 32: tf.randomUniform([32, SIZE, SIZE, 3], 0, 1, 'float32', 4) };
   const infer = (b) => () => {
     const out = model.predict(inputs[b]);
@@ -168,17 +185,14 @@ async function startTorch() {
 /** Loss of each of `steps` Adam steps from the seeded initial weights, on the active backend. */
 function lossCurve(steps) {
   const model = buildSmall();
-  const optimizer = tf.train.adam(1e-3);
+  const adam = new Adam({ learningRate: 1e-3 });
   const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 21);
   const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 22);
+  const step = trainingStep(model, adam, x, y);
   const losses = [];
-  for (let i = 0; i < steps; i++) {
-    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true })[1]), true);
-    losses.push(loss.dataSync()[0]);
-    loss.dispose();
-  }
+  for (let i = 0; i < steps; i++) losses.push(step());
   tf.dispose([x, y]);
-  optimizer.dispose();
+  adam.dispose();
   model.dispose();
   return losses;
 }

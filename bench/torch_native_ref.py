@@ -3,7 +3,7 @@
 states it (stem Conv3x3/2(32)-BN-ReLU; ResBlocks 48/96/192 stride 2; decoder with nearest
 x2 upsampling, Conv3x3-BN-ReLU and skip adds; 1x1 head to K=24), timed with
 torch.set_num_threads(2). Prints JSON with the best (minimum) time in ms of a training step
-(Adam lr 1e-3, MSE on the heatmaps) at --train-batch, and of inference (eval, no_grad) at
+(Adam lr 1e-3, eps 1e-7, MSE on the heatmaps) at --train-batch, and of inference (eval, no_grad) at
 batch 1 and 32. Best of --reps after a warm-up: the machine is shared.
 With --serve it times one task per stdin line instead ("train", "infer1", "infer32" → one
 line with the milliseconds), so that the JS bench can interleave both sides' repetitions and
@@ -72,7 +72,8 @@ def best_ms(f, reps=None):
 
 
 model = Small(args.keypoints)
-optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+# Adam with the tfjs/Keras epsilon, as @g2rl/models' Adam on the JS side
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 S, H = args.size, args.size // 4
 x = torch.rand(args.train_batch, 3, S, S)
 target = torch.rand(args.train_batch, args.keypoints, H, H)

@@ -13,7 +13,8 @@
         "native/elementwise.cc",
         "native/reductions.cc",
         "native/image_ops.cc",
-        "native/tile.cc"
+        "native/tile.cc",
+        "native/optimizer.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -127,6 +127,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerReductions(env, exports);
   registerImageOps(env, exports);
   registerTile(env, exports);
+  registerOptimizer(env, exports);
   return exports;
 }
 

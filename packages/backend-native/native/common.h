@@ -49,5 +49,6 @@ void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerReductions(Napi::Env env, Napi::Object exports);
 void registerImageOps(Napi::Env env, Napi::Object exports);
 void registerTile(Napi::Env env, Napi::Object exports);
+void registerOptimizer(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl

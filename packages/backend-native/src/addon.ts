@@ -67,6 +67,20 @@ export interface NativeAddon {
   resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
   /** out = x tiled reps[d] times along each axis (rank ≤ 8). */
   tile(x: Float32Array, out: Float32Array, shape: Int32Array, reps: Int32Array): void;
+  /**
+   * One Adam step for one variable, every array of its length (outputs may alias inputs);
+   * hyper = [learningRate, beta1, beta2, epsilon, 1 − beta1^t, 1 − beta2^t].
+   */
+  adam(
+    variable: Float32Array,
+    gradient: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outVariable: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    hyper: Float64Array,
+  ): void;
   resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;
 }
 

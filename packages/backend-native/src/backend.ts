@@ -14,6 +14,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { BufferPool, poolLimitBytes } from './pool.js';
+import { ADAM_UPDATE_KERNEL, adamUpdateKernel } from './kernels/adam.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
 import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -40,6 +41,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
     Tile: tile,
     [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
+    [ADAM_UPDATE_KERNEL]: adamUpdateKernel,
     [EXPAND_REDUCED_KERNEL]: expandReducedKernel,
     ...elementwiseKernels(),
     ...reduceKernels(),

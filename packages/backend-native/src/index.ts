@@ -10,4 +10,5 @@ export {
   nativeStatus,
   registerNativeBackend,
 } from './backend.js';
+export { ADAM_UPDATE_KERNEL } from './kernels/adam.js';
 export { loadAddon, type NativeAddon } from './addon.js';

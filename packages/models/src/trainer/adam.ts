@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * Name of a fused Adam kernel (`@g2rl/backend-native` registers it for its `native` backend):
+ * inputs `variable, gradient, m, v`; attrs `learningRate, beta1, beta2, epsilon,
+ * firstCorrection, secondCorrection` → `[variable', m', v']`, with the same float32
+ * arithmetic as the ops below. Used when the active backend has it; not a dependency.
+ */
+export const FUSED_ADAM_KERNEL = 'G2rlAdamUpdate';
+
 /** Adam's hyper-parameters (Kingma & Ba 2015; tfjs/Keras defaults). */
 export interface AdamOptions {
   learningRate: number;
@@ -59,11 +67,29 @@ export class Adam {
     const t = this.step;
     const firstCorrection = 1 - this.beta1 ** t;
     const secondCorrection = 1 - this.beta2 ** t;
+    const fused = tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) != null;
+    const attrs = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      firstCorrection,
+      secondCorrection,
+    };
     tf.tidy(() => {
       for (const { key, variable } of variables) {
         const gradient = gradients[variable.name];
         if (gradient == null) continue;
         const slot = this.slotFor(key, variable);
+        if (fused && variable.dtype === 'float32' && gradient.dtype === 'float32') {
+          // One kernel instead of the ~12 ops below; same arithmetic, results assigned alike.
+          const inputs = { variable, gradient, m: slot.m, v: slot.v };
+          const [w, m, v] = tf.engine().runKernel(FUSED_ADAM_KERNEL, inputs, attrs) as tf.Tensor[];
+          slot.m.assign(m!);
+          slot.v.assign(v!);
+          variable.assign(w!);
+          continue;
+        }
         const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
         slot.m.assign(m);
