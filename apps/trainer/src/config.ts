@@ -61,6 +61,11 @@ export interface TrainConfig {
     lambdaWarmupEpochs: number;
     /** 'frozen': pretrain the geometry encoder, freeze it (METHOD.md §3); 'joint': train all. */
     geometryMode: 'frozen' | 'joint';
+    /**
+     * The L_G target: 'standardized' = (G − μ)/σ per dimension over the training frames, so
+     * L_G starts near 1 and λ is comparable across runs and encoders; 'raw' = G as is.
+     */
+    geometryTarget: 'standardized' | 'raw';
     geometryEpochs: number;
     geometryLearningRate: number;
     /**
@@ -69,6 +74,12 @@ export interface TrainConfig {
      * first learns to predict all zeros; 1 keeps every frame.
      */
     maxNeutralFraction: number;
+    /**
+     * Oversampling of frames that show rare AUs: a frame appears up to this many times per
+     * epoch, about (median AU's active count) ÷ (its rarest active AU's count) times; 1 = off.
+     * Rare AUs (AU5, AU20 in spontaneous data) otherwise get too few gradient steps to be learnt.
+     */
+    rareAuRepeat: number;
     augment: {
       flip: boolean;
       rotateDegrees: number;
@@ -136,9 +147,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
     lambda: 0.1,
     lambdaWarmupEpochs: 0,
     geometryMode: 'frozen',
+    geometryTarget: 'standardized',
     geometryEpochs: 30,
     geometryLearningRate: 3e-3,
     maxNeutralFraction: 1,
+    rareAuRepeat: 1,
     augment: { flip: true, rotateDegrees: 8, scale: 0.08, shift: 0.04, brightness: 0.15, contrast: 0.15 },
   },
 };
@@ -246,9 +259,11 @@ export function validateConfig(config: TrainConfig, source: string): void {
   if (t.lambda === 1) bad('train.lambda', 'below 1 (λ = 1 leaves the heatmaps untrained)', t.lambda);
   int('train.lambdaWarmupEpochs', t.lambdaWarmupEpochs, 0, 10_000);
   oneOf('train.geometryMode', t.geometryMode, ['frozen', 'joint']);
+  oneOf('train.geometryTarget', t.geometryTarget, ['standardized', 'raw']);
   int('train.geometryEpochs', t.geometryEpochs, 0, 100_000);
   num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);
   num('train.maxNeutralFraction', t.maxNeutralFraction, 0, 1);
+  int('train.rareAuRepeat', t.rareAuRepeat, 1, 100);
   if (typeof t.augment.flip !== 'boolean') bad('train.augment.flip', 'true or false', t.augment.flip);
   num('train.augment.rotateDegrees', t.augment.rotateDegrees, 0, 45);
   num('train.augment.scale', t.augment.scale, 0, 0.5);

@@ -77,7 +77,9 @@ export async function runPipeline(options: {
 
   const data = options.data ?? (await loadData(config, reporter));
   const split = splitOf(data.samples, config, options.fold ?? config.data.fold);
-  reporter.info(`split: ${split.description}: ${split.train.length} training images (${split.trainSubjects.length} subjects), ${split.test.length} test images (${split.testSubjects.length} subjects)`);
+  const distinct = new Set(split.train).size;
+  const repeated = distinct < split.train.length ? ` (${distinct} distinct; frames with rare AUs repeated)` : '';
+  reporter.info(`split: ${split.description}: ${split.train.length} training images${repeated} (${split.trainSubjects.length} subjects), ${split.test.length} test images (${split.testSubjects.length} subjects)`);
   const dataSeconds = (Date.now() - started) / 1000;
 
   const run = await trainRun({ config, data, split, paths, resume: options.resume ?? false, reporter, stop });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '@g2rl/datasets';
 import { DEFAULT_CONFIG, mergeConfig } from './config.js';
-import { isNeutral, limitNeutralFrames, splitOf } from './split.js';
+import { isNeutral, limitNeutralFrames, rareAuRepeats, repeatRareAuFrames, splitOf } from './split.js';
 
 const sample = (subject: string, frame: number, intensities: number[]): Sample => ({
   id: `${subject}/${frame}`,
@@ -48,5 +48,33 @@ describe('splitOf', () => {
       expect(split.train.length + split.test.length).toBe(samples.length);
     }
     expect(() => splitOf(samples, config, 5)).toThrow(/data\.fold: 5 is past the last fold; this protocol has folds 0 to 4/);
+  });
+});
+
+describe('rareAuRepeats', () => {
+  // AU1 active in 6 frames, AU2 in 2: median of (2, 6) = 4 → AU2 frames ×2 (4/2), AU1 frames ×1 (round(4/6)).
+  const samples = [
+    ...Array.from({ length: 6 }, (_, i) => sample('a', i, [1, 0])),
+    sample('a', 6, [0, 2]),
+    sample('a', 7, [3, 1]),
+    sample('a', 8, [0, 0]),
+    sample('a', 9, [Number.NaN, 0]),
+  ];
+
+  it('repeats frames by the median count over their rarest active AU, capped', () => {
+    // AU1 counts frames 0–5 and 7 → 7; AU2 frames 6, 7 → 2; median (2 + 7) / 2 = 4.5.
+    // AU2 frames: round(4.5 / 2) = 2 (round half up of 2.25 → 2); AU1-only: round(4.5/7) → 1; neutral 1.
+    expect(Array.from(rareAuRepeats(samples, 5))).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 1, 1]);
+    expect(Array.from(rareAuRepeats(samples, 1))).toEqual(Array(10).fill(1));
+    const rarer = [...samples, ...Array.from({ length: 20 }, (_, i) => sample('b', i, [2, 0]))];
+    // AU1 now 27, AU2 2 → median 14.5 → round(7.25) = 7, capped at 3.
+    expect(rareAuRepeats(rarer, 3)[6]).toBe(3);
+  });
+
+  it('repeatRareAuFrames keeps order and repeats the same objects', () => {
+    const out = repeatRareAuFrames(samples, 5);
+    expect(out.map((s) => s.frame)).toEqual([0, 1, 2, 3, 4, 5, 6, 6, 7, 7, 8, 9]);
+    expect(out[6]).toBe(out[7]);
+    expect(repeatRareAuFrames(samples, 1)).toBe(samples);
   });
 });

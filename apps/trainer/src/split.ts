@@ -48,6 +48,7 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   }
   train = limitNeutralFrames(train, config.train.maxNeutralFraction, config.seed);
   if (config.data.maxTrainSamples > 0 && train.length > config.data.maxTrainSamples) train = train.slice(0, config.data.maxTrainSamples);
+  train = repeatRareAuFrames(train, config.train.rareAuRepeat);
   return { train, test, trainSubjects: [...trainSubjects].sort(), testSubjects: [...testSubjects].sort(), description };
 }
 
@@ -71,4 +72,36 @@ export function limitNeutralFrames(samples: Sample[], maxFraction: number, seed:
   const order = seededPermutation(neutralIndices.length, (seed ^ 0x6e657574) >>> 0);
   const keep = new Set(Array.from(order.subarray(0, allowed), (j) => neutralIndices[j]));
   return samples.filter((s, i) => !isNeutral(s) || keep.has(i));
+}
+
+/**
+ * How many times each frame goes into an epoch so that rare AUs get about as many gradient
+ * steps as the median AU: `clamp(round(median_a c_a / min_{a active in f} c_a), 1, maxRepeat)`,
+ * where `c_a` is the number of frames in which AU `a` is active (> 0). Neutral frames and
+ * frames of common AUs count once. AUs active in no frame are left out of the median.
+ * @returns one repeat count per sample (all 1 when `maxRepeat` ≤ 1)
+ */
+export function rareAuRepeats(samples: Sample[], maxRepeat: number): Uint8Array {
+  const repeats = new Uint8Array(samples.length).fill(1);
+  if (maxRepeat <= 1 || samples.length === 0) return repeats;
+  const A = samples[0].intensities.length;
+  const counts = new Array<number>(A).fill(0);
+  for (const s of samples) for (let a = 0; a < A; a++) if (s.intensities[a] > 0) counts[a]++;
+  const present = counts.filter((c) => c > 0).sort((x, y) => x - y);
+  if (present.length === 0) return repeats;
+  const mid = present.length >> 1;
+  const median = present.length % 2 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
+  samples.forEach((s, i) => {
+    let rarest = Infinity;
+    for (let a = 0; a < A; a++) if (s.intensities[a] > 0) rarest = Math.min(rarest, counts[a]);
+    if (rarest < Infinity) repeats[i] = Math.max(1, Math.min(maxRepeat, Math.round(median / rarest)));
+  });
+  return repeats;
+}
+
+/** The training list with each frame repeated {@link rareAuRepeats} times (in place, order kept). */
+export function repeatRareAuFrames(samples: Sample[], maxRepeat: number): Sample[] {
+  if (maxRepeat <= 1) return samples;
+  const repeats = rareAuRepeats(samples, maxRepeat);
+  return samples.flatMap((s, i) => Array.from({ length: repeats[i] }, () => s));
 }

@@ -117,7 +117,8 @@ export async function trainRun(options: {
   const landmarkCount = split.train[0].landmarks.length / 2;
 
   reporter.info(`aligning ${split.train.length} training faces to ${size}×${size} (cached in ${cropCacheDir(config)})`);
-  const trainCache = await cacheAlignedCrops(split.train, { size, cacheDir: cropCacheDir(config) });
+  // The list may repeat frames (train.rareAuRepeat); each is aligned and cached once.
+  const trainCache = await cacheAlignedCrops([...new Set(split.train)], { size, cacheDir: cropCacheDir(config) });
 
   const trainer = new G2RLTrainer({
     backbone: config.model.preset,
@@ -193,7 +194,11 @@ export async function trainRun(options: {
       seconds.pretrain = (Date.now() - started) / 1000;
       if (stop.requested) throw new Interrupted(paths.checkpoint);
       phase = 'train';
+      await fitGeometryTarget(trainer, trainCache, split, data, config);
       checkpoint();
+    } else if (!options.resume) {
+      // No pretraining phase (λ = 0, joint mode, or geometryEpochs 0): the fit still fixes the scale of L_G.
+      await fitGeometryTarget(trainer, trainCache, split, data, config);
     }
     if (phase === 'train') {
       const started = Date.now();
@@ -207,6 +212,25 @@ export async function trainRun(options: {
   }
   writeFileAtomic(paths.history, JSON.stringify(history));
   return { trainer, trainCache, history, seconds };
+}
+
+/** The geometry encoder's input for every training frame, from the aligned landmarks: `count×N×2`. */
+function trainingGeometry(cache: AlignedCropCache, split: Split, data: LoadedData): Float32Array {
+  const N = cache.landmarkCount;
+  const row = new Map(cache.ids.map((id, i) => [id, i]));
+  const geometry = new Float32Array(split.train.length * N * 2);
+  split.train.forEach((sample, i) => {
+    const r = row.get(sample.id)!;
+    geometry.set(geometryFeatures(cache.landmarks.subarray(r * N * 2, (r + 1) * N * 2), data.scheme), i * N * 2);
+  });
+  return geometry;
+}
+
+/** With `train.geometryTarget` 'standardized' and λ > 0, fits the L_G target's per-dimension scale on the training frames. */
+async function fitGeometryTarget(trainer: G2RLTrainer, cache: AlignedCropCache, split: Split, data: LoadedData, config: TrainConfig): Promise<void> {
+  if (config.train.lambda <= 0 || config.train.geometryTarget !== 'standardized') return;
+  const unique = { ...split, train: [...new Set(split.train)] };
+  await trainer.fitGeometryScale(trainingGeometry(cache, unique, data), unique.train.length);
 }
 
 /**
@@ -228,12 +252,9 @@ async function pretrainGeometry(
   const count = split.train.length;
   const N = cache.landmarkCount;
   const A = data.aus.length;
-  const row = new Map(cache.ids.map((id, i) => [id, i]));
-  const geometry = new Float32Array(count * N * 2);
+  const geometry = trainingGeometry(cache, split, data);
   const intensities = new Float32Array(count * A);
   split.train.forEach((sample, i) => {
-    const r = row.get(sample.id)!;
-    geometry.set(geometryFeatures(cache.landmarks.subarray(r * N * 2, (r + 1) * N * 2), data.scheme), i * N * 2);
     data.aus.forEach((au, a) => (intensities[i * A + a] = sample.intensities[sample.aus.indexOf(au)]));
   });
   const batch = Math.min(256, count);

@@ -123,6 +123,40 @@ describe('G2RLTrainer', () => {
     trainer.dispose();
   });
 
+  it('fitGeometryScale standardises the L_G target: per-dimension mean and std of G, hand-checked', async () => {
+    const trainer = new G2RLTrainer(tinyOptions({ lambda: 0.5 }));
+    const batch = syntheticTrainingBatch(trainer.dims, 4, 11);
+    const raw = tf.tidy(() => trainer.geometryEncoder.apply(tf.tensor3d(batch.geometry, [4, 10, 2]), { training: false }) as tf.Tensor);
+    const g = Array.from(await raw.data());
+    raw.dispose();
+    const scale = await trainer.fitGeometryScale(batch.geometry, 4);
+    const D = 6;
+    for (let d = 0; d < D; d++) {
+      const column = [0, 1, 2, 3].map((i) => g[i * D + d]);
+      const mean = column.reduce((s, v) => s + v, 0) / 4;
+      const std = Math.sqrt(column.reduce((s, v) => s + (v - mean) ** 2, 0) / 4);
+      expect(scale.mean[d]).toBeCloseTo(mean, 5);
+      expect(scale.std[d]).toBeCloseTo(Math.max(std, 1e-3 * Math.max(...scale.std)), 5);
+    }
+    // With Ĝ = W×M, L_G is now the mean of ((G − μ)/σ − Ĝ)²: check against the loss the step reports.
+    const images = tf.tensor4d(batch.images, [4, 32, 32, 3]);
+    const gHat = tf.tidy(() => trainer.projection.apply((trainer.backbone.apply(images, { training: true }) as tf.Tensor[])[0]) as tf.Tensor);
+    const predicted = Array.from(await gHat.data());
+    tf.dispose([images, gHat]);
+    let expected = 0;
+    for (let i = 0; i < 4 * D; i++) expected += ((g[i] - scale.mean[i % D]) / scale.std[i % D] - predicted[i]) ** 2 / (4 * D);
+    const result = await trainer.trainStep(batch);
+    expect(result.lg).toBeCloseTo(expected, 4);
+    const before = tf.memory().numTensors; // after the first step made Adam's moments
+    await trainer.trainStep(batch);
+    expect(tf.memory().numTensors).toBe(before);
+    // The statistics travel with the state.
+    const resumed = new G2RLTrainer(tinyOptions({ lambda: 0.5, seed: 5 }));
+    resumed.setState(structuredClone(trainer.getState()));
+    expect(resumed.geometryScale).toEqual(trainer.geometryScale);
+    [trainer, resumed].forEach((t) => t.dispose());
+  });
+
   it('initialises from its seed: same seed, same weights; another seed, other weights', () => {
     const a = new G2RLTrainer(tinyOptions({ seed: 9 }));
     const b = new G2RLTrainer(tinyOptions({ seed: 9 }));

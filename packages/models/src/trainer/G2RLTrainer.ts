@@ -55,6 +55,14 @@ export interface G2RLTrainerState {
   mode: GeometryMode;
   models: Record<'backbone' | 'geometryEncoder' | 'projection' | 'intensityHead', NamedArray[]>;
   optimizers: { train: AdamState; pretrain: AdamState };
+  /** Per-dimension statistics that standardise the L_G target (see `fitGeometryScale`); absent = raw G. */
+  geometryScale?: GeometryScale;
+}
+
+/** Per-dimension mean and standard deviation of G over training landmarks (each length D). */
+export interface GeometryScale {
+  mean: Float32Array;
+  std: Float32Array;
 }
 
 /**
@@ -76,6 +84,7 @@ export class G2RLTrainer {
   readonly dims: BatchDimensions;
   readonly auxiliaryWeight: number;
   private lambdaValue: number;
+  private scale: GeometryScale | null = null;
   private readonly trainOptimizer: Adam;
   private readonly pretrainOptimizer: Adam;
   private disposed = false;
@@ -197,6 +206,55 @@ export class G2RLTrainer {
   }
 
   /**
+   * Makes the L_G target the standardised `(G − μ) / σ`, with μ and σ per dimension of G over
+   * the given training landmarks (run through the frozen encoder). Raw G has dimensions of
+   * very different spread (a few carry most of the variance), so `‖G − Ĝ‖²` is dominated by
+   * them and its size depends on the pretraining; standardised, every dimension counts the
+   * same and L_G starts near 1 whatever the encoder, so λ means the same from run to run.
+   * σ is floored at 1e-3 of the largest σ so that dead dimensions stay at a zero target.
+   * @param geometry B×N×2 landmark features (as in `pretrainGeometryStep`)
+   * @returns the statistics (also kept in the trainer's state)
+   */
+  async fitGeometryScale(geometry: Float32Array, batchSize?: number): Promise<GeometryScale> {
+    this.assertAlive();
+    const count = checkTrainingBatch({ geometry, batchSize } as TrainingBatchArrays, this.dims, ['geometry'], 'fitGeometryScale');
+    const N = this.dims.landmarks;
+    const D = this.geometryEncoder.outputs[0].shape[1] as number;
+    const sum = new Float64Array(D);
+    const sumSquares = new Float64Array(D);
+    for (let start = 0; start < count; start += 512) {
+      const n = Math.min(512, count - start);
+      const g = tf.tidy(() => this.geometryEncoder.apply(tf.tensor3d(geometry.subarray(start * N * 2, (start + n) * N * 2), [n, N, 2]), { training: false }) as tf.Tensor);
+      const values = (await g.data()) as Float32Array;
+      g.dispose();
+      for (let i = 0; i < n; i++) {
+        for (let d = 0; d < D; d++) {
+          const v = values[i * D + d];
+          sum[d] += v;
+          sumSquares[d] += v * v;
+        }
+      }
+    }
+    const mean = Float32Array.from(sum, (v) => v / count);
+    const std = Float32Array.from(sumSquares, (v, d) => Math.sqrt(Math.max(0, v / count - mean[d] * mean[d])));
+    const floor = Math.max(1e-12, 1e-3 * Math.max(...std));
+    for (let d = 0; d < D; d++) std[d] = Math.max(std[d], floor);
+    this.scale = { mean, std };
+    return { mean: mean.slice(), std: std.slice() };
+  }
+
+  /** The L_G target's standardisation, or null when L_G uses raw G. */
+  get geometryScale(): GeometryScale | null {
+    return this.scale && { mean: this.scale.mean.slice(), std: this.scale.std.slice() };
+  }
+
+  /** The L_G target from G (B×D → B×D): standardised when `fitGeometryScale` has run. */
+  private geometryTarget(g: tf.Tensor): tf.Tensor {
+    if (!this.scale) return g;
+    return tf.div(tf.sub(g, tf.tensor1d(this.scale.mean)), tf.tensor1d(this.scale.std));
+  }
+
+  /**
    * One training step on `L = λ·L_G + (1 − λ)·L_S` (+ the auxiliary intensity loss on G in
    * 'joint' mode). Updates the backbone and W (and, in 'joint' mode, the encoder and the
    * intensity head). With λ = 0 only the backbone runs.
@@ -231,7 +289,7 @@ export class G2RLTrainer {
     const geometry = useGeometry ? track(tf.tensor3d(batch.geometry, [size, N, 2])) : null;
     const intensities = joint ? track(tf.tensor2d(batch.intensities!, [size, A])) : null;
     // Frozen encoder: G is a constant target, computed once outside the gradient tape.
-    const frozenG = useGeometry && !joint ? track(tf.tidy(() => this.geometryEncoder.apply(geometry!, { training: false }) as tf.Tensor)) : null;
+    const frozenG = useGeometry && !joint ? track(tf.tidy(() => this.geometryTarget(this.geometryEncoder.apply(geometry!, { training: false }) as tf.Tensor))) : null;
 
     const parts: { ls?: tf.Tensor; lg?: tf.Tensor; li?: tf.Tensor } = {};
     try {
@@ -241,12 +299,12 @@ export class G2RLTrainer {
         parts.ls = tf.keep(ls);
         if (!useGeometry) return g2rlLoss({ lambda: 0, ls });
         const gHat = this.projection.apply(features, { training: true }) as tf.Tensor;
-        const g = joint ? (this.geometryEncoder.apply(geometry!, { training: true }) as tf.Tensor) : frozenG!;
-        const lg = geometryLoss(g, gHat);
+        const g = joint ? (this.geometryEncoder.apply(geometry!, { training: true }) as tf.Tensor) : null;
+        const lg = geometryLoss(joint ? this.geometryTarget(g!) : frozenG!, gHat);
         parts.lg = tf.keep(lg);
         let total = g2rlLoss({ lambda, ls, lg });
         if (joint) {
-          const li = intensityLoss(this.intensityHead.apply(g, { training: true }) as tf.Tensor, intensities!);
+          const li = intensityLoss(this.intensityHead.apply(g!, { training: true }) as tf.Tensor, intensities!);
           parts.li = tf.keep(li);
           total = tf.add(total, tf.mul(li, this.auxiliaryWeight));
         }
@@ -294,6 +352,7 @@ export class G2RLTrainer {
         intensityHead: readModelWeights(this.intensityHead),
       },
       optimizers: { train: this.trainOptimizer.getState(), pretrain: this.pretrainOptimizer.getState() },
+      ...(this.scale ? { geometryScale: this.geometryScale! } : {}),
     };
   }
 
@@ -313,6 +372,12 @@ export class G2RLTrainer {
     this.trainOptimizer.setState(state.optimizers.train);
     this.pretrainOptimizer.setState(state.optimizers.pretrain);
     this.lambdaValue = G2RLTrainer.checkLambda(state.lambda);
+    const scale = state.geometryScale;
+    const D = this.geometryEncoder.outputs[0].shape[1] as number;
+    if (scale && !(scale.mean?.length === D && scale.std?.length === D)) {
+      throw new Error(`G2RLTrainer.setState(geometryScale): expected mean and std of length D = ${D}`);
+    }
+    this.scale = scale ? { mean: Float32Array.from(scale.mean), std: Float32Array.from(scale.std) } : null;
   }
 
   /** Frees every tensor the trainer holds. */
