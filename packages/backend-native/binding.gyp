@@ -14,7 +14,9 @@
         "native/reductions.cc",
         "native/image_ops.cc",
         "native/tile.cc",
-        "native/optimizer.cc"
+        "native/optimizer.cc",
+        "native/strided_copy.cc",
+        "native/topk.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -128,6 +128,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerImageOps(env, exports);
   registerTile(env, exports);
   registerOptimizer(env, exports);
+  registerStridedCopy(env, exports);
+  registerTopK(env, exports);
   return exports;
 }
 

@@ -50,5 +50,7 @@ void registerReductions(Napi::Env env, Napi::Object exports);
 void registerImageOps(Napi::Env env, Napi::Object exports);
 void registerTile(Napi::Env env, Napi::Object exports);
 void registerOptimizer(Napi::Env env, Napi::Object exports);
+void registerStridedCopy(Napi::Env env, Napi::Object exports);
+void registerTopK(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl

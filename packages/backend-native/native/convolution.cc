@@ -5,6 +5,7 @@
 //
 // dims (Int32Array, 17): N, H, W, C, KH, KW, OC, OH, OW, strideH, strideW, dilationH,
 // dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,15 @@ struct ConvPlan {
   bool reorderFilter = false;
   dnnl_primitive_t filterReorder = nullptr;  // user→prim (fwd, bwd data) or prim→user (bwd w)
   std::vector<float> filterBuffer;
+  // Filters already reordered for this plan, by the caller's filter id (forward and backward
+  // data): inference reuses the same weights call after call, so their reorder (~9% of a
+  // batch-1 forward) is done once. Ids are never reused by the caller for other contents.
+  struct Reordered {
+    double id;
+    std::vector<float> data;
+  };
+  std::vector<Reordered> reordered;  // most recently used last
+  size_t filterElements = 0;
   ~ConvPlan() {
     if (primitive) dnnl_primitive_destroy(primitive);
     if (filterReorder) dnnl_primitive_destroy(filterReorder);
@@ -186,7 +196,8 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
           "reorder_primitive_desc_create");
     check(env, dnnl_primitive_create(&plan->filterReorder, rpd), "reorder primitive_create");
     dnnl_primitive_desc_destroy(rpd);
-    plan->filterBuffer.resize(dnnl_memory_desc_get_size(&plan->primFilterMd) / sizeof(float) + 16);
+    plan->filterElements = dnnl_memory_desc_get_size(&plan->primFilterMd) / sizeof(float) + 16;
+    plan->filterBuffer.resize(plan->filterElements);
   }
   if (pd != forward) dnnl_primitive_desc_destroy(pd);
   dnnl_primitive_desc_destroy(forward);
@@ -220,7 +231,38 @@ void run(Napi::Env env, dnnl_primitive_t primitive, std::vector<dnnl_exec_arg_t>
   check(env, dnnl_stream_wait(stream()), "stream_wait");
 }
 
-// conv2d(x NHWC, filter HWIO, bias [OC] | null, out NHWC, dims, activation, alpha)
+// The filter in the primitive's layout: the user's memory when no reorder is needed, else a
+// cached reorder for `filterId` (> 0) or a fresh reorder into the plan's buffer.
+constexpr size_t kReorderedPerPlan = 4;
+dnnl_memory_t preparedFilter(Napi::Env env, ConvPlan* plan, Memories& mem, float* filter,
+                             double filterId) {
+  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
+  if (!plan->reorderFilter) return userFilter;
+  if (filterId <= 0) {
+    dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
+    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
+    return primFilter;
+  }
+  auto& cache = plan->reordered;
+  for (size_t i = 0; i < cache.size(); ++i) {
+    if (cache[i].id != filterId) continue;
+    std::rotate(cache.begin() + i, cache.begin() + i + 1, cache.end());
+    return mem.wrap(plan->primFilterMd, cache.back().data.data());
+  }
+  if (cache.size() >= kReorderedPerPlan) {
+    // reuse the least recently used entry's memory (training: new weights every step)
+    std::rotate(cache.begin(), cache.begin() + 1, cache.end());
+    cache.back().id = filterId;
+  } else {
+    cache.push_back({filterId, std::vector<float>(plan->filterElements)});
+  }
+  dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, cache.back().data.data());
+  run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
+  return primFilter;
+}
+
+// conv2d(x NHWC, filter HWIO, bias [OC] | null, out NHWC, dims, activation, alpha, filterId)
+// filterId > 0 names the filter's contents (see preparedFilter); 0: no caching.
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::lock_guard<std::mutex> lock(g_mutex);
@@ -231,14 +273,10 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   const int32_t* dims = intArrayArg(info, 4, "dims", 17);
   int activation = intArg(info, 5, "activation");
   float alpha = static_cast<float>(numberArg(info, 6, "alpha"));
+  const double filterId = info.Length() > 7 && info[7].IsNumber() ? info[7].As<Napi::Number>().DoubleValue() : 0;
   ConvPlan* plan = getPlan(env, ConvKind::Forward, dims, bias != nullptr, activation, alpha);
   Memories mem(env);
-  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
-  dnnl_memory_t primFilter = userFilter;
-  if (plan->reorderFilter) {
-    primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
-    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
-  }
+  dnnl_memory_t primFilter = preparedFilter(env, plan, mem, filter, filterId);
   std::vector<dnnl_exec_arg_t> args = {{DNNL_ARG_SRC, mem.wrap(plan->srcMd, x)},
                                        {DNNL_ARG_WEIGHTS, primFilter},
                                        {DNNL_ARG_DST, mem.wrap(plan->dstMd, out)}};
@@ -247,7 +285,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// conv2dBackpropInput(dy NHWC(out), filter HWIO, dx NHWC(in), dims)
+// conv2dBackpropInput(dy NHWC(out), filter HWIO, dx NHWC(in), dims, filterId)
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::lock_guard<std::mutex> lock(g_mutex);
@@ -255,14 +293,10 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   float* filter = floatArg(info, 1, "filter");
   float* dx = floatArg(info, 2, "dx");
   const int32_t* dims = intArrayArg(info, 3, "dims", 17);
+  const double filterId = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
   ConvPlan* plan = getPlan(env, ConvKind::BackwardData, dims, false, kLinear, 0.f);
   Memories mem(env);
-  dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
-  dnnl_memory_t primFilter = userFilter;
-  if (plan->reorderFilter) {
-    primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
-    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
-  }
+  dnnl_memory_t primFilter = preparedFilter(env, plan, mem, filter, filterId);
   run(env, plan->primitive,
       {{DNNL_ARG_DIFF_DST, mem.wrap(plan->dstMd, dy)},
        {DNNL_ARG_WEIGHTS, primFilter},

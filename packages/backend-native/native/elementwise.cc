@@ -117,6 +117,83 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// binaryStrided(op, a, b, out, shape Int32Array(rank), aStrides, bStrides): any broadcast.
+// out is row-major over `shape`; a and b are read at Σ index[d]·stride[d] (stride 0 along a
+// broadcast axis). The caller merges axes first, so the last axis is usually long.
+template <int Op>
+void stridedLoop(const float* a, const float* b, float* out, int rank, const int64_t* shape,
+                 const int64_t* as, const int64_t* bs) {
+  const int64_t inner = shape[rank - 1];
+  const int64_t aInner = as[rank - 1], bInner = bs[rank - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < rank - 1; ++d) rows *= shape[d];
+#pragma omp parallel for schedule(static) if (rows * inner > kParallelThreshold)
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t rest = row, aOffset = 0, bOffset = 0;
+    for (int d = rank - 2; d >= 0; --d) {
+      const int64_t i = rest % shape[d];
+      rest /= shape[d];
+      aOffset += i * as[d];
+      bOffset += i * bs[d];
+    }
+    const float* ar = a + aOffset;
+    const float* br = b + bOffset;
+    float* o = out + row * inner;
+    if (aInner == 1 && bInner == 1) {
+#pragma omp simd
+      for (int64_t j = 0; j < inner; ++j) o[j] = apply<Op>(ar[j], br[j]);
+    } else if (aInner == 1 && bInner == 0) {
+      const float y = br[0];
+#pragma omp simd
+      for (int64_t j = 0; j < inner; ++j) o[j] = apply<Op>(ar[j], y);
+    } else if (aInner == 0 && bInner == 1) {
+      const float x = ar[0];
+#pragma omp simd
+      for (int64_t j = 0; j < inner; ++j) o[j] = apply<Op>(x, br[j]);
+    } else {
+      for (int64_t j = 0; j < inner; ++j) o[j] = apply<Op>(ar[j * aInner], br[j * bInner]);
+    }
+  }
+}
+
+Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int op = intArg(info, 0, "op");
+  const float* a = floatArg(info, 1, "a");
+  const float* b = floatArg(info, 2, "b");
+  float* out = floatArg(info, 3, "out");
+  const int rank = static_cast<int>(info[4].As<Napi::Int32Array>().ElementLength());
+  if (rank < 1 || rank > 8) throw Napi::RangeError::New(env, "@g2rl/backend-native binaryStrided: rank must be 1..8");
+  const int32_t* shape32 = intArrayArg(info, 4, "shape", rank);
+  const int32_t* as32 = intArrayArg(info, 5, "aStrides", rank);
+  const int32_t* bs32 = intArrayArg(info, 6, "bStrides", rank);
+  int64_t shape[8], as[8], bs[8], size = 1, aMax = 0, bMax = 0;
+  for (int d = 0; d < rank; ++d) {
+    shape[d] = shape32[d];
+    as[d] = as32[d];
+    bs[d] = bs32[d];
+    if (shape[d] < 0 || as[d] < 0 || bs[d] < 0) throw Napi::RangeError::New(env, "binaryStrided: negative dim or stride");
+    size *= shape[d];
+    aMax += (shape[d] - 1) * as[d];
+    bMax += (shape[d] - 1) * bs[d];
+  }
+  if (static_cast<int64_t>(floatLength(info, 3)) != size ||
+      (size > 0 && (aMax >= static_cast<int64_t>(floatLength(info, 1)) ||
+                    bMax >= static_cast<int64_t>(floatLength(info, 2))))) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native binaryStrided: shape and strides do not fit the arrays");
+  }
+  if (size == 0) return env.Undefined();
+  switch (op) {
+#define G2RL_STRIDED(OP) \
+  case OP: stridedLoop<OP>(a, b, out, rank, shape, as, bs); break;
+    G2RL_STRIDED(kAdd) G2RL_STRIDED(kSub) G2RL_STRIDED(kMul) G2RL_STRIDED(kDiv)
+    G2RL_STRIDED(kMaximum) G2RL_STRIDED(kMinimum) G2RL_STRIDED(kSquaredDifference)
+#undef G2RL_STRIDED
+    default: throw Napi::RangeError::New(env, "@g2rl/backend-native binaryStrided: unknown op");
+  }
+  return env.Undefined();
+}
+
 enum UnaryOp {
   kRelu = 0, kRelu6, kLeakyRelu, kStep, kSqrt, kRsqrt, kSquare, kNeg, kExp, kLog, kAbs,
   kSigmoid, kTanh, kReciprocal, kElu
@@ -274,6 +351,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 
 void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad, "batchNormGrad"));

@@ -14,23 +14,33 @@ struct TileShape {
   int64_t in[8], reps[8], inStride[8], outStride[8];
 };
 
-void fill(const TileShape& s, int d, const float* src, float* dst) {
-  const int64_t outBlock = s.in[d] * s.outStride[d];  // one replica along axis d
+// Strides are in elements of `bytes` bytes each.
+void fill(const TileShape& s, int d, const char* src, char* dst, int64_t bytes) {
+  const int64_t outBlock = s.in[d] * s.outStride[d] * bytes;  // one replica along axis d
   if (d == s.rank - 1) {
-    std::memcpy(dst, src, s.in[d] * sizeof(float));
+    std::memcpy(dst, src, s.in[d] * bytes);
   } else {
     for (int64_t i = 0; i < s.in[d]; ++i) {
-      fill(s, d + 1, src + i * s.inStride[d], dst + i * s.outStride[d]);
+      fill(s, d + 1, src + i * s.inStride[d] * bytes, dst + i * s.outStride[d] * bytes, bytes);
     }
   }
-  for (int64_t r = 1; r < s.reps[d]; ++r) std::memcpy(dst + r * outBlock, dst, outBlock * sizeof(float));
+  for (int64_t r = 1; r < s.reps[d]; ++r) std::memcpy(dst + r * outBlock, dst, outBlock);
 }
 
-// tile(x, out, shape Int32Array(rank), reps Int32Array(rank))
+// tile(x, out, shape Int32Array(rank), reps Int32Array(rank)): x and out typed arrays of one
+// element size (float32, int32, or the bytes of a bool tensor), copied as bytes.
 Napi::Value Tile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const float* x = floatArg(info, 0, "x");
-  float* out = floatArg(info, 1, "out");
+  if (!info[0].IsTypedArray() || !info[1].IsTypedArray()) {
+    throw Napi::TypeError::New(env, "@g2rl/backend-native tile: x and out must be typed arrays");
+  }
+  Napi::TypedArray xArray = info[0].As<Napi::TypedArray>(), outArray = info[1].As<Napi::TypedArray>();
+  const int64_t bytes = static_cast<int64_t>(xArray.ElementSize());
+  if (static_cast<int64_t>(outArray.ElementSize()) != bytes) {
+    throw Napi::TypeError::New(env, "@g2rl/backend-native tile: x and out must have one element size");
+  }
+  const char* x = static_cast<const char*>(xArray.ArrayBuffer().Data()) + xArray.ByteOffset();
+  char* out = static_cast<char*>(outArray.ArrayBuffer().Data()) + outArray.ByteOffset();
   Napi::Int32Array shapeArray = info[2].As<Napi::Int32Array>();
   const int rank = static_cast<int>(shapeArray.ElementLength());
   if (rank < 1 || rank > 8) throw Napi::RangeError::New(env, "@g2rl/backend-native tile: rank must be 1..8");
@@ -48,12 +58,16 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
     s.inStride[d] = s.inStride[d + 1] * s.in[d + 1];
     s.outStride[d] = s.outStride[d + 1] * s.in[d + 1] * s.reps[d + 1];
   }
-  int64_t total = 1;
-  for (int d = 0; d < rank; ++d) total *= s.in[d] * s.reps[d];
-  if (static_cast<int64_t>(floatLength(info, 1)) != total) {
-    throw Napi::RangeError::New(env, "@g2rl/backend-native tile: out has the wrong length");
+  int64_t total = 1, inTotal = 1;
+  for (int d = 0; d < rank; ++d) {
+    total *= s.in[d] * s.reps[d];
+    inTotal *= s.in[d];
   }
-  if (total > 0) fill(s, 0, x, out);
+  if (static_cast<int64_t>(outArray.ElementLength()) != total ||
+      static_cast<int64_t>(xArray.ElementLength()) != inTotal) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native tile: x or out has the wrong length");
+  }
+  if (total > 0) fill(s, 0, x, out, bytes);
   return env.Undefined();
 }
 

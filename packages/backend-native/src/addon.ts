@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 export interface NativeAddon {
   info(): { onednn: string; threads: number; engine: boolean };
   setThreads(threads: number): void;
-  /** x N×H×W×C, filter KH×KW×C×OC, bias OC | null, out N×OH×OW×OC; dims: see convDims(). */
+  /**
+   * x N×H×W×C, filter KH×KW×C×OC, bias OC | null, out N×OH×OW×OC; dims: see convDims().
+   * filterId > 0 names the filter's contents: its reorder to oneDNN's layout is cached under it.
+   */
   conv2d(
     x: Float32Array,
     filter: Float32Array,
@@ -18,9 +21,10 @@ export interface NativeAddon {
     dims: Int32Array,
     activation: number,
     alpha: number,
+    filterId?: number,
   ): void;
-  /** dy N×OH×OW×OC, filter KH×KW×C×OC → dx N×H×W×C. */
-  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  /** dy N×OH×OW×OC, filter KH×KW×C×OC → dx N×H×W×C (filterId: as for conv2d). */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array, filterId?: number): void;
   /** x N×H×W×C, dy N×OH×OW×OC → dw KH×KW×C×OC. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   /** Name of the oneDNN implementation chosen (kind 0 forward, 1 backward data, 2 backward weights). */
@@ -36,6 +40,10 @@ export interface NativeAddon {
     alpha: number,
   ): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
+  /** Any broadcast: out (row-major over shape) = a[Σ i·aStrides] op b[Σ i·bStrides]; rank ≤ 8. */
+  binaryStrided(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** 4-byte elements (float32 or int32 viewed as float32, copied as bits): out[i] = x[offset + Σ i_d·strides[d]]. */
+  copyStrided(x: Float32Array, out: Float32Array, shape: Int32Array, strides: Int32Array, offset: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   batchNorm(
     x: Float32Array,
@@ -62,11 +70,13 @@ export interface NativeAddon {
   ): void;
   /** Sum/Mean gradient: out[p, r, q] = dy[p, q] / divisor (dy P×Q, out P×R×Q). */
   expandReduced(dy: Float32Array, out: Float32Array, P: number, R: number, Q: number, divisor: number): void;
+  /** int32 Sum (op 0), Max (2), Min (3): x (int32 values, in an Int32Array or Float32Array) viewed as P×R×Q → out P×Q. */
+  reduceInt(op: number, x: Int32Array | Float32Array, out: Int32Array, P: number, R: number, Q: number): void;
   /** x viewed as P×R×Q → out P×Q. */
   reduce(op: number, x: Float32Array, out: Float32Array, P: number, R: number, Q: number): void;
   resizeNearest(x: Float32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
-  /** out = x tiled reps[d] times along each axis (rank ≤ 8). */
-  tile(x: Float32Array, out: Float32Array, shape: Int32Array, reps: Int32Array): void;
+  /** out = x tiled reps[d] times along each axis (rank ≤ 8); x and out typed arrays of one element size, copied as bytes. */
+  tile(x: Float32Array | Int32Array | Uint8Array, out: Float32Array | Int32Array | Uint8Array, shape: Int32Array, reps: Int32Array): void;
   /**
    * One Adam step for one variable, every array of its length (outputs may alias inputs);
    * hyper = [learningRate, beta1, beta2, epsilon, 1 − beta1^t, 1 − beta2^t].
@@ -81,6 +91,8 @@ export interface NativeAddon {
     outV: Float32Array,
     hyper: Float64Array,
   ): void;
+  /** Sorted top k of each n-long row (ties: lower index first); false (nothing written) for NaN or repeated infinities. */
+  topk(x: Float32Array, values: Float32Array, indices: Int32Array, n: number, k: number): boolean;
   resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;
 }
 

@@ -22,7 +22,9 @@ import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { EXPAND_REDUCED_KERNEL, expandReducedKernel, installReductionGradients } from './kernels/reduce-grad.js';
 import { resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
+import { slice, splitV, transpose } from './kernels/layout.js';
 import { tile } from './kernels/tile.js';
+import { topK } from './kernels/topk.js';
 import type { NativeKernel, NativeKernelArgs } from './kernels/util.js';
 
 /** The tfjs backend name this package registers. */
@@ -40,6 +42,10 @@ export function nativeKernels(): Record<string, NativeKernel> {
     ResizeNearestNeighbor: resizeNearestNeighbor,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
     Tile: tile,
+    Transpose: transpose,
+    Slice: slice,
+    SplitV: splitV,
+    TopK: topK,
     [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
     [ADAM_UPDATE_KERNEL]: adamUpdateKernel,
     [EXPAND_REDUCED_KERNEL]: expandReducedKernel,

@@ -118,6 +118,35 @@ describe.skipIf(!nativeReady)('native Conv2D matches cpu', () => {
   });
 });
 
+describe.skipIf(!nativeReady)('the reordered-filter cache', () => {
+  it('reuses a filter across calls and never serves stale weights from a recycled buffer', async () => {
+    await tf.setBackend('native');
+    const pool = (tf.backend() as unknown as { pool: { stats: { reused: number } } }).pool;
+    const before = tf.memory().numTensors;
+    const x = tf.tensor(input([2, 8, 8, 16], 1).values, [2, 8, 8, 16]) as tf.Tensor4D;
+    const base = tf.tensor(input([3, 3, 16, 32], 2).values, [3, 3, 16, 32]) as tf.Tensor4D;
+    const reference = tf.conv2d(x, base, 1, 'same');
+    const expected = reference.dataSync().slice();
+    const reusedBefore = pool.stats.reused;
+    for (const scale of [-2, 3, 0.5]) {
+      // a native op's output: each scaled filter lands in the buffer the last one released
+      const filter = tf.mul(base, scale) as tf.Tensor4D;
+      for (let call = 0; call < 2; call++) {
+        const out = tf.conv2d(x, filter, 1, 'same');
+        const dx = tf.conv2dTranspose(out, filter, [2, 8, 8, 16], 1, 'same');
+        const got = out.dataSync();
+        got.forEach((v, i) => expect(Math.abs(v - scale * expected[i]!)).toBeLessThanOrEqual(1e-4 * Math.abs(scale) * (Math.abs(expected[i]!) + 1)));
+        expect(dx.dataSync().every(Number.isFinite)).toBe(true);
+        tf.dispose([out, dx]);
+      }
+      filter.dispose();
+    }
+    expect(pool.stats.reused).toBeGreaterThan(reusedBefore);
+    tf.dispose([x, base, reference]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('convDims', () => {
   it('packs tfjs conv info into the addon layout and rejects inexpressible padding', () => {
     const info = tf.backend_util.computeConv2DInfo([2, 9, 9, 3], [3, 3, 3, 8], 2, 1, 'same');

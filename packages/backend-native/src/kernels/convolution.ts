@@ -3,7 +3,7 @@
 // does not cover (NCHW, prelu, a padding oneDNN cannot express) runs the `cpu` kernel.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
-import { activationCode, cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
+import { activationCode, contentId, cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -60,7 +60,7 @@ function convolve(kernelName: string, args: NativeKernelArgs, addon: NativeAddon
   if (!x || !filter || activation === undefined || !biasOk || !dims) return cpuKernel(kernelName, args);
   const shape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   const out = outputArray(backend, sizeOf(shape));
-  addon.conv2d(x, filter, bias, out, dims, activation, Number(attrs.leakyreluAlpha ?? 0.2));
+  addon.conv2d(x, filter, bias, out, dims, activation, Number(attrs.leakyreluAlpha ?? 0.2), contentId(inputs.filter!));
   return floatTensor(backend, shape, out);
 }
 
@@ -92,7 +92,7 @@ export function conv2DBackpropInput(args: NativeKernelArgs, addon: NativeAddon):
   if (!dy || !filter || !dims) return cpuKernel('Conv2DBackpropInput', args);
   const shape = [info.batchSize, info.inHeight, info.inWidth, info.inChannels];
   const dx = outputArray(backend, sizeOf(shape));
-  addon.conv2dBackpropInput(dy, filter, dx, dims);
+  addon.conv2dBackpropInput(dy, filter, dx, dims, contentId(inputs.filter!));
   return floatTensor(backend, shape, dx);
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadAddon } from '../addon.js';
 import { countAddonCalls, expectSameAsCpu, input, nativeReady, runOn } from '../test-helpers.js';
-import { broadcastPlan } from './elementwise.js';
+import { broadcastPlan, stridedPlan } from './elementwise.js';
 
 describe('broadcastPlan', () => {
   it('classifies the broadcasts the addon runs', () => {
@@ -15,6 +15,25 @@ describe('broadcastPlan', () => {
     expect(broadcastPlan([2, 1], [2, 6])).toEqual({ outShape: [2, 6], mode: 6, inner: 6 });
     expect(broadcastPlan([2, 1, 3], [1, 4, 1])).toBeNull(); // both sides broadcast
     expect(broadcastPlan([4, 1, 8], [4, 5, 8])).toBeNull(); // a middle axis
+  });
+});
+
+describe('stridedPlan', () => {
+  it('reads broadcast axes with stride 0 and merges axes both inputs walk alike', () => {
+    // B×N×1×F − B×1×N×F (the geometry encoder's pairwise differences)
+    const plan = stridedPlan([2, 5, 1, 3], [2, 1, 5, 3]);
+    expect(plan.outShape).toEqual([2, 5, 5, 3]);
+    expect(Array.from(plan.shape)).toEqual([2, 5, 5, 3]);
+    expect(Array.from(plan.aStrides)).toEqual([15, 3, 0, 1]);
+    expect(Array.from(plan.bStrides)).toEqual([15, 0, 3, 1]);
+    // a middle axis: 4×1×8 against 4×5×8; size-1 axes dropped, nothing to merge
+    const middle = stridedPlan([4, 1, 8], [1, 4, 5, 8]);
+    expect(Array.from(middle.shape)).toEqual([4, 5, 8]);
+    expect(Array.from(middle.aStrides)).toEqual([8, 0, 1]);
+    expect(Array.from(middle.bStrides)).toEqual([40, 8, 1]);
+    // same shapes merge into one axis; scalars give one axis of stride 0
+    expect(Array.from(stridedPlan([3, 4], [3, 4]).shape)).toEqual([12]);
+    expect(Array.from(stridedPlan([], [1, 1]).shape)).toEqual([1]);
   });
 });
 
@@ -35,7 +54,10 @@ const pairs: [number[], number[]][] = [
   [[1, 1, 16], [4, 3, 3, 16]],
   [[4, 3, 3, 16], [4, 1, 1, 1]],
   [[5, 1], [5, 7]],
-  [[3, 1, 4], [1, 2, 4]], // both broadcast: the cpu kernel runs
+  [[3, 1, 4], [1, 2, 4]], // both broadcast: strided
+  [[4, 1, 8], [4, 5, 8]], // a middle axis: strided
+  [[2, 6, 1, 3], [2, 1, 6, 3]], // pairwise differences: strided
+  [[3, 1], [1, 70_000]], // strided, threaded
   [[64, 32, 32], [64, 32, 32]], // large enough for the threaded path
 ];
 

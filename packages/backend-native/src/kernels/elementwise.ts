@@ -82,17 +82,75 @@ export function broadcastPlan(aShape: readonly number[], bShape: readonly number
   return null;
 }
 
+/** Row-major strides of `shape`, 0 along axes of size 1 (broadcast). */
+function broadcastStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = shape[d] === 1 ? 0 : stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
+export interface StridedPlan {
+  outShape: number[];
+  /** the output's axes after merging, with a's and b's strides along them */
+  shape: Int32Array;
+  aStrides: Int32Array;
+  bStrides: Int32Array;
+}
+
+/**
+ * Any broadcast of a against b as strided reads (stride 0 along a broadcast axis), with
+ * neighbouring axes merged where both inputs allow it: e.g. B×N×1×F − B×1×N×F.
+ */
+export function stridedPlan(aShape: readonly number[], bShape: readonly number[]): StridedPlan {
+  const outShape = backend_util.assertAndGetBroadcastShape([...aShape], [...bShape]);
+  const rank = outShape.length;
+  const pad = (shape: readonly number[]) => [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  const as = broadcastStrides(pad(aShape));
+  const bs = broadcastStrides(pad(bShape));
+  const dims: { size: number; a: number; b: number }[] = [];
+  outShape.forEach((size, d) => {
+    if (size === 1) return; // contributes no offset
+    const previous = dims[dims.length - 1];
+    if (previous && previous.a === as[d]! * size && previous.b === bs[d]! * size) {
+      previous.size *= size;
+      previous.a = as[d]!;
+      previous.b = bs[d]!;
+    } else {
+      dims.push({ size, a: as[d]!, b: bs[d]! });
+    }
+  });
+  if (dims.length === 0) dims.push({ size: 1, a: 0, b: 0 });
+  return {
+    outShape,
+    shape: Int32Array.from(dims, (d) => d.size),
+    aStrides: Int32Array.from(dims, (d) => d.a),
+    bStrides: Int32Array.from(dims, (d) => d.b),
+  };
+}
+
 function binaryKernel(kernelName: string): NativeKernel {
   const op = BINARY_OPS[kernelName]!;
   return (args, addon) => {
     const { backend, inputs } = args;
     const a = floatValues(backend, inputs.a);
     const b = floatValues(backend, inputs.b);
-    const plan = a && b ? broadcastPlan(inputs.a!.shape, inputs.b!.shape) : null;
-    if (!a || !b || !plan) return cpuKernel(kernelName, args);
-    const out = outputArray(backend, sizeOf(plan.outShape));
-    addon.binary(op, a, b, out, plan.mode, plan.inner);
-    return floatTensor(backend, plan.outShape, out);
+    if (!a || !b) return cpuKernel(kernelName, args);
+    const plan = broadcastPlan(inputs.a!.shape, inputs.b!.shape);
+    if (plan) {
+      const out = outputArray(backend, sizeOf(plan.outShape));
+      addon.binary(op, a, b, out, plan.mode, plan.inner);
+      return floatTensor(backend, plan.outShape, out);
+    }
+    // Other broadcasts (a middle axis, both sides broadcast, …): strided reads.
+    const strided = stridedPlan(inputs.a!.shape, inputs.b!.shape);
+    if (strided.shape.length > 8) return cpuKernel(kernelName, args);
+    const out = outputArray(backend, sizeOf(strided.outShape));
+    addon.binaryStrided(op, a, b, out, strided.shape, strided.aStrides, strided.bStrides);
+    return floatTensor(backend, strided.outShape, out);
   };
 }
 

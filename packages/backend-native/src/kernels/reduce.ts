@@ -36,6 +36,17 @@ function reduceKernel(kernelName: string): NativeKernel {
     const x = floatValues(backend, inputs.x);
     // Max names its axes `reductionIndices`; Sum, Mean and Min name them `axis`.
     const axis = (kernelName === 'Max' ? attrs.reductionIndices : attrs.axis) as number[];
+    if (inputs.x?.dtype === 'int32' && kernelName !== 'Mean') {
+      // int32 (e.g. a sum of one-hot rows): int32 out, as the cpu kernel gives. The data may
+      // be a Float32Array: the cpu OneHot kernel stores its int32 output that way.
+      const values = backend.data.get(inputs.x.dataId)?.values;
+      const typed = values instanceof Int32Array || values instanceof Float32Array;
+      const intPlan = typed ? reducePlan(inputs.x.shape, axis, Boolean(attrs.keepDims)) : null;
+      if (!intPlan) return cpuKernel(kernelName, args);
+      const out = new Int32Array(intPlan.P * intPlan.Q);
+      addon.reduceInt(op, values as Int32Array | Float32Array, out, intPlan.P, intPlan.R, intPlan.Q);
+      return backend.makeTensorInfo(intPlan.outShape, 'int32', out);
+    }
     const plan = x ? reducePlan(inputs.x!.shape, axis, Boolean(attrs.keepDims)) : null;
     if (!x || !plan) return cpuKernel(kernelName, args);
     const out = outputArray(backend, plan.P * plan.Q);

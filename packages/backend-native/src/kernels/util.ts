@@ -34,6 +34,20 @@ export function floatTensor(backend: MathBackendCPU, shape: number[], values: Fl
   return backend.makeTensorInfo(shape, 'float32', values);
 }
 
+const contentIds = new WeakMap<object, number>();
+let lastContentId = 0;
+
+/**
+ * A number naming `t`'s contents, never given to other contents: tfjs data behind a dataId
+ * never changes (an assign gives the variable a new dataId), so the addon may cache work
+ * derived from it (the convolution's reordered filter) under this id.
+ */
+export function contentId(t: TensorInfo): number {
+  let id = contentIds.get(t.dataId);
+  if (id === undefined) contentIds.set(t.dataId, (id = ++lastContentId));
+  return id;
+}
+
 /** Runs the `cpu` backend's kernel for `kernelName` on the same arguments. */
 export function cpuKernel(kernelName: string, args: NativeKernelArgs): TensorInfo | TensorInfo[] {
   const config = getKernel(kernelName, 'cpu');

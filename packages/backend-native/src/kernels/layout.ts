@@ -1,0 +1,91 @@
+// Transpose, Slice and SplitV as one strided native copy each (float32 and int32, copied as
+// bits). The JS cpu kernels walk such copies an element at a time through index arithmetic
+// (e.g. the geometry encoder's B×N×N adjacency transposes and its concat gradient's SplitV).
+// A contiguous Slice stays on the cpu kernel: it returns a view, which is cheaper still.
+import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { NativeAddon } from '../addon.js';
+import { cpuKernel, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
+
+/** A float32 or int32 tensor's data as a Float32Array over the same bytes, or null. */
+function bits(backend: MathBackendCPU, t: TensorInfo | undefined): Float32Array | null {
+  if (t == null || (t.dtype !== 'float32' && t.dtype !== 'int32')) return null;
+  const values = backend.data.get(t.dataId)?.values;
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Int32Array) return new Float32Array(values.buffer, values.byteOffset, values.length);
+  return null;
+}
+
+/** An output of `dtype` and its bytes as a Float32Array for the addon. */
+function output(backend: MathBackendCPU, dtype: 'float32' | 'int32', length: number) {
+  if (dtype === 'float32') {
+    const values = outputArray(backend, length);
+    return { values, view: values };
+  }
+  const values = new Int32Array(length);
+  return { values, view: new Float32Array(values.buffer) };
+}
+
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
+/** out = x[begin : begin + size] along every axis, copied. */
+function copySlice(backend: MathBackendCPU, addon: NativeAddon, x: TensorInfo, xBits: Float32Array, begin: number[], size: number[]): TensorInfo {
+  const strides = rowMajorStrides(x.shape);
+  const offset = begin.reduce((sum, b, d) => sum + b * strides[d]!, 0);
+  const out = output(backend, x.dtype as 'float32' | 'int32', sizeOf(size));
+  if (out.values.length > 0) addon.copyStrided(xBits, out.view, Int32Array.from(size), Int32Array.from(strides), offset);
+  return backend.makeTensorInfo(size, x.dtype, out.values);
+}
+
+export function transpose(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
+  const { backend, inputs } = args;
+  const x = inputs.x!;
+  const perm = ((args.attrs ?? {}) as Record<string, unknown>).perm as number[];
+  const xBits = bits(backend, x);
+  if (!xBits || x.shape.length === 0 || x.shape.length > 8) return cpuKernel('Transpose', args);
+  const strides = rowMajorStrides(x.shape);
+  const outShape = perm.map((p) => x.shape[p]!);
+  const out = output(backend, x.dtype as 'float32' | 'int32', sizeOf(outShape));
+  if (out.values.length > 0) {
+    addon.copyStrided(xBits, out.view, Int32Array.from(outShape), Int32Array.from(perm, (p) => strides[p]!), 0);
+  }
+  return backend.makeTensorInfo(outShape, x.dtype, out.values);
+}
+
+export function slice(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
+  const { backend, inputs } = args;
+  const x = inputs.x!;
+  const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+  const xBits = bits(backend, x);
+  if (!xBits || x.shape.length === 0 || x.shape.length > 8) return cpuKernel('Slice', args);
+  const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
+  slice_util.assertParamsValid(x, begin, size);
+  if (slice_util.isSliceContinous(x.shape, begin, size)) return cpuKernel('Slice', args);
+  return copySlice(backend, addon, x, xBits, begin, size);
+}
+
+export function splitV(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
+  const { backend, inputs } = args;
+  const x = inputs.x!;
+  const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+  const xBits = bits(backend, x);
+  if (!xBits || x.shape.length === 0 || x.shape.length > 8) return cpuKernel('SplitV', args);
+  const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0]!;
+  const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits as number[] | number, axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = [...x.shape];
+    size[axis] = s;
+    const part = copySlice(backend, addon, x, xBits, [...begin], size);
+    begin[axis] += s;
+    return part;
+  });
+}
