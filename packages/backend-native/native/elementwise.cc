@@ -11,7 +11,12 @@
 namespace g2rl {
 namespace {
 
-enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference };
+enum BinaryOp {
+  kAdd = 0, kSub, kMul, kDiv, kMaximum, kMinimum, kSquaredDifference,
+  // gradients, x = dy and y = the forward input, as tfjs composes them:
+  kReluGrad,    // dy · step(x)   (step(NaN) = NaN)
+  kSquareGrad,  // dy · (x · 2)
+};
 
 // How b (or a) is broadcast against the output (of size `size`):
 //  0 same shape; 1 b is a scalar; 2 a is a scalar;
@@ -30,6 +35,8 @@ inline float apply(float x, float y) {
   if constexpr (Op == kMaximum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x > y ? x : y);
   if constexpr (Op == kMinimum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x < y ? x : y);
   if constexpr (Op == kSquaredDifference) return (x - y) * (x - y);
+  if constexpr (Op == kReluGrad) return x * (std::isnan(y) ? NAN : (y > 0.f ? 1.f : 0.f));
+  if constexpr (Op == kSquareGrad) return x * (y * 2.f);
   return 0.f;
 }
 
@@ -112,6 +119,8 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     case kMaximum: binaryLoop<kMaximum>(a, b, out, size, mode, inner); break;
     case kMinimum: binaryLoop<kMinimum>(a, b, out, size, mode, inner); break;
     case kSquaredDifference: binaryLoop<kSquaredDifference>(a, b, out, size, mode, inner); break;
+    case kReluGrad: binaryLoop<kReluGrad>(a, b, out, size, mode, inner); break;
+    case kSquareGrad: binaryLoop<kSquareGrad>(a, b, out, size, mode, inner); break;
     default: throw Napi::RangeError::New(env, "@g2rl/backend-native binary: unknown op");
   }
   return env.Undefined();

@@ -14,6 +14,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { BufferPool, poolLimitBytes } from './pool.js';
+import { RELU_GRAD_KERNEL, SQUARE_GRAD_KERNEL, installActivationGradients, reluGradKernel, squareGradKernel } from './kernels/activation-grad.js';
 import { ADAM_UPDATE_KERNEL, adamUpdateKernel } from './kernels/adam.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
 import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
@@ -48,6 +49,8 @@ export function nativeKernels(): Record<string, NativeKernel> {
     TopK: topK,
     [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
     [ADAM_UPDATE_KERNEL]: adamUpdateKernel,
+    [RELU_GRAD_KERNEL]: reluGradKernel,
+    [SQUARE_GRAD_KERNEL]: squareGradKernel,
     [EXPAND_REDUCED_KERNEL]: expandReducedKernel,
     ...elementwiseKernels(),
     ...reduceKernels(),
@@ -142,6 +145,7 @@ export function registerNativeBackend(): string {
   }
   installBatchNormGradient(NATIVE_BACKEND_NAME);
   installReductionGradients(NATIVE_BACKEND_NAME);
+  installActivationGradients(NATIVE_BACKEND_NAME);
   registered = true;
   return NATIVE_BACKEND_NAME;
 }
