@@ -35,7 +35,11 @@ inline float apply(float x, float y) {
   if constexpr (Op == kMaximum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x > y ? x : y);
   if constexpr (Op == kMinimum) return (std::isnan(x) || std::isnan(y)) ? NAN : (x < y ? x : y);
   if constexpr (Op == kSquaredDifference) return (x - y) * (x - y);
-  if constexpr (Op == kReluGrad) return x * (std::isnan(y) ? NAN : (y > 0.f ? 1.f : 0.f));
+  if constexpr (Op == kReluGrad) {
+    // step(y) without branches (a select per lane): 1 above 0, y itself when NaN, else 0
+    const float step = y > 0.f ? 1.f : 0.f;
+    return x * (y != y ? y : step);
+  }
   if constexpr (Op == kSquareGrad) return x * (y * 2.f);
   return 0.f;
 }
@@ -328,12 +332,22 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   }
   const int64_t rows = size / channels;
   std::vector<double> s1(channels, 0.0), s2(channels, 0.0);
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* dyr = dy + r * channels;
-    const float* xr = x + r * channels;
+#pragma omp parallel if (size > kParallelThreshold)
+  {
+    std::vector<double> local1(channels, 0.0), local2(channels, 0.0);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* dyr = dy + r * channels;
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        local1[c] += dyr[c];
+        local2[c] += static_cast<double>(dyr[c]) * (xr[c] - mean[c]);
+      }
+    }
+#pragma omp critical
     for (int64_t c = 0; c < channels; ++c) {
-      s1[c] += dyr[c];
-      s2[c] += static_cast<double>(dyr[c]) * (xr[c] - mean[c]);
+      s1[c] += local1[c];
+      s2[c] += local2[c];
     }
   }
   std::vector<float> factor(channels);
