@@ -17,6 +17,11 @@ describe.skipIf(!nativeReady)('native Transpose, Slice, SplitV match cpu', () =>
       expectSameAsCpu([input(shape, 1)], (x) => tf.transpose(tf.cast(tf.mul(x!, 100), 'int32'), perm));
       expectSameAsCpu([input(shape, 1)], (x) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, perm), tf.transpose(tf.sin(t), perm))))(x!));
     }
+    // int32 held in a Float32Array (the cpu OneHot kernel's storage), transposed and sliced
+    const oneHot = (x: tf.Tensor) => tf.oneHot(tf.cast(tf.mul(tf.add(x, 1), 2.4), 'int32'), 5);
+    expectSameAsCpu([input([3, 4], 1)], (x) => tf.transpose(oneHot(x!), [2, 0, 1]));
+    expectSameAsCpu([input([3, 4], 1)], (x) => tf.slice(oneHot(x!), [0, 1, 1], [3, 2, 3]));
+    expectSameAsCpu([input([3, 4], 1)], (x) => tf.split(oneHot(x!), [2, 3], 2));
     const counts = countAddonCalls(loadAddon().addon!, () => runOn('native', [input([3, 4], 1)], (x) => tf.transpose(x!)));
     expect(counts.copyStrided).toBe(1);
   });

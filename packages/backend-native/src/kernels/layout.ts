@@ -7,24 +7,28 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from '../addon.js';
 import { cpuKernel, outputArray, sizeOf, type NativeKernelArgs } from './util.js';
 
-/** A float32 or int32 tensor's data as a Float32Array over the same bytes, or null. */
-function bits(backend: MathBackendCPU, t: TensorInfo | undefined): Float32Array | null {
+/**
+ * A float32 or int32 tensor's data as a Float32Array over the same bytes, and a maker of
+ * outputs stored the same way (int32 data may sit in an Int32Array or, from the cpu OneHot
+ * kernel, in a Float32Array of integral values: the bits copied keep their meaning only if
+ * the output is of the input's array type).
+ */
+function bits(backend: MathBackendCPU, t: TensorInfo | undefined) {
   if (t == null || (t.dtype !== 'float32' && t.dtype !== 'int32')) return null;
   const values = backend.data.get(t.dataId)?.values;
-  if (values instanceof Float32Array) return values;
-  if (values instanceof Int32Array) return new Float32Array(values.buffer, values.byteOffset, values.length);
+  if (values instanceof Float32Array) {
+    return { view: values, output: (length: number) => { const out = outputArray(backend, length); return { values: out, view: out }; } };
+  }
+  if (values instanceof Int32Array) {
+    return {
+      view: new Float32Array(values.buffer, values.byteOffset, values.length),
+      output: (length: number) => { const out = new Int32Array(length); return { values: out, view: new Float32Array(out.buffer) }; },
+    };
+  }
   return null;
 }
 
-/** An output of `dtype` and its bytes as a Float32Array for the addon. */
-function output(backend: MathBackendCPU, dtype: 'float32' | 'int32', length: number) {
-  if (dtype === 'float32') {
-    const values = outputArray(backend, length);
-    return { values, view: values };
-  }
-  const values = new Int32Array(length);
-  return { values, view: new Float32Array(values.buffer) };
-}
+type Bits = NonNullable<ReturnType<typeof bits>>;
 
 function rowMajorStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
@@ -37,11 +41,11 @@ function rowMajorStrides(shape: readonly number[]): number[] {
 }
 
 /** out = x[begin : begin + size] along every axis, copied. */
-function copySlice(backend: MathBackendCPU, addon: NativeAddon, x: TensorInfo, xBits: Float32Array, begin: number[], size: number[]): TensorInfo {
+function copySlice(backend: MathBackendCPU, addon: NativeAddon, x: TensorInfo, xBits: Bits, begin: number[], size: number[]): TensorInfo {
   const strides = rowMajorStrides(x.shape);
   const offset = begin.reduce((sum, b, d) => sum + b * strides[d]!, 0);
-  const out = output(backend, x.dtype as 'float32' | 'int32', sizeOf(size));
-  if (out.values.length > 0) addon.copyStrided(xBits, out.view, Int32Array.from(size), Int32Array.from(strides), offset);
+  const out = xBits.output(sizeOf(size));
+  if (out.values.length > 0) addon.copyStrided(xBits.view, out.view, Int32Array.from(size), Int32Array.from(strides), offset);
   return backend.makeTensorInfo(size, x.dtype, out.values);
 }
 
@@ -53,9 +57,9 @@ export function transpose(args: NativeKernelArgs, addon: NativeAddon): TensorInf
   if (!xBits || x.shape.length === 0 || x.shape.length > 8) return cpuKernel('Transpose', args);
   const strides = rowMajorStrides(x.shape);
   const outShape = perm.map((p) => x.shape[p]!);
-  const out = output(backend, x.dtype as 'float32' | 'int32', sizeOf(outShape));
+  const out = xBits.output(sizeOf(outShape));
   if (out.values.length > 0) {
-    addon.copyStrided(xBits, out.view, Int32Array.from(outShape), Int32Array.from(perm, (p) => strides[p]!), 0);
+    addon.copyStrided(xBits.view, out.view, Int32Array.from(outShape), Int32Array.from(perm, (p) => strides[p]!), 0);
   }
   return backend.makeTensorInfo(outShape, x.dtype, out.values);
 }
