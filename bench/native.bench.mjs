@@ -61,7 +61,33 @@ function buildSmall() {
 }
 
 // The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable.
-const { Adam } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
+const { Adam, createGeometryEncoder } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
+
+/**
+ * Best time (ms) of a geometry-encoder pretraining step as the trainer takes it: the default
+ * encoder (N = 68 landmarks, dynamic k-NN adjacency, D = 128), batch 32, MSE to a target G.
+ */
+function measureGeometry(reps) {
+  const encoder = createGeometryEncoder({ nodes: 68 });
+  const adam = new Adam({ learningRate: 1e-3 });
+  const f0 = tf.randomUniform([32, 68, 2], -1, 1, 'float32', 31);
+  const target = tf.randomUniform([32, 128], 0, 1, 'float32', 32);
+  const variables = encoder.trainableWeights.map((w) => ({ key: w.originalName, variable: w.read() }));
+  const step = () => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.meanSquaredError(target, encoder.apply(f0, { training: true })),
+      variables.map((v) => v.variable),
+    );
+    adam.apply(variables, grads);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const ms = bestMs(step, reps);
+  tf.dispose([f0, target]);
+  adam.dispose();
+  encoder.dispose();
+  return ms;
+}
 
 /** One training step as G2RLTrainer takes it: variableGrads of the loss, then Adam.apply. */
 function trainingStep(model, adam, x, y) {
@@ -241,6 +267,7 @@ if (!nativeOk) {
   nativeResult = measured.result;
   torchResult = measured.partnerResult;
   nativeResult.curve = lossCurve(CURVE_STEPS);
+  nativeResult.geometryMs = measureGeometry(REPS);
   rows.push(['native (oneDNN)', nativeResult]);
   if (torchResult) rows.push(['pytorch', torchResult]);
 }
@@ -275,6 +302,7 @@ if (process.argv.includes('--no-wasm')) {
     console.warn = quietWarn;
     wasmResult = (await measure('wasm', Math.min(REPS, 2))).result;
     wasmResult.curve = lossCurve(CURVE_STEPS);
+    wasmResult.geometryMs = measureGeometry(Math.min(REPS, 2));
     rows.push(['wasm', wasmResult]);
   } catch (error) {
     console.warn = quietWarn;
@@ -307,6 +335,13 @@ if (nativeResult && torchResult) {
 if (nativeResult && wasmResult) {
   console.log(
     `native speed-up over wasm: train ${fmt(ratio(nativeResult, wasmResult, 'trainMs'), 1)}×, infer b1 ${fmt(ratio(nativeResult, wasmResult, 'infer1Ms'), 1)}×, infer b32 ${fmt(ratio(nativeResult, wasmResult, 'infer32Ms'), 1)}×`,
+  );
+}
+
+if (nativeResult?.geometryMs || wasmResult?.geometryMs) {
+  const speedUp = nativeResult?.geometryMs && wasmResult?.geometryMs ? ` (native ${fmt(wasmResult.geometryMs / nativeResult.geometryMs, 1)}× faster)` : '';
+  console.log(
+    `geometry encoder pretraining step (N = 68, dynamic adjacency, batch 32): native ${fmt(nativeResult?.geometryMs, 0)} ms, wasm ${fmt(wasmResult?.geometryMs, 0)} ms${speedUp}`,
   );
 }
 
