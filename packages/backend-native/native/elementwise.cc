@@ -207,6 +207,85 @@ Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// compare(op, a, b, out Uint8Array, shape, aStrides, bStrides): Greater (0), GreaterEqual (1),
+// Less (2), LessEqual (3), Equal (4), NotEqual (5) with any broadcast (strided reads, as
+// binaryStrided), 1/0 into a bool tensor's bytes. IEEE comparisons: NaN compares false
+// except for NotEqual, as in JS.
+template <int Op>
+inline uint8_t compare(float x, float y) {
+  if constexpr (Op == 0) return x > y;
+  if constexpr (Op == 1) return x >= y;
+  if constexpr (Op == 2) return x < y;
+  if constexpr (Op == 3) return x <= y;
+  if constexpr (Op == 4) return x == y;
+  return x != y;
+}
+
+template <int Op>
+void compareLoop(const float* a, const float* b, uint8_t* out, int rank, const int64_t* shape,
+                 const int64_t* as, const int64_t* bs) {
+  const int64_t inner = shape[rank - 1];
+  const int64_t aInner = as[rank - 1], bInner = bs[rank - 1];
+  int64_t rows = 1;
+  for (int d = 0; d < rank - 1; ++d) rows *= shape[d];
+#pragma omp parallel for schedule(static) if (rows * inner > kParallelThreshold)
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t rest = row, aOffset = 0, bOffset = 0;
+    for (int d = rank - 2; d >= 0; --d) {
+      const int64_t i = rest % shape[d];
+      rest /= shape[d];
+      aOffset += i * as[d];
+      bOffset += i * bs[d];
+    }
+    const float* ar = a + aOffset;
+    const float* br = b + bOffset;
+    uint8_t* o = out + row * inner;
+    for (int64_t j = 0; j < inner; ++j) o[j] = compare<Op>(ar[j * aInner], br[j * bInner]);
+  }
+}
+
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int op = intArg(info, 0, "op");
+  const float* a = floatArg(info, 1, "a");
+  const float* b = floatArg(info, 2, "b");
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "@g2rl/backend-native compare: out must be a Uint8Array");
+  }
+  uint8_t* out = info[3].As<Napi::Uint8Array>().Data();
+  const int64_t outLength = static_cast<int64_t>(info[3].As<Napi::Uint8Array>().ElementLength());
+  const int rank = static_cast<int>(info[4].As<Napi::Int32Array>().ElementLength());
+  if (rank < 1 || rank > 8) throw Napi::RangeError::New(env, "@g2rl/backend-native compare: rank must be 1..8");
+  const int32_t* shape32 = intArrayArg(info, 4, "shape", rank);
+  const int32_t* as32 = intArrayArg(info, 5, "aStrides", rank);
+  const int32_t* bs32 = intArrayArg(info, 6, "bStrides", rank);
+  int64_t shape[8], as[8], bs[8], size = 1, aMax = 0, bMax = 0;
+  for (int d = 0; d < rank; ++d) {
+    shape[d] = shape32[d];
+    as[d] = as32[d];
+    bs[d] = bs32[d];
+    if (shape[d] < 0 || as[d] < 0 || bs[d] < 0) throw Napi::RangeError::New(env, "compare: negative dim or stride");
+    size *= shape[d];
+    aMax += (shape[d] - 1) * as[d];
+    bMax += (shape[d] - 1) * bs[d];
+  }
+  if (outLength != size || (size > 0 && (aMax >= static_cast<int64_t>(floatLength(info, 1)) ||
+                                         bMax >= static_cast<int64_t>(floatLength(info, 2))))) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native compare: shape and strides do not fit the arrays");
+  }
+  if (size == 0) return env.Undefined();
+  switch (op) {
+    case 0: compareLoop<0>(a, b, out, rank, shape, as, bs); break;
+    case 1: compareLoop<1>(a, b, out, rank, shape, as, bs); break;
+    case 2: compareLoop<2>(a, b, out, rank, shape, as, bs); break;
+    case 3: compareLoop<3>(a, b, out, rank, shape, as, bs); break;
+    case 4: compareLoop<4>(a, b, out, rank, shape, as, bs); break;
+    case 5: compareLoop<5>(a, b, out, rank, shape, as, bs); break;
+    default: throw Napi::RangeError::New(env, "@g2rl/backend-native compare: unknown op");
+  }
+  return env.Undefined();
+}
+
 enum UnaryOp {
   kRelu = 0, kRelu6, kLeakyRelu, kStep, kSqrt, kRsqrt, kSquare, kNeg, kExp, kLog, kAbs,
   kSigmoid, kTanh, kReciprocal, kElu
@@ -375,6 +454,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
+  exports.Set("compare", Napi::Function::New(env, Compare, "compare"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad, "batchNormGrad"));

@@ -42,6 +42,8 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: number, inner: number): void;
   /** Any broadcast: out (row-major over shape) = a[Σ i·aStrides] op b[Σ i·bStrides]; rank ≤ 8. */
   binaryStrided(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** Comparison (Greater, GreaterEqual, Less, LessEqual, Equal, NotEqual = 0…5), any broadcast as binaryStrided, 1/0 bytes into out. */
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
   /** 4-byte elements (float32 or int32 viewed as float32, copied as bits): out[i] = x[offset + Σ i_d·strides[d]]. */
   copyStrided(x: Float32Array, out: Float32Array, shape: Int32Array, strides: Int32Array, offset: number): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;

@@ -144,6 +144,25 @@ describe.skipIf(!nativeReady)('native element-wise kernels match cpu', () => {
     }
   });
 
+  it('comparisons: every broadcast form and NaN, into bool tensors', () => {
+    const comparisons: ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor)[] = [tf.greater, tf.greaterEqual, tf.less, tf.lessEqual, tf.equal, tf.notEqual];
+    for (const compare of comparisons) {
+      for (const [aShape, bShape] of pairs) {
+        const specs = [input(aShape, 7), input(bShape, 8)];
+        // exact ties and NaN in a, rounded values so that equality happens
+        specs.forEach((spec) => spec.values.forEach((v, i, arr) => (arr[i] = Math.round(v * 2) / 2)));
+        if (specs[0]!.values.length > 3) specs[0]!.values[3] = NaN;
+        expectSameAsCpu(specs, (a, b) => {
+          const result = compare(a!, b!);
+          expect(result.dtype).toBe('bool');
+          return tf.cast(result, 'float32');
+        });
+      }
+    }
+    const counts = countAddonCalls(loadAddon().addon!, () => runOn('native', [input([4, 5], 1), input([5], 2)], (a, b) => tf.cast(tf.less(a!, b!), 'float32')));
+    expect(counts.compare).toBe(1);
+  });
+
   it('runs the addon for the common forms and leaves int32 to cpu', () => {
     const addon = loadAddon().addon!;
     const counts = countAddonCalls(addon, () => {

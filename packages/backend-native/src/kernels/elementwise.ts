@@ -204,10 +204,37 @@ function fusedBatchNorm(args: NativeKernelArgs, addon: NativeAddon): TensorInfo 
   return floatTensor(backend, [...inputs.x!.shape], out);
 }
 
+/** tfjs comparison kernel name → the addon's compare op code (bool output). */
+export const COMPARE_OPS: Record<string, number> = {
+  Greater: 0,
+  GreaterEqual: 1,
+  Less: 2,
+  LessEqual: 3,
+  Equal: 4,
+  NotEqual: 5,
+};
+
+/** A comparison of float32 tensors, any broadcast, into a bool tensor (one byte each). */
+function compareKernel(kernelName: string): NativeKernel {
+  const op = COMPARE_OPS[kernelName]!;
+  return (args, addon) => {
+    const { backend, inputs } = args;
+    const a = floatValues(backend, inputs.a);
+    const b = floatValues(backend, inputs.b);
+    if (!a || !b) return cpuKernel(kernelName, args);
+    const plan = stridedPlan(inputs.a!.shape, inputs.b!.shape);
+    if (plan.shape.length > 8) return cpuKernel(kernelName, args);
+    const out = new Uint8Array(sizeOf(plan.outShape));
+    addon.compare(op, a, b, out, plan.shape, plan.aStrides, plan.bStrides);
+    return backend.makeTensorInfo(plan.outShape, 'bool', out);
+  };
+}
+
 /** Every element-wise kernel this package makes native, by tfjs kernel name. */
 export function elementwiseKernels(): Record<string, NativeKernel> {
   const kernels: Record<string, NativeKernel> = { AddN: addN, FusedBatchNorm: fusedBatchNorm };
   for (const name of Object.keys(BINARY_OPS)) kernels[name] = binaryKernel(name);
   for (const name of Object.keys(UNARY_OPS)) kernels[name] = unaryKernel(name);
+  for (const name of Object.keys(COMPARE_OPS)) kernels[name] = compareKernel(name);
   return kernels;
 }
