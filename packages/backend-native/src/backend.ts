@@ -1,5 +1,6 @@
 // The `native` tfjs backend: the `cpu` backend's tensor storage (typed arrays in JS memory,
-// MathBackendCPU) with the hot kernels replaced by the addon's. Every kernel not replaced is
+// MathBackendCPU; native kernels' outputs recycled, see pool.ts) with the hot kernels replaced
+// by the addon's. Every kernel not replaced is
 // the `cpu` backend's own, registered again under 'native'.
 import {
   env,
@@ -7,11 +8,13 @@ import {
   getKernelsForBackend,
   registerBackend,
   registerKernel,
+  type BackendValues,
+  type DataId,
+  type DataType,
   type KernelConfig,
   type KernelFunc,
 } from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { BackendValues, DataId, DataType } from '@tensorflow/tfjs';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { BufferPool, poolLimitBytes } from './pool.js';
 import { RELU_GRAD_KERNEL, SQUARE_GRAD_KERNEL, installActivationGradients, reluGradKernel, squareGradKernel } from './kernels/activation-grad.js';
