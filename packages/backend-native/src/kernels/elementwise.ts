@@ -1,6 +1,7 @@
-// Element-wise kernels: binary ops with the broadcasts a training step uses (same shape,
-// scalar, per-channel vector, per-sample value), AddN, unary activations/maths, and the
-// FusedBatchNorm forward. Other broadcasts and non-float32 dtypes run the `cpu` kernel.
+// Element-wise kernels: binary ops with every broadcast (same shape, scalar, per-channel
+// vector and per-sample value as fast paths; any other as strided reads), comparisons into
+// bool tensors, AddN, unary activations/maths, and the FusedBatchNorm forward. Non-float32
+// dtypes and rank > 8 run the `cpu` kernel.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
 import { cpuKernel, floatTensor, floatValues, outputArray, sizeOf, type NativeKernel, type NativeKernelArgs } from './util.js';
