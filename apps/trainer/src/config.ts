@@ -54,9 +54,11 @@ export interface TrainConfig {
     /** Weight of L_G in λ·L_G + (1−λ)·L_S; 0 trains the plain heatmap baseline. */
     lambda: number;
     /**
-     * Epochs trained on L_S alone before L_G is switched on. From scratch, the heatmap head
-     * starts near zero and sends almost no gradient into the backbone, while L_G's does:
-     * Adam then scales the backbone's steps to L_G and the heatmaps barely learn.
+     * Epochs in which the backbone learns from L_S alone and L_G only fits the projection W
+     * to its features. From scratch, the heatmap head starts near zero and sends almost no
+     * gradient into the backbone, while L_G's does: Adam then scales the backbone's steps to
+     * L_G and the heatmaps barely learn; and a W fitted first makes L_G's first gradients
+     * into the backbone meaningful instead of random.
      */
     lambdaWarmupEpochs: number;
     /** 'frozen': pretrain the geometry encoder, freeze it (METHOD.md §3); 'joint': train all. */

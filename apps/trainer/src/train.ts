@@ -77,9 +77,14 @@ export function learningRateAt(config: TrainConfig, epoch: number): number {
   return config.train.learningRate * config.train.lrDecayFactor ** decays;
 }
 
-/** λ of (0-based) epoch e: 0 during the warm-up epochs, then the configured λ. */
-export function lambdaAt(config: TrainConfig, epoch: number): number {
-  return epoch < config.train.lambdaWarmupEpochs ? 0 : config.train.lambda;
+/**
+ * λ of (0-based) epoch e and whether L_G reaches the backbone. During the warm-up epochs L_G
+ * only fits the projection W to the backbone's current features (the backbone learns from
+ * L_S alone: Adam's step does not depend on the (1 − λ) scale), so that when L_G switches on
+ * it shapes M through a W that already reads M rather than through a random one.
+ */
+export function geometryScheduleAt(config: TrainConfig, epoch: number): { lambda: number; reachesBackbone: boolean } {
+  return { lambda: config.train.lambda, reachesBackbone: epoch >= config.train.lambdaWarmupEpochs };
 }
 
 /** A stable hash of the fields that must not change between a run and its resumption. */
@@ -308,7 +313,9 @@ async function trainBackbone(
       sums = { loss: 0, ls: 0, lg: 0, n: 0 };
     }
     trainer.setLearningRate(learningRateAt(config, epoch));
-    trainer.lambda = lambdaAt(config, epoch);
+    const schedule = geometryScheduleAt(config, epoch);
+    trainer.lambda = schedule.lambda;
+    trainer.geometryReachesBackbone = schedule.reachesBackbone;
     await yieldToEventLoop();
     const batch = await loader.nextBatch();
     const result = await trainer.trainStep(batch);

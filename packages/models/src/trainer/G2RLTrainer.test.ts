@@ -23,6 +23,13 @@ const tinyOptions = (extra: Partial<G2RLTrainerOptions> = {}): G2RLTrainerOption
   ...extra,
 });
 
+const tinyOptionsDims = () => {
+  const probe = new G2RLTrainer(tinyOptions());
+  const dims = probe.dims;
+  probe.dispose();
+  return dims;
+};
+
 const flatWeights = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('G2RLTrainer', () => {
@@ -155,6 +162,30 @@ describe('G2RLTrainer', () => {
     resumed.setState(structuredClone(trainer.getState()));
     expect(resumed.geometryScale).toEqual(trainer.geometryScale);
     [trainer, resumed].forEach((t) => t.dispose());
+  });
+
+  it('geometryReachesBackbone = false fits W alone: the backbone moves as under L_S only', async () => {
+    const batch = syntheticTrainingBatch(tinyOptionsDims(), 2, 12);
+    const detached = new G2RLTrainer(tinyOptions({ lambda: 0.5 }));
+    detached.geometryReachesBackbone = false;
+    const plain = new G2RLTrainer(tinyOptions({ lambda: 0 }));
+    const attached = new G2RLTrainer(tinyOptions({ lambda: 0.5 }));
+    const projectionBefore = flatWeights(detached.projection);
+    const backboneBefore = flatWeights(plain.backbone);
+    const results = [];
+    for (const trainer of [detached, plain, attached]) results.push(await trainer.trainStep(batch));
+    expect(results[0].lg).toBeGreaterThan(0);
+    expect(flatWeights(detached.projection)).not.toEqual(projectionBefore);
+    // Adam's first step is lr·g/(|g| + ε): its sign is the gradient's. (1 − λ)·∇L_S has the
+    // signs of ∇L_S, so the detached backbone moves in the same direction as the λ = 0 one,
+    // element by element; with L_G attached some elements move the other way.
+    const signs = (trainer: G2RLTrainer) => flatWeights(trainer.backbone).flatMap((w, i) => w.map((v, j) => Math.sign(v - backboneBefore[i][j])));
+    const reference = signs(plain);
+    const disagreements = (trainer: G2RLTrainer) => signs(trainer).filter((s, k) => reference[k] !== 0 && s !== reference[k]).length;
+    expect(reference.filter((s) => s !== 0).length).toBeGreaterThan(100);
+    expect(disagreements(detached)).toBe(0);
+    expect(disagreements(attached)).toBeGreaterThan(0);
+    [detached, plain, attached].forEach((t) => t.dispose());
   });
 
   it('initialises from its seed: same seed, same weights; another seed, other weights', () => {

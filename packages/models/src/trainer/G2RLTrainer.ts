@@ -65,6 +65,12 @@ export interface GeometryScale {
   std: Float32Array;
 }
 
+/** Identity forward, zero gradient (tfjs has no stop-gradient op): B×… → B×…. */
+const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+
 /**
  * Holds the G2RL training state (METHOD.md §2–4): backbone (image → M, heatmaps), geometry
  * encoder (landmarks → G), knowledge projection W (M → Ĝ), a linear intensity head (G → A
@@ -85,6 +91,13 @@ export class G2RLTrainer {
   readonly auxiliaryWeight: number;
   private lambdaValue: number;
   private scale: GeometryScale | null = null;
+  /**
+   * Whether L_G's gradient reaches the backbone (default true). False fits only W (and, in
+   * 'joint' mode, the encoder) to the backbone's current features M: used while λ warms up,
+   * so that when L_G starts to shape M it does so through a W that already reads M, not
+   * through a random one.
+   */
+  geometryReachesBackbone = true;
   private readonly trainOptimizer: Adam;
   private readonly pretrainOptimizer: Adam;
   private disposed = false;
@@ -298,7 +311,7 @@ export class G2RLTrainer {
         const ls = heatmapLoss(predicted, heatmaps, weights);
         parts.ls = tf.keep(ls);
         if (!useGeometry) return g2rlLoss({ lambda: 0, ls });
-        const gHat = this.projection.apply(features, { training: true }) as tf.Tensor;
+        const gHat = this.projection.apply(this.geometryReachesBackbone ? features : stopGradient(features), { training: true }) as tf.Tensor;
         const g = joint ? (this.geometryEncoder.apply(geometry!, { training: true }) as tf.Tensor) : null;
         const lg = geometryLoss(joint ? this.geometryTarget(g!) : frozenG!, gHat);
         parts.lg = tf.keep(lg);
