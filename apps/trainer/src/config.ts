@@ -111,7 +111,7 @@ export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
       lambda: 1e-4,
       lambdaWarmupEpochs: 1,
       geometryTarget: 'standardized',
-      geometryEpochs: 20,
+      geometryEpochs: 15,
       maxNeutralFraction: 0.15,
       rareAuRepeat: 3,
       // The synthetic faces already vary in pose, light and noise before alignment; crop
