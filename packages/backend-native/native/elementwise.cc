@@ -130,14 +130,11 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// binaryStrided(op, a, b, out, shape Int32Array(rank), aStrides, bStrides): any broadcast.
-// out is row-major over `shape`; a and b are read at Σ index[d]·stride[d] (stride 0 along a
-// broadcast axis). The caller merges axes first, so the last axis is usually long.
-template <int Op>
-void stridedLoop(const float* a, const float* b, float* out, int rank, const int64_t* shape,
-                 const int64_t* as, const int64_t* bs) {
+// Calls body(row, aOffset, bOffset) for every row of a row-major `shape` (all axes but the
+// last), with a's and b's offsets from their strides; rows run in parallel when the work is large.
+template <class Body>
+void forEachBroadcastRow(int rank, const int64_t* shape, const int64_t* as, const int64_t* bs, Body body) {
   const int64_t inner = shape[rank - 1];
-  const int64_t aInner = as[rank - 1], bInner = bs[rank - 1];
   int64_t rows = 1;
   for (int d = 0; d < rank - 1; ++d) rows *= shape[d];
 #pragma omp parallel for schedule(static) if (rows * inner > kParallelThreshold)
@@ -149,6 +146,19 @@ void stridedLoop(const float* a, const float* b, float* out, int rank, const int
       aOffset += i * as[d];
       bOffset += i * bs[d];
     }
+    body(row, aOffset, bOffset);
+  }
+}
+
+// binaryStrided(op, a, b, out, shape Int32Array(rank), aStrides, bStrides): any broadcast.
+// out is row-major over `shape`; a and b are read at Σ index[d]·stride[d] (stride 0 along a
+// broadcast axis). The caller merges axes first, so the last axis is usually long.
+template <int Op>
+void stridedLoop(const float* a, const float* b, float* out, int rank, const int64_t* shape,
+                 const int64_t* as, const int64_t* bs) {
+  const int64_t inner = shape[rank - 1];
+  const int64_t aInner = as[rank - 1], bInner = bs[rank - 1];
+  forEachBroadcastRow(rank, shape, as, bs, [&](int64_t row, int64_t aOffset, int64_t bOffset) {
     const float* ar = a + aOffset;
     const float* br = b + bOffset;
     float* o = out + row * inner;
@@ -166,7 +176,7 @@ void stridedLoop(const float* a, const float* b, float* out, int rank, const int
     } else {
       for (int64_t j = 0; j < inner; ++j) o[j] = apply<Op>(ar[j * aInner], br[j * bInner]);
     }
-  }
+  });
 }
 
 Napi::Value BinaryStrided(const Napi::CallbackInfo& info) {
@@ -226,22 +236,12 @@ void compareLoop(const float* a, const float* b, uint8_t* out, int rank, const i
                  const int64_t* as, const int64_t* bs) {
   const int64_t inner = shape[rank - 1];
   const int64_t aInner = as[rank - 1], bInner = bs[rank - 1];
-  int64_t rows = 1;
-  for (int d = 0; d < rank - 1; ++d) rows *= shape[d];
-#pragma omp parallel for schedule(static) if (rows * inner > kParallelThreshold)
-  for (int64_t row = 0; row < rows; ++row) {
-    int64_t rest = row, aOffset = 0, bOffset = 0;
-    for (int d = rank - 2; d >= 0; --d) {
-      const int64_t i = rest % shape[d];
-      rest /= shape[d];
-      aOffset += i * as[d];
-      bOffset += i * bs[d];
-    }
+  forEachBroadcastRow(rank, shape, as, bs, [&](int64_t row, int64_t aOffset, int64_t bOffset) {
     const float* ar = a + aOffset;
     const float* br = b + bOffset;
     uint8_t* o = out + row * inner;
     for (int64_t j = 0; j < inner; ++j) o[j] = compare<Op>(ar[j * aInner], br[j * bInner]);
-  }
+  });
 }
 
 Napi::Value Compare(const Napi::CallbackInfo& info) {

@@ -6,12 +6,11 @@ import {
   BatchMatMul,
   _FusedMatMul,
   type KernelConfig,
-  type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapF32, heapIndex, release } from './kernel-calls.js';
+import { heapF32, heapIndex, release, replaceKernelFunc } from './kernel-calls.js';
 import { transpose2d } from './transpose2d.js';
 
 /** `…×R×C` → `…×C×R` (float32, blocked JS transpose on the heap: wasm's Transpose is slow). */
@@ -76,13 +75,7 @@ export function untransposedMatMulConfig(original: KernelConfig): KernelConfig {
     release(backend, cT);
     return c;
   };
-  return {
-    kernelName: original.kernelName,
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replaceKernelFunc(original, kernelFunc);
 }
 
 /** Kernel names whose transposed forms this package rewrites. */

@@ -3,8 +3,9 @@
 // the input's buffer and bumps its reference count — what wasm's own Reshape and the cpu
 // backend's Identity already do. wasm's kernels copy the whole buffer each time (≈370
 // clones of activations per training step of the `small` preset).
-import { Cast, Identity, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { Cast, Identity, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceKernelFunc } from './kernel-calls.js';
 
 /** The same buffer under a new reference (string tensors go to `original`). */
 function share(original: KernelConfig, kernelName: string): KernelConfig {
@@ -15,13 +16,7 @@ function share(original: KernelConfig, kernelName: string): KernelConfig {
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
-  return {
-    kernelName,
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replaceKernelFunc(original, kernelFunc, kernelName);
 }
 
 /** Identity and Cast configs wrapping wasm's. */

@@ -1,6 +1,6 @@
 // Small helpers for kernels that run on the wasm backend and call its other kernels
 // directly (not through tf ops: a kernel must not record onto the gradient tape).
-import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Runs the kernel currently registered as `kernelName` for wasm and returns its output. */
@@ -15,6 +15,20 @@ export function callWasmKernel(
     throw new Error(`@g2rl/backend: the wasm backend has no '${kernelName}' kernel registered`);
   }
   return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
+}
+
+/**
+ * wasm's own kernel config for `kernelName` with `kernelFunc` in place of its kernel
+ * function (wasm's setup and dispose kept: the replacement falls back to the original).
+ */
+export function replaceKernelFunc(original: KernelConfig, kernelFunc: (args: never) => unknown, kernelName = original.kernelName): KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    setupFunc: original.setupFunc,
+    disposeFunc: original.disposeFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }
 
 /** The same data seen with another shape (no copy; the caller must not dispose it). */

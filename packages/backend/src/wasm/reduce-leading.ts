@@ -8,12 +8,11 @@ import {
   Sum,
   util,
   type KernelConfig,
-  type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callWasmKernel, heapF32, heapIndex, heapView, release, releaseView } from './kernel-calls.js';
+import { callWasmKernel, heapF32, heapIndex, heapView, release, releaseView, replaceKernelFunc } from './kernel-calls.js';
 
 /** Number of leading axes `axis` reduces, or −1 when it is not a proper leading prefix. */
 export function leadingAxes(axis: number | number[], shape: readonly number[]): number {
@@ -69,13 +68,7 @@ function reduceConfig(original: KernelConfig, mean: boolean): KernelConfig {
     out.shape = outShape;
     return out;
   };
-  return {
-    kernelName: original.kernelName,
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return replaceKernelFunc(original, kernelFunc);
 }
 
 /** Sum and Mean configs wrapping wasm's (`originals` in that order). */
