@@ -9,7 +9,7 @@
  * was never stopped (the loader's batches depend only on seed, epoch and step).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { BatchLoader, cacheAlignedCrops, type AlignedCropCache, type LoaderState } from '@g2rl/datasets';
+import { BatchLoader, cacheAlignedCrops, type AlignedCropCache, type LoaderState, type Sample } from '@g2rl/datasets';
 import { defaultSigma, geometryFeatures } from '@g2rl/heatmaps';
 import { G2RLTrainer, mulberry32, type G2RLTrainerState } from '@g2rl/models';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
@@ -123,7 +123,8 @@ export async function trainRun(options: {
 
   reporter.info(`aligning ${split.train.length} training faces to ${size}×${size} (cached in ${cropCacheDir(config)})`);
   // The list may repeat frames (train.rareAuRepeat); each is aligned and cached once.
-  const trainCache = await cacheAlignedCrops([...new Set(split.train)], { size, cacheDir: cropCacheDir(config) });
+  const distinctTrain = [...new Set(split.train)];
+  const trainCache = await cacheAlignedCrops(distinctTrain, { size, cacheDir: cropCacheDir(config) });
 
   const trainer = new G2RLTrainer({
     backbone: config.model.preset,
@@ -199,11 +200,11 @@ export async function trainRun(options: {
       seconds.pretrain = (Date.now() - started) / 1000;
       if (stop.requested) throw new Interrupted(paths.checkpoint);
       phase = 'train';
-      await fitGeometryTarget(trainer, trainCache, split, data, config);
+      await fitGeometryTarget(trainer, trainCache, distinctTrain, data, config);
       checkpoint();
     } else if (!options.resume) {
       // No pretraining phase (λ = 0, joint mode, or geometryEpochs 0): the fit still fixes the scale of L_G.
-      await fitGeometryTarget(trainer, trainCache, split, data, config);
+      await fitGeometryTarget(trainer, trainCache, distinctTrain, data, config);
     }
     if (phase === 'train') {
       const started = Date.now();
@@ -219,12 +220,12 @@ export async function trainRun(options: {
   return { trainer, trainCache, history, seconds };
 }
 
-/** The geometry encoder's input for every training frame, from the aligned landmarks: `count×N×2`. */
-function trainingGeometry(cache: AlignedCropCache, split: Split, data: LoadedData): Float32Array {
+/** The geometry encoder's input for each sample, from its cached aligned landmarks: `count×N×2`. */
+function trainingGeometry(cache: AlignedCropCache, samples: Sample[], data: LoadedData): Float32Array {
   const N = cache.landmarkCount;
   const row = new Map(cache.ids.map((id, i) => [id, i]));
-  const geometry = new Float32Array(split.train.length * N * 2);
-  split.train.forEach((sample, i) => {
+  const geometry = new Float32Array(samples.length * N * 2);
+  samples.forEach((sample, i) => {
     const r = row.get(sample.id)!;
     geometry.set(geometryFeatures(cache.landmarks.subarray(r * N * 2, (r + 1) * N * 2), data.scheme), i * N * 2);
   });
@@ -232,10 +233,9 @@ function trainingGeometry(cache: AlignedCropCache, split: Split, data: LoadedDat
 }
 
 /** With `train.geometryTarget` 'standardized' and λ > 0, fits the L_G target's per-dimension scale on the training frames. */
-async function fitGeometryTarget(trainer: G2RLTrainer, cache: AlignedCropCache, split: Split, data: LoadedData, config: TrainConfig): Promise<void> {
+async function fitGeometryTarget(trainer: G2RLTrainer, cache: AlignedCropCache, samples: Sample[], data: LoadedData, config: TrainConfig): Promise<void> {
   if (config.train.lambda <= 0 || config.train.geometryTarget !== 'standardized') return;
-  const unique = { ...split, train: [...new Set(split.train)] };
-  await trainer.fitGeometryScale(trainingGeometry(cache, unique, data), unique.train.length);
+  await trainer.fitGeometryScale(trainingGeometry(cache, samples, data), samples.length);
 }
 
 /**
@@ -257,7 +257,7 @@ async function pretrainGeometry(
   const count = split.train.length;
   const N = cache.landmarkCount;
   const A = data.aus.length;
-  const geometry = trainingGeometry(cache, split, data);
+  const geometry = trainingGeometry(cache, split.train, data);
   const intensities = new Float32Array(count * A);
   split.train.forEach((sample, i) => {
     data.aus.forEach((au, a) => (intensities[i * A + a] = sample.intensities[sample.aus.indexOf(au)]));
