@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipBox, createFaceDetector, faceApiModelDir, type DetectorImage, type FaceDetector } from './detector';
+import { clipBox, createFaceDetector, faceApiModelDir, type DetectorImage, type FaceDetector } from './detector.js';
 
 // The only photographs on the machine: face-api's own demo images, installed with the package.
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 // @g2rl/heatmaps: where AUs are on a face, and the Gaussian heatmap codec.
 // Pure TypeScript on Float32Array: no tensor library, no Node-only API (runs in browsers).
 
-export { AU_CATALOGUE, DISFA_AUS, BP4D_AUS, auInfo, type AuInfo } from './auCatalogue.js';
+export { AU_CATALOGUE, DISFA_AUS, BP4D_AUS, auInfo, type AuInfo } from './au-catalogue.js';
 export {
   LANDMARK_SCHEMES,
   landmarkScheme,
@@ -10,8 +10,8 @@ export {
   geometryFeatures,
   type LandmarkScheme,
   type LandmarkSchemeInfo,
-} from './landmarkSchemes.js';
-export { MEAN_FACE_IBUG68 } from './meanFace.js';
+} from './landmark-schemes.js';
+export { MEAN_FACE_IBUG68 } from './mean-face.js';
 export {
   AU_POINT_RULES,
   IBUG68_SUBSTITUTES,
@@ -19,10 +19,10 @@ export {
   auPointFlip,
   type AuPointRule,
   type AuPointRow,
-} from './auPointRules.js';
-export { auPoints } from './auPoints.js';
+} from './au-point-rules.js';
+export { auPoints } from './au-points.js';
 export { defaultSigma, imageToHeatmap, heatmapToImage } from './coordinates.js';
-export { mirrorPoints } from './mirrorPoints.js';
+export { mirrorPoints } from './mirror-points.js';
 export {
   encodeHeatmaps,
   encodeHeatmapsBatch,
@@ -34,13 +34,13 @@ export {
   type EncodeHeatmapsOptions,
   type EncodeHeatmapsBatchOptions,
   type EncodedHeatmaps,
-} from './gaussianHeatmap.js';
-export { channelMaxima, quarterPixelStep, gaussianSubpixelOffset, gaussianPeakHeight } from './heatmapMaximum.js';
+} from './gaussian-heatmap.js';
+export { channelMaxima, quarterPixelStep, gaussianSubpixelOffset, gaussianPeakHeight } from './heatmap-maximum.js';
 export {
   decodeHeatmaps,
   decodeHeatmapsBatch,
   type DecodeHeatmapsOptions,
   type DecodedPoint,
   type DecodedHeatmaps,
-} from './decodeHeatmaps.js';
+} from './decode-heatmaps.js';
 export type { PointsInput } from './points.js';

@@ -1,4 +1,4 @@
-export { heatmapLoss } from './heatmapLoss';
-export { geometryLoss } from './geometryLoss';
-export { g2rlLoss, type G2rlLossArgs } from './g2rlLoss';
-export { intensityLoss } from './intensityLoss';
+export { heatmapLoss } from './heatmap-loss.js';
+export { geometryLoss } from './geometry-loss.js';
+export { g2rlLoss, type G2rlLossArgs } from './g2rl-loss.js';
+export { intensityLoss } from './intensity-loss.js';

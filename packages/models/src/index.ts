@@ -1,6 +1,6 @@
-export * from './backbone/index';
-export * from './geometry/index';
-export { createKnowledgeProjection, KnowledgeProjection, type KnowledgeProjectionOptions } from './projection/createKnowledgeProjection';
-export * from './trainer/index';
-export { mulberry32, seedStream, type SeedStream } from './seeds';
-export * from './export/index';
+export * from './backbone/index.js';
+export * from './geometry/index.js';
+export { createKnowledgeProjection, KnowledgeProjection, type KnowledgeProjectionOptions } from './projection/create-knowledge-projection.js';
+export * from './trainer/index.js';
+export { mulberry32, seedStream, type SeedStream } from './seeds.js';
+export * from './export/index.js';

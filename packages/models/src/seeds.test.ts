@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, seedStream } from './seeds';
+import { mulberry32, seedStream } from './seeds.js';
 
 describe('seeds', () => {
   it('mulberry32 is deterministic and in [0, 1)', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SeedStream } from '../seeds';
+import type { SeedStream } from '../seeds.js';
 
 /**
  * Building blocks of the backbones, on tfjs symbolic tensors (functional API). Only

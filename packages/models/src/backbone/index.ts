@@ -7,6 +7,6 @@ export {
   PAPER_BACKBONE,
   encoderStride,
   resolveBackboneConfig,
-} from './config';
-export { createBackbone, type BackboneOptions, FEATURES_OUTPUT, HEATMAPS_OUTPUT } from './createBackbone';
-export { modelCost, type ModelCost, type LayerCost } from './modelCost';
+} from './config.js';
+export { createBackbone, type BackboneOptions, FEATURES_OUTPUT, HEATMAPS_OUTPUT } from './create-backbone.js';
+export { modelCost, type ModelCost, type LayerCost } from './model-cost.js';

@@ -1,5 +1,5 @@
-export { fileSystemIO, MODEL_JSON, WEIGHTS_BIN } from './fileSystemIO';
-export { type ModelCard, type LandmarkScheme, checkModelCard } from './modelCard';
+export { fileSystemIO, MODEL_JSON, WEIGHTS_BIN } from './file-system-io.js';
+export { type ModelCard, type LandmarkScheme, checkModelCard } from './model-card.js';
 export {
   exportInferenceModel,
   loadInferenceModel,
@@ -7,5 +7,5 @@ export {
   type ModelCardInput,
   MODEL_CARD_JSON,
   MODELS_VERSION,
-} from './exportInferenceModel';
-export { writeFileAtomic } from './atomicWrite';
+} from './export-inference-model.js';
+export { writeFileAtomic } from './atomic-write.js';

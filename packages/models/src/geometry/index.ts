@@ -5,8 +5,8 @@ export {
   gcnAdjacencyTensor,
   type AdjacencyTensorOptions,
   type TauMode,
-} from './adjacencyTensor';
-export { GCNLayer, type GCNLayerArgs } from './GCNLayer';
-export { EuclideanAdjacencyLayer, type EuclideanAdjacencyLayerArgs } from './EuclideanAdjacencyLayer';
-export { createGeometryEncoder, type GeometryEncoderOptions } from './createGeometryEncoder';
-export { constantOf } from './constantOf';
+} from './adjacency-tensor.js';
+export { GCNLayer, type GCNLayerArgs } from './gcn-layer.js';
+export { EuclideanAdjacencyLayer, type EuclideanAdjacencyLayerArgs } from './euclidean-adjacency-layer.js';
+export { createGeometryEncoder, type GeometryEncoderOptions } from './create-geometry-encoder.js';
+export { constantOf } from './constant-of.js';

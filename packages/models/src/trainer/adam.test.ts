@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adam, FUSED_ADAM_KERNEL } from './adam';
+import { Adam, FUSED_ADAM_KERNEL } from './adam.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTrainingBatch } from './batch';
-import { syntheticTrainingBatch } from './syntheticBatch';
+import { checkTrainingBatch } from './batch.js';
+import { syntheticTrainingBatch } from './synthetic-batch.js';
 
 const dims = { inputSize: 8, heatmapSize: 2, keypoints: 4, landmarks: 5, aus: 2 };
 

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { constantOf } from './constant-of.js';
+
+/** τ selection, as in `@g2rl/graph`: `'absolute'` τ = tau; `'mean-knn'` τ = tau · mean k-NN distance. */
+export type TauMode = 'absolute' | 'mean-knn';
+
+/** Options of {@link euclideanAdjacencyTensor}; defaults as in `@g2rl/graph`. */
+export interface AdjacencyTensorOptions {
+  /** neighbours kept per node (default 8); k ≥ N − 1 keeps every other node */
+  k?: number;
+  /** τ, or the factor on the mean k-NN distance for 'mean-knn' (default 1) */
+  tau?: number;
+  /** default 'absolute' */
+  tauMode?: TauMode;
+}
+
+/** Validates the options and fills in the defaults; throws naming the bad field. */
+export function readAdjacencyTensorOptions(options: AdjacencyTensorOptions, fn: string): Required<AdjacencyTensorOptions> {
+  const { k = 8, tau = 1, tauMode = 'absolute' } = options ?? {};
+  if (!(k === Infinity || (Number.isInteger(k) && k >= 1))) {
+    throw new RangeError(`${fn}: options.k must be an integer ≥ 1 (or Infinity), got ${String(k)}`);
+  }
+  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
+    throw new RangeError(`${fn}: options.tau must be a finite number > 0, got ${String(tau)}`);
+  }
+  if (tauMode !== 'absolute' && tauMode !== 'mean-knn') {
+    throw new RangeError(`${fn}: options.tauMode must be 'absolute' or 'mean-knn', got ${JSON.stringify(tauMode)}`);
+  }
+  return { k, tau, tauMode };
+}
+
+/**
+ * Batched Gaussian k-nearest-neighbour adjacency, the tensor twin of `@g2rl/graph`'s
+ * `euclideanAdjacency` (METHOD.md §3), equal to it to 1e-5:
+ * `a_ij = exp(−d_ij²/τ²)` when j is one of the k nearest other nodes of i, symmetrised
+ * (`A_ij = max(a_ij, a_ji)`), zero diagonal.
+ *
+ * Neighbours are chosen with `topk` on float32 squared distances; exact ties go to the
+ * lower index on the cpu backend, as in `@g2rl/graph`. Gradients flow through the weights
+ * `exp(−d²/τ²)`, not through the choice of neighbours nor through a 'mean-knn' τ (both are
+ * treated as constants of the graph).
+ *
+ * @param features B×N×F node features (F⁰: landmark coordinates, B×N×2)
+ * @returns B×N×N adjacency without self-loops
+ */
+export function euclideanAdjacencyTensor(features: tf.Tensor, options: AdjacencyTensorOptions = {}): tf.Tensor3D {
+  const fn = 'euclideanAdjacencyTensor';
+  const { k, tau, tauMode } = readAdjacencyTensorOptions(options, fn);
+  if (features == null || features.rank !== 3) {
+    throw new Error(`${fn}(features): expected a B×N×F tensor, got shape [${features?.shape?.join(', ')}]`);
+  }
+  const [batch, nodes] = features.shape as number[];
+  const neighbours = Math.min(k, nodes - 1);
+  return tf.tidy(() => {
+    if (neighbours < 1) return tf.zeros([batch, nodes, nodes]) as tf.Tensor3D;
+    // Explicit differences rather than |a|²+|b|²−2ab: no cancellation, so the neighbour
+    // order matches @g2rl/graph's double-precision order except in near-exact ties.
+    const differences = tf.sub(tf.expandDims(features, 2), tf.expandDims(features, 1)); // B×N×N×F
+    const squaredDistances = tf.sum(tf.square(differences), -1); // B×N×N
+    // row i marks i's k nearest other nodes (0/1); a constant for autodiff
+    const chosen = constantOf((d2) => nearestNeighbourMask(d2, nodes, neighbours))(squaredDistances);
+    let tauSquared: tf.Tensor;
+    if (tauMode === 'absolute') {
+      tauSquared = tf.scalar(tau * tau);
+    } else {
+      // τ = tau · mean over every node's k chosen neighbours of d (not d²), per graph: B×1×1.
+      // τ = 0 only if every chosen distance is 0; flooring τ² gives those edges exp(−0) = 1,
+      // which is @g2rl/graph's limit for coincident points.
+      tauSquared = constantOf((d2, mask) => {
+        const meanDistance = tf.div(tf.sum(tf.mul(tf.sqrt(d2), mask), [1, 2], true), nodes * neighbours);
+        return tf.maximum(tf.square(tf.mul(meanDistance, tau)), 1e-30);
+      })(squaredDistances, chosen);
+    }
+    const weights = tf.exp(tf.neg(tf.div(squaredDistances, tauSquared)));
+    // An edge exists if either end chose the other; weights are symmetric already.
+    const symmetric = tf.maximum(chosen, tf.transpose(chosen, [0, 2, 1]));
+    return tf.mul(weights, symmetric) as tf.Tensor3D;
+  });
+}
+
+/** B×N×N 0/1 mask: row i marks the `k` nearest nodes other than i. */
+function nearestNeighbourMask(squaredDistances: tf.Tensor, nodes: number, k: number): tf.Tensor {
+  const batch = squaredDistances.shape[0];
+  const diagonal = tf.cast(tf.eye(nodes), 'bool');
+  // Never pick i itself: its distance becomes +∞.
+  const withoutSelf = tf.where(diagonal, tf.fill([nodes, nodes], Infinity), squaredDistances);
+  const { indices } = tf.topk(tf.neg(withoutSelf), k, true); // B×N×k
+  const oneHot = tf.oneHot(tf.reshape(indices, [-1]), nodes); // (B·N·k)×N
+  return tf.cast(tf.sum(tf.reshape(oneHot, [batch, nodes, k, nodes]), 2), 'float32');
+}
+
+/**
+ * GCN normalisation of a batch of adjacencies, the tensor twin of `@g2rl/graph`'s
+ * `normalizeAdjacency`: `Â = D^-1/2 (A + I) D^-1/2`, `D_ii = 1 + Σ_j A_ij`.
+ *
+ * @param adjacency B×N×N non-negative
+ * @returns B×N×N
+ */
+export function normalizeAdjacencyTensor(adjacency: tf.Tensor): tf.Tensor3D {
+  if (adjacency == null || adjacency.rank !== 3 || adjacency.shape[1] !== adjacency.shape[2]) {
+    throw new Error(
+      `normalizeAdjacencyTensor(adjacency): expected a B×N×N tensor, got shape [${adjacency?.shape?.join(', ')}]`,
+    );
+  }
+  const nodes = adjacency.shape[1] as number;
+  return tf.tidy(() => {
+    const withSelfLoops = tf.add(adjacency, tf.eye(nodes as number));
+    const inverseSqrtDegree = tf.rsqrt(tf.sum(withSelfLoops, -1)); // B×N
+    return tf.mul(
+      tf.mul(withSelfLoops, tf.expandDims(inverseSqrtDegree, 2)),
+      tf.expandDims(inverseSqrtDegree, 1),
+    ) as tf.Tensor3D;
+  });
+}
+
+/** `normalizeAdjacencyTensor(euclideanAdjacencyTensor(features, options))`: B×N×F → B×N×N. */
+export function gcnAdjacencyTensor(features: tf.Tensor, options: AdjacencyTensorOptions = {}): tf.Tensor3D {
+  return tf.tidy(() => normalizeAdjacencyTensor(euclideanAdjacencyTensor(features, options)));
+}
