@@ -44,3 +44,12 @@ export {
   type DecodedHeatmaps,
 } from './decode-heatmaps.js';
 export type { PointsInput } from './points.js';
+export {
+  createHeatmapCodec,
+  codecFromCard,
+  defaultHeatmapSize,
+  type HeatmapCodec,
+  type HeatmapCodecSettings,
+  type HeatmapCardFields,
+  type DecodedFace,
+} from './heatmap-codec.js';

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { codecFromCard, createHeatmapCodec } from './heatmap-codec.js';
+import { decodeHeatmaps } from './decode-heatmaps.js';
+import { encodeHeatmaps } from './gaussian-heatmap.js';
+import { imageToHeatmap } from './coordinates.js';
+
+describe('HeatmapCodec', () => {
+  const codec = createHeatmapCodec({ inputSize: 128, heatmapSize: 32, aus: [1, 12] });
+
+  it('fills in σ = 2·H/64 and peak normalisation, K = 2A', () => {
+    expect(codec.sigma).toBe(1);
+    expect(codec.normalization).toBe('peak');
+    expect(codec.channels).toBe(4);
+    expect(codec.settings).toEqual({ inputSize: 128, heatmapSize: 32, aus: [1, 12], sigma: 1, normalization: 'peak' });
+  });
+
+  it('encode → decode returns the crop points and intensities (gaussian refinement is exact)', () => {
+    const points = Float32Array.from([40.3, 50.1, 80.7, 50.9, 45.2, 90.6, 83.1, 91.4]);
+    const intensities = Float32Array.from([2.5, 4]);
+    for (const normalization of ['peak', 'density'] as const) {
+      const c = createHeatmapCodec({ inputSize: 128, heatmapSize: 32, aus: [1, 12], sigma: 1.5, normalization });
+      const { heatmaps, weights } = c.encode(points, intensities);
+      expect(heatmaps.length).toBe(32 * 32 * 4);
+      expect(Array.from(weights)).toEqual([1, 1, 1, 1]);
+      const decoded = c.decode(heatmaps);
+      expect(decoded.intensities[0]).toBeCloseTo(2.5, 1);
+      expect(decoded.intensities[1]).toBeCloseTo(4, 1);
+      // quarter-pixel refinement at H = 32: within a quarter heatmap pixel = 1 crop pixel
+      for (let i = 0; i < 8; i++) expect(Math.abs(decoded.cropPoints[i]! - points[i]!)).toBeLessThan(1.01);
+    }
+  });
+
+  it('agrees with the free functions it wraps (one definition of the coordinate map)', () => {
+    const points = Float32Array.from([10, 20, 30, 40, 50, 60, 70, 80]);
+    const intensities = [1, 3];
+    const direct = encodeHeatmaps(imageToHeatmap(points, 128, 32), intensities, { height: 32, width: 32 });
+    expect(codec.encode(points, intensities).heatmaps).toEqual(direct.heatmaps);
+    expect(codec.decode(direct.heatmaps).intensities).toEqual(decodeHeatmaps(direct.heatmaps, { height: 32, width: 32, channels: 4 }).intensities);
+  });
+
+  it('encodeBatch / decodeBatch match per-face calls', () => {
+    const a = Float32Array.from([40, 50, 80, 50, 45, 90, 83, 91]);
+    const b = Float32Array.from([30, 40, 70, 45, 50, 80, 90, 95]);
+    const batch = codec.encodeBatch(Float32Array.from([...a, ...b]), Float32Array.from([1, 2, 3, NaN]), 2);
+    expect(batch.heatmaps.subarray(32 * 32 * 4)).toEqual(codec.encode(b, [3, NaN]).heatmaps);
+    expect(Array.from(batch.weights)).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
+    const decoded = codec.decodeBatch(batch.heatmaps, 2);
+    expect(decoded).toHaveLength(2);
+    expect(decoded[1]!.intensities[0]).toBeCloseTo(3, 1);
+    expect(() => codec.decodeBatch(batch.heatmaps, 3)).toThrow(/3×32×32×4/);
+  });
+
+  it('intensityImage: max over the AU’s two channels, in intensity units (hand-computed)', () => {
+    const c = createHeatmapCodec({ inputSize: 8, heatmapSize: 2, aus: [4], sigma: 0.5, normalization: 'density' });
+    const g = 1 / (2 * Math.PI * 0.25);
+    // H×W×K = 2×2×2, pixel p channel k at p·2 + k
+    const maps = Float32Array.from([1 * g, 2 * g, 0, 0.5 * g, 9 * g, 0, -1, -2]);
+    expect(Array.from(c.intensityImage(maps, 0)).map((v) => Math.round(v * 1e5) / 1e5)).toEqual([2, 0.5, 5, 0]);
+  });
+
+  it('codecFromCard reads the card’s sizes, σ and normalisation', () => {
+    const c = codecFromCard({ aus: [6, 12], input: { size: 96 }, heatmap: { size: 24, sigma: 0.75, normalization: 'density' } });
+    expect(c.settings).toEqual({ inputSize: 96, heatmapSize: 24, aus: [6, 12], sigma: 0.75, normalization: 'density' });
+    expect(() => codecFromCard({ aus: [6] } as never)).toThrow(/input\.size/);
+  });
+
+  it('names the bad field', () => {
+    expect(() => createHeatmapCodec({ inputSize: 0, heatmapSize: 32, aus: [1] })).toThrow(/inputSize/);
+    expect(() => createHeatmapCodec({ inputSize: 128, heatmapSize: 32, aus: [] })).toThrow(/aus/);
+    expect(() => createHeatmapCodec({ inputSize: 128, heatmapSize: 32, aus: [1], sigma: -1 })).toThrow(/sigma/);
+  });
+});
