@@ -14,7 +14,11 @@ import { writeFixedModel } from './test-support.js';
 
 const CHROMIUM = process.env.G2RL_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`page.test: ${CHROMIUM} not found (apt-get install chromium); the browser test is skipped`);
+if (!haveChromium) {
+  // CI sets G2RL_REQUIRE_BROWSER=1: there a missing browser is a failure, never a green skip.
+  if (process.env.G2RL_REQUIRE_BROWSER === '1') throw new Error(`G2RL_REQUIRE_BROWSER=1 but ${CHROMIUM} is not there (apt-get install chromium)`);
+  console.warn(`page.test: ${CHROMIUM} not found (apt-get install chromium); the browser test is skipped`);
+}
 
 // face-api's demo photos, installed with it (beside its weights folder).
 const demoDir = join(faceApiModelDir(), '..', 'demo');

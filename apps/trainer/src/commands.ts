@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
 import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Sample } from '@g2rl/datasets';
 import { alignFace, createFaceDetector, decodeImage } from '@g2rl/face';
-import { decodeHeatmapsBatch } from '@g2rl/heatmaps';
+import { codecFromCard, decodeHeatmapsBatch } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomic } from './checkpoint.js';
@@ -103,7 +103,7 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
     const data = await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
     const split = splitOf(data.samples, c);
     const cache = await cacheAlignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) });
-    const evaluation = await evaluate({ samples: split.test, cache, aus: card.aus, predict: modelPredictor(model), size: card.input.size, heatmapSize: card.heatmap.size, sigma: card.heatmap.sigma, normalization: card.heatmap.normalization });
+    const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard(card) });
     const outPaths = flags.model ? runPaths(c.runsDir, `${c.name}-eval`) : paths;
     mkdirSync(outPaths.dir, { recursive: true });
     await writeReports(outPaths, evaluation, card.aus, readHistory(paths), `${modelDir}: ${split.description}`);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BatchLoader, type AlignedCropCache, type Sample } from '@g2rl/datasets';
-import { decodeHeatmapsBatch, defaultSigma, type HeatmapNormalization } from '@g2rl/heatmaps';
+import type { HeatmapCodec } from '@g2rl/heatmaps';
 import { auReport, type AuReport } from '@g2rl/metrics';
 
 /** Heatmaps for a batch of images: `B×S×S×3` in [0, 1] → `B×H×W×K`. */
@@ -37,12 +37,9 @@ export interface Evaluation {
 export interface EvaluateOptions {
   samples: Sample[];
   cache: AlignedCropCache;
-  aus: number[];
   predict: HeatmapPredictor;
-  size: number;
-  heatmapSize: number;
-  sigma?: number;
-  normalization?: HeatmapNormalization;
+  /** The model's heatmap codec (S, H, σ, normalisation, AUs): `codecFromCard(card)` or the run's. */
+  codec: HeatmapCodec;
   batchSize?: number;
   /** How many examples to keep for plots (default 8). */
   examples?: number;
@@ -50,19 +47,16 @@ export interface EvaluateOptions {
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
-  const { samples, cache, aus, predict, size, heatmapSize } = options;
-  const sigma = options.sigma ?? defaultSigma(heatmapSize);
-  const normalization = options.normalization ?? 'peak';
-  const K = 2 * aus.length;
+  const { samples, cache, predict, codec } = options;
+  const aus = [...codec.aus];
+  const { inputSize: size, heatmapSize, channels: K } = codec;
   const loader = new BatchLoader({
     samples,
     cache,
     aus,
     batchSize: options.batchSize ?? 32,
     size,
-    heatmapSize,
-    sigma,
-    normalization,
+    codec,
     shuffle: false,
     augment: false,
     workers: 0,
@@ -77,7 +71,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   try {
     for await (const batch of loader) {
       const heatmaps = await predict(batch.images, batch.batchSize);
-      const decoded = decodeHeatmapsBatch(heatmaps, { height: heatmapSize, width: heatmapSize, channels: K, sigma, normalization });
+      const decoded = codec.decodeBatch(heatmaps, batch.batchSize);
       const mapSize = heatmapSize * heatmapSize * K;
       decoded.forEach((d, b) => {
         const index = ids.length;
@@ -88,12 +82,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
           const crop = new Uint8Array(size * size * 3);
           const pixels = batch.images.subarray(b * size * size * 3, (b + 1) * size * size * 3);
           for (let i = 0; i < crop.length; i++) crop[i] = Math.round(Math.min(1, Math.max(0, pixels[i])) * 255);
-          const scale = size / heatmapSize;
-          const points = new Float32Array(K * 2);
-          d.points.forEach((p, k) => {
-            points[2 * k] = (p.x + 0.5) * scale - 0.5;
-            points[2 * k + 1] = (p.y + 0.5) * scale - 0.5;
-          });
+          const points = d.cropPoints;
           examples.push({ id: batch.ids[b], crop, heatmaps: heatmaps.slice(b * mapSize, (b + 1) * mapSize), points });
         }
       });

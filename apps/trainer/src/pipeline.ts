@@ -21,7 +21,7 @@ import { heatmapOverlayPng, lineChartSvg, scatterGridSvg, svgToPng, tilePngs } f
 import type { Reporter } from './progress.js';
 import { makeRunFolders, runPaths, type RunPaths } from './run-folder.js';
 import { splitOf, type Split } from './split.js';
-import { heatmapSigma, presetSizes, trainRun, type HistoryPoint, type StopFlag } from './train.js';
+import { trainingCodec, trainRun, type HistoryPoint, type StopFlag } from './train.js';
 
 export interface RunOutcome {
   paths: RunPaths;
@@ -85,18 +85,15 @@ export async function runPipeline(options: {
   const run = await trainRun({ config, data, split, paths, resume: options.resume ?? false, reporter, stop });
 
   const evalStarted = Date.now();
-  const { size, heatmapSize } = presetSizes(config.model.preset);
-  const sigma = heatmapSigma(config);
+  const codec = trainingCodec(config, data.aus);
+  const size = codec.inputSize;
   reporter.info(`evaluating on ${split.test.length} held-out images`);
   const testCache = await cacheAlignedCrops(split.test, { size, cacheDir: cropCacheDir(config) });
   const evaluation = await evaluate({
     samples: split.test,
     cache: testCache,
-    aus: data.aus,
     predict: (images, batchSize) => run.trainer.predict(images, batchSize),
-    size,
-    heatmapSize,
-    sigma,
+    codec,
   });
   const evaluateSeconds = (Date.now() - evalStarted) / 1000;
   await writeReports(paths, evaluation, data.aus, run.history, `${config.name}: ${split.description}, λ = ${config.train.lambda}`);
@@ -106,7 +103,7 @@ export async function runPipeline(options: {
     aus: data.aus,
     scheme: data.scheme,
     input: { size, range: [0, 1] },
-    heatmap: { size: heatmapSize, sigma, normalization: 'peak' },
+    heatmap: { size: codec.heatmapSize, sigma: codec.sigma, normalization: codec.normalization },
     alignment: { template: ALIGNMENT_TEMPLATE, size },
     training: {
       data: data.description,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig } from './config.js';
-import { configHash, heatmapSigma, learningRateAt, seededPermutation } from './train.js';
+import { configHash, learningRateAt, seededPermutation, trainingCodec } from './train.js';
 
 describe('learningRateAt', () => {
   it('divides by 10 at the start of each decay epoch (1-based), as METHOD.md §6', () => {
@@ -12,11 +12,11 @@ describe('learningRateAt', () => {
   });
 });
 
-describe('heatmapSigma', () => {
-  it('is 2 px at H = 64 scaled with H unless set', () => {
-    expect(heatmapSigma(DEFAULT_CONFIG)).toBe(1); // small: H = 32
-    expect(heatmapSigma(mergeConfig(DEFAULT_CONFIG, { model: { preset: 'paper' } }))).toBe(2);
-    expect(heatmapSigma(mergeConfig(DEFAULT_CONFIG, { model: { sigma: 1.5 } }))).toBe(1.5);
+describe('trainingCodec', () => {
+  it('σ is 2 px at H = 64 scaled with H unless set; S and H from the preset', () => {
+    expect(trainingCodec(DEFAULT_CONFIG, [1, 2]).settings).toEqual({ inputSize: 128, heatmapSize: 32, aus: [1, 2], sigma: 1, normalization: 'peak' }); // small
+    expect(trainingCodec(mergeConfig(DEFAULT_CONFIG, { model: { preset: 'paper' } }), [1]).sigma).toBe(2);
+    expect(trainingCodec(mergeConfig(DEFAULT_CONFIG, { model: { sigma: 1.5 } }), [1]).sigma).toBe(1.5);
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { BatchLoader, cacheAlignedCrops, type AlignedCropCache, type LoaderState, type Sample } from '@g2rl/datasets';
-import { defaultSigma, geometryFeatures } from '@g2rl/heatmaps';
+import { createHeatmapCodec, geometryFeatures, type HeatmapCodec } from '@g2rl/heatmaps';
 import { G2RLTrainer, mulberry32, type G2RLTrainerState } from '@g2rl/models';
 import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
@@ -66,9 +66,13 @@ export function presetSizes(preset: TrainConfig['model']['preset']): { size: num
   return preset === 'paper' ? { size: 256, heatmapSize: 64 } : { size: 128, heatmapSize: 32 };
 }
 
-/** σ of the target heatmaps: the config's, or METHOD.md §2's 2 pixels at H = 64 scaled with H. */
-export function heatmapSigma(config: TrainConfig): number {
-  return config.model.sigma ?? defaultSigma(presetSizes(config.model.preset).heatmapSize);
+/**
+ * The heatmap codec of a run: the preset's S and H, the config's σ (default: the codec's,
+ * METHOD.md §2's 2 pixels at H = 64 scaled with H) and peak normalisation.
+ */
+export function trainingCodec(config: TrainConfig, aus: readonly number[]): HeatmapCodec {
+  const { size, heatmapSize } = presetSizes(config.model.preset);
+  return createHeatmapCodec({ inputSize: size, heatmapSize, aus, sigma: config.model.sigma ?? undefined, normalization: 'peak' });
 }
 
 /** Learning rate of (0-based) epoch e: the base rate × factor for every decay epoch ≤ e + 1. */
@@ -117,7 +121,7 @@ export async function trainRun(options: {
   stop: StopFlag;
 }): Promise<TrainedRun> {
   const { config, data, split, paths, reporter, stop } = options;
-  const { size, heatmapSize } = presetSizes(config.model.preset);
+  const { size } = presetSizes(config.model.preset);
   const hash = configHash(config);
   const landmarkCount = split.train[0].landmarks.length / 2;
 
@@ -151,8 +155,7 @@ export async function trainRun(options: {
     aus: data.aus,
     batchSize: config.train.batchSize,
     size,
-    heatmapSize,
-    sigma: heatmapSigma(config),
+    codec: trainingCodec(config, data.aus),
     seed: config.seed,
     augment,
     dropLast: split.train.length >= config.train.batchSize,

@@ -7,6 +7,10 @@ import { isNativeAvailable, nativeStatus, registerNativeBackend } from './backen
 
 export const nativeReady = isNativeAvailable();
 if (!nativeReady) {
+  // CI sets G2RL_REQUIRE_NATIVE=1: there a missing addon is a failure, never a green skip.
+  if (process.env.G2RL_REQUIRE_NATIVE === '1') {
+    throw new Error(`G2RL_REQUIRE_NATIVE=1 but the native backend is unavailable: ${nativeStatus().reason}`);
+  }
   console.warn(`@g2rl/backend-native tests skipped: ${nativeStatus().reason}`);
 } else {
   registerNativeBackend();

@@ -36,7 +36,7 @@ function expectAllFinite(array: Float32Array, what: string) {
 
 describe('BatchLoader', () => {
   it('produces batches of the documented shapes, with no NaN except missing labels', async () => {
-    const loader = new BatchLoader({ samples, batchSize: 4, size: 64, heatmapSize: 32, workers: 0, augment: true, seed: 3 });
+    const loader = new BatchLoader({ samples, batchSize: 4, size: 64, codec: { inputSize: 64, heatmapSize: 32, aus: samples[0]!.aus }, workers: 0, augment: true, seed: 3 });
     const [first, second] = await epochOf(loader);
     expect(loader.getState()).toEqual({ epoch: 1, step: 0 });
     expect(first.batchSize).toBe(4);
@@ -176,5 +176,6 @@ describe('BatchLoader', () => {
     const loader = new BatchLoader({ samples: broken, batchSize: 6, size: 32, workers: 0, shuffle: false });
     await expect(loader.nextBatch()).rejects.toThrow(/sample own\/0 .*gone\.png/);
     expect(() => new BatchLoader({ samples: [], batchSize: 1 })).toThrow(/non-empty/);
+    expect(() => new BatchLoader({ samples, batchSize: 1, size: 64, codec: { inputSize: 128, heatmapSize: 32, aus: samples[0]!.aus } })).toThrow(/codec is for 128×128 crops but size is 64/);
   });
 });

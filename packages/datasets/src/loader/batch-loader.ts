@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AlignmentPoints } from '@g2rl/face';
-import type { HeatmapNormalization } from '@g2rl/heatmaps';
+import type { HeatmapCodec, HeatmapCodecSettings } from '@g2rl/heatmaps';
 import { mixSeed, mulberry32, permutation } from '../rng.js';
 import type { Sample } from '../sample.js';
 import { drawAugmentation, NO_AUGMENTATION, type AugmentOptions } from './augment.js';
@@ -18,12 +18,11 @@ export interface BatchLoaderOptions {
   aus?: readonly number[];
   /** S, crop side (default 128, or the cache's). */
   size?: number;
-  /** H = W (default S/4). */
-  heatmapSize?: number;
-  /** Gaussian σ in heatmap pixels (default 2·H/64). */
-  sigma?: number;
-  /** default 'peak' */
-  normalization?: HeatmapNormalization;
+  /**
+   * The heatmap codec (H, σ, normalisation; its S and AUs must match `size` and `aus`),
+   * e.g. `codecFromCard(card)` or the trainer's; default `@g2rl/heatmaps`' for S (H = S/4).
+   */
+  codec?: HeatmapCodec | HeatmapCodecSettings;
   /** default 0 */
   seed?: number;
   /** Reshuffle every epoch (default true). */
@@ -103,7 +102,7 @@ export class BatchLoader implements AsyncIterable<TrainingBatch> {
     if (cache && cache.size !== size) throw new Error(`BatchLoader: the cache holds ${cache.size}×${cache.size} crops but size is ${size}`);
     if (cache && cache.scheme !== scheme) throw new Error(`BatchLoader: the cache is for scheme ${cache.scheme}, the samples are ${scheme}`);
     const aus = [...(options.aus ?? samples[0].aus)];
-    this.shape = makeBatchShape({ size, heatmapSize: options.heatmapSize, sigma: options.sigma, normalization: options.normalization, aus, scheme, landmarkCount: samples[0].landmarks.length / 2 });
+    this.shape = makeBatchShape({ size, codec: options.codec, aus, scheme, landmarkCount: samples[0].landmarks.length / 2 });
     this.batchSize = batchSize;
     this.count = samples.length;
     this.stepsPerEpoch = options.dropLast ? Math.floor(samples.length / batchSize) : Math.ceil(samples.length / batchSize);

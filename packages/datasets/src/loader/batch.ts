@@ -1,4 +1,4 @@
-import { auPoints, defaultSigma, encodeHeatmaps, geometryFeatures, imageToHeatmap, type HeatmapNormalization, type LandmarkScheme } from '@g2rl/heatmaps';
+import { auPoints, createHeatmapCodec, defaultHeatmapSize, geometryFeatures, type HeatmapCodec, type HeatmapCodecSettings, type LandmarkScheme } from '@g2rl/heatmaps';
 import { warpAffine } from '@g2rl/face';
 import { augmentationAffine, augmentLandmarks, isGeometricIdentity, toUnitFloat, type Augmentation } from './augment.js';
 
@@ -27,25 +27,33 @@ export interface BatchShape {
   size: number;
   /** H = W */
   heatmapSize: number;
-  sigma: number;
-  normalization: HeatmapNormalization;
   aus: number[];
+  /** The heatmap codec's settings (S, H, σ, normalisation, AUs): `createHeatmapCodec(shape.codec)`. */
+  codec: Required<HeatmapCodecSettings>;
   scheme: LandmarkScheme;
   /** N landmarks */
   landmarkCount: number;
 }
 
+/**
+ * The batch shape for S×S crops. The heatmaps follow `codec` (its S and AUs must agree with
+ * `size` and `aus`); without one, the default codec of `@g2rl/heatmaps` for S (H = S/4).
+ */
 export function makeBatchShape(options: {
-  size: number; heatmapSize?: number; sigma?: number; normalization?: HeatmapNormalization;
-  aus: number[]; scheme: LandmarkScheme; landmarkCount: number;
+  size: number; codec?: HeatmapCodec | HeatmapCodecSettings; aus: number[]; scheme: LandmarkScheme; landmarkCount: number;
 }): BatchShape {
-  const heatmapSize = options.heatmapSize ?? options.size / 4;
-  if (!Number.isInteger(heatmapSize) || heatmapSize <= 0) {
-    throw new RangeError(`BatchLoader: heatmapSize must be a positive integer (default size/4), got ${heatmapSize}`);
+  const settings = options.codec
+    ? ('settings' in options.codec ? options.codec.settings : createHeatmapCodec(options.codec).settings)
+    : createHeatmapCodec({ inputSize: options.size, heatmapSize: defaultHeatmapSize(options.size), aus: options.aus }).settings;
+  if (settings.inputSize !== options.size) {
+    throw new RangeError(`BatchLoader: the codec is for ${settings.inputSize}×${settings.inputSize} crops but size is ${options.size}`);
+  }
+  if (settings.aus.join(',') !== options.aus.join(',')) {
+    throw new RangeError(`BatchLoader: the codec's AUs [${settings.aus.join(', ')}] differ from the loader's aus [${options.aus.join(', ')}]`);
   }
   return {
-    size: options.size, heatmapSize, sigma: options.sigma ?? defaultSigma(heatmapSize),
-    normalization: options.normalization ?? 'peak', aus: options.aus, scheme: options.scheme, landmarkCount: options.landmarkCount,
+    size: options.size, heatmapSize: settings.heatmapSize, aus: options.aus, codec: { ...settings, aus: [...settings.aus] },
+    scheme: options.scheme, landmarkCount: options.landmarkCount,
   };
 }
 
@@ -61,12 +69,12 @@ export function allocateBatch(b: number, shape: BatchShape): TrainingBatch {
 
 /**
  * Fills slot `b` of `batch` from an aligned crop: augments it, encodes AU points as
- * heatmaps and computes the geometry features.
+ * heatmaps with `codec` (made from `shape.codec`) and computes the geometry features.
  * @param crop aligned S×S×3 uint8 pixels; `landmarks` N×2 in crop pixels
  * @param intensities A values in the loader's AU order (NaN = missing)
  */
 export function fillSlot(
-  batch: TrainingBatch, b: number, shape: BatchShape, id: string,
+  batch: TrainingBatch, b: number, shape: BatchShape, codec: HeatmapCodec, id: string,
   crop: Uint8Array, landmarks: Float32Array, intensities: ArrayLike<number>, augmentation: Augmentation,
 ): void {
   const { size: s, heatmapSize: h, aus, scheme, landmarkCount: n } = shape;
@@ -79,11 +87,7 @@ export function fillSlot(
     if (!Number.isFinite(moved[i])) throw new Error(`BatchLoader: sample ${id} has a non-finite landmark (${i >> 1}) after alignment`);
   }
   toUnitFloat(pixels, batch.images.subarray(b * s * s * 3, (b + 1) * s * s * 3), augmentation.brightness, augmentation.contrast);
-  const points = imageToHeatmap(auPoints(moved, aus, scheme), s, h);
-  const { weights } = encodeHeatmaps(points, intensities, {
-    height: h, width: h, sigma: shape.sigma, normalization: shape.normalization,
-    out: batch.heatmaps.subarray(b * h * h * k, (b + 1) * h * h * k),
-  });
+  const { weights } = codec.encode(auPoints(moved, aus, scheme), intensities, batch.heatmaps.subarray(b * h * h * k, (b + 1) * h * h * k));
   batch.weights.set(weights, b * k);
   const geometry = geometryFeatures(moved, scheme);
   for (let i = 0; i < geometry.length; i++) {

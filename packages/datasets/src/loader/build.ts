@@ -1,5 +1,6 @@
 // Building one batch from its task: shared by the main thread (workers: 0) and the worker.
 import { alignFace, decodeImage, type AlignmentPoints } from '@g2rl/face';
+import { createHeatmapCodec } from '@g2rl/heatmaps';
 import type { Augmentation } from './augment.js';
 import { allocateBatch, fillSlot, type BatchShape, type TrainingBatch } from './batch.js';
 
@@ -44,6 +45,7 @@ export async function buildBatch(init: BuilderInit, task: BatchTask): Promise<Tr
   const n2 = shape.landmarkCount * 2;
   const cropBytes = shape.size * shape.size * 3;
   const batch = allocateBatch(task.samples.length, shape);
+  const codec = createHeatmapCodec(shape.codec);
   const crops = source.kind === 'cache'
     ? task.samples.map((index) => {
         const row = source.rowOfSample[index];
@@ -60,7 +62,7 @@ export async function buildBatch(init: BuilderInit, task: BatchTask): Promise<Tr
         }
       }));
   task.samples.forEach((index, b) => {
-    fillSlot(batch, b, shape, init.ids[index], crops[b].image, crops[b].landmarks, init.intensities.subarray(index * a, (index + 1) * a), task.augmentations[b]);
+    fillSlot(batch, b, shape, codec, init.ids[index], crops[b].image, crops[b].landmarks, init.intensities.subarray(index * a, (index + 1) * a), task.augmentations[b]);
   });
   return batch;
 }
