@@ -131,6 +131,10 @@ export function resolvePreference(prefer?: string, env = process.env.G2RL_BACKEN
  * is tried, and failing to load it is an error naming it and why.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<InitBackendResult> {
+  // tfjs's own notices (the "Hi, looks like you are running TensorFlow.js in Node.js"
+  // banner of its cpu backend, platform overrides) go through backend_util.warn, which is
+  // silent in PROD mode; PROD changes nothing else in tfjs 4.22. G2RL_TFJS_WARNINGS=1 keeps them.
+  if (process.env.G2RL_TFJS_WARNINGS !== '1') tf.env().set('PROD', true);
   const preference = resolvePreference(options.prefer);
   const candidates: readonly BackendChoice[] = preference === 'auto' ? BACKEND_ORDER : [preference];
   const skipped: { backend: string; reason: string }[] = [];
