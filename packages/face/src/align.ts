@@ -1,6 +1,6 @@
 import type { LandmarkScheme } from '@g2rl/heatmaps';
 import { applyAffine, invertAffine, similarityTransform, type Affine } from './affine.js';
-import { assertRgbImage, type RgbImage } from './image.js';
+import { assertRgbImage, type RgbImage } from './rgb-image.js';
 import { toFlatPoints, type PointsLike } from './points.js';
 import { alignmentTemplate, stablePointIndices, type AlignmentPoints } from './template.js';
 import { warpAffine, type WarpOptions } from './warp.js';

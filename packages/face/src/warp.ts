@@ -1,5 +1,5 @@
 import { invertAffine, type Affine } from './affine.js';
-import { assertRgbImage, type RgbImage } from './image.js';
+import { assertRgbImage, type RgbImage } from './rgb-image.js';
 
 export interface WarpOptions {
   /** Output height; defaults to `size` (square output). */
