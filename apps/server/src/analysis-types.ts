@@ -37,6 +37,8 @@ export interface FaceResult {
   box: { x: number; y: number; width: number; height: number };
   /** Detector score in [0, 1]; null when the client aligned the face itself. */
   score: number | null;
+  /** How well the landmarks fit a face, in [0, 1] (@g2rl/analyzer's not-a-face check); null when the client gave landmarks or a crop. */
+  quality: number | null;
   /** 68 (or the scheme's N) landmarks `[x, y]` in image pixels; null in aligned mode without landmarks. */
   landmarks: [number, number][] | null;
   aus: AuResult[];

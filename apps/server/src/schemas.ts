@@ -35,6 +35,7 @@ export const faceSchema = {
       properties: { x: { type: 'number' }, y: { type: 'number' }, width: { type: 'number' }, height: { type: 'number' } },
     },
     score: { type: ['number', 'null'], description: 'Detector score in [0, 1]; null for a client-aligned face.' },
+    quality: { type: ['number', 'null'], description: 'How well the landmarks fit a face, in [0, 1] (faces below the analyzer\'s minQuality are not returned); null for a client-aligned face.' },
     landmarks: { type: ['array', 'null'], items: point, description: 'N = 68 landmarks [x, y] in image pixels (iBUG-68 order).' },
     aus: {
       type: 'array',

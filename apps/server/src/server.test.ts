@@ -419,7 +419,7 @@ describe('deadlines, start-up failures and the CLI', () => {
     writeFileSync(join(other, 'model-card.json'), JSON.stringify({ ...card, alignment: { ...card.alignment, template: 'someone-elses-template' } }));
     const bad = await createServer({ modelDir: other, port: 0 });
     try {
-      await expect(bad.pool.ready).rejects.toThrow(/field "alignment.template" is "someone-elses-template", but this server aligns faces to "g2rl-mean-face-ibug68\/1"/);
+      await expect(bad.pool.ready).rejects.toThrow(/field "alignment.template" is "someone-elses-template", but this analyzer aligns faces to "g2rl-mean-face-ibug68\/1"/);
     } finally {
       await bad.close();
       rmSync(other, { recursive: true, force: true });
