@@ -1,3 +1,3 @@
 import { libraryConfig } from '@g2rl/config/tsup';
 
-export default libraryConfig(['src/index.ts', 'src/browser.ts']);
+export default libraryConfig(['src/index.ts', 'src/pure.ts', 'src/browser.ts']);

@@ -19,7 +19,7 @@ const REAL_FACES = ['astronaut.png', 'camera.png'].map((f) => join(SKIMAGE, f)).
 const NON_FACES = readdirSync(SKIMAGE).filter((f) => /\.(png|jpg)$/.test(f) && !['astronaut.png', 'camera.png', 'truncated.jpg'].includes(f)).map((f) => join(SKIMAGE, f));
 const synthDir = mkdtempSync(join(tmpdir(), 'g2rl-quality-'));
 await synthesizeDataset({ outDir: synthDir, identities: 20, framesPerIdentity: 2, seed: 77, size: 256 });
-const SYNTHETIC = readdirSync(join(synthDir, 'images'), { recursive: true }).filter((f) => /\.(png|jpg)$/.test(String(f))).map((f) => join(synthDir, 'images', String(f)));
+const SYNTHETIC = readdirSync(synthDir, { recursive: true }).filter((f) => /\.(png|jpg)$/.test(String(f))).map((f) => join(synthDir, String(f))).sort();
 
 const analyzer = await createAnalyzer({ minQuality: 0 });
 async function measure(label, files) {

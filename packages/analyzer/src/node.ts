@@ -121,3 +121,5 @@ export async function decodeNodeInput(input: NodeInput, maxPixels = DEFAULT_MAX_
     throw new AnalyzerError('invalid-image', `${name}: ${(error as Error).message.replace(/^decodeImage\(buffer\): /, '')}`);
   }
 }
+
+export { auColumn, csvHeader, csvRow, csvField } from './csv.js';
