@@ -5,15 +5,15 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
 import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Sample } from '@g2rl/datasets';
-import { alignFace, createFaceDetector, decodeImage } from '@g2rl/face';
-import { codecFromCard, decodeHeatmapsBatch } from '@g2rl/heatmaps';
+import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions } from '@g2rl/analyzer';
+import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomic } from './checkpoint.js';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
 import { UserError } from './errors.js';
-import { csvField, evaluate, modelPredictor } from './evaluate.js';
+import { evaluate, modelPredictor } from './evaluate.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
 import type { Reporter } from './progress.js';
 import { runPaths } from './run-folder.js';
@@ -187,63 +187,51 @@ export async function exportCommand(flags: CommonFlags & { model?: string; out?:
 
 /**
  * `predict`: a folder of images (faces found by the detector) or a manifest (faces aligned
- * with its landmarks) → CSV of AU intensities, one row per face.
+ * with its landmarks, in its scheme) → CSV of AU intensities, one row per face, through
+ * @g2rl/analyzer (the same pipeline as g2rl-analyze and the server). An image that cannot be
+ * read is one line on stderr and the run goes on; returns the number of faces and failures.
  */
-export async function predictCommand(flags: CommonFlags & { model?: string; input?: string; out?: string }, ctx: CommandContext): Promise<number> {
+export async function predictCommand(flags: CommonFlags & { model?: string; input?: string; out?: string }, ctx: CommandContext): Promise<{ faces: number; failed: number }> {
   const c = config(flags);
   if (!flags.input) throw new UserError('predict needs --input <folder of images | manifest.jsonl | manifest.csv>');
   const input = resolve(flags.input);
   if (!existsSync(input)) throw new UserError(`--input: ${input} does not exist`);
   const modelDir = resolve(flags.model ?? runPaths(c.runsDir, c.name).model);
   if (!existsSync(join(modelDir, 'model.json'))) throw new UserError(`no exported model in ${modelDir}; pass --model <dir>`);
-  await setupBackend(c.backend, ctx.reporter);
-  const { model, card } = await loadInferenceModel(modelDir);
-  const predict = modelPredictor(model);
-  const S = card.input.size;
-  const K = 2 * card.aus.length;
-  const rows: string[] = [['image', 'face', 'x', 'y', 'width', 'height', ...card.aus.map((au) => `AU${au}`)].join(',')];
-  const faces: { image: string; face: number; box: number[]; crop: Float32Array }[] = [];
-  const toUnit = (rgb: Uint8Array) => Float32Array.from(rgb, (v) => v / 255);
+  const byManifest = !statSync(input).isDirectory();
+  const jobs: { name: string; file: string; options: AnalyzeOptions }[] = [];
+  if (byManifest) {
+    const samples: Sample[] = await readManifest(input, { skipBad: c.data.skipBad });
+    for (const s of samples) jobs.push({ name: s.id, file: s.image, options: { landmarks: s.landmarks, maxFaces: 1 } });
+  } else {
+    const files = readdirSync(input).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
+    if (files.length === 0) throw new UserError(`--input: ${input} has no .jpg, .png or .webp images`);
+    for (const f of files) jobs.push({ name: f, file: join(input, f), options: {} });
+  }
+  const analyzer = await createAnalyzer({ model: modelDir, backend: c.backend as never, detector: byManifest ? false : 'ssd' });
+  const landmarkCount = LANDMARK_SCHEMES[analyzer.card.scheme].size;
+  const rows = [csvHeader(analyzer.card.aus, landmarkCount).join(',')];
+  let faces = 0;
+  let failed = 0;
   try {
-    if (statSync(input).isDirectory()) {
-      const detector = await createFaceDetector();
-      const files = readdirSync(input).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
-      if (files.length === 0) throw new UserError(`--input: ${input} has no .jpg, .png or .webp images`);
-      for (const file of files) {
-        const image = await decodeImage(join(input, file));
-        const found = await detector.detect(image);
-        if (found.length === 0) ctx.reporter.info(`${file}: no face found`);
-        found.forEach((face, i) => {
-          const aligned = alignFace(image, face.landmarks, { size: S, scheme: 'ibug68' });
-          faces.push({ image: file, face: i, box: [face.box.x, face.box.y, face.box.width, face.box.height], crop: toUnit(aligned.image.data) });
-        });
+    for (const job of jobs) {
+      const [outcome] = await analyzer.analyzeBatch([job.file], [job.options]);
+      if (outcome instanceof AnalyzerError && outcome.code === 'no-face') {
+        ctx.reporter.info(`${job.name}: no face found`);
+      } else if (outcome instanceof Error) {
+        failed++;
+        process.stderr.write(`g2rl-train predict: ${job.name}: ${outcome.message}\n`);
+      } else {
+        outcome!.faces.forEach((face, f) => rows.push(csvRow(job.name, f, face, landmarkCount).join(',')));
+        faces += outcome!.faces.length;
       }
-    } else {
-      const samples: Sample[] = await readManifest(input, { skipBad: c.data.skipBad });
-      for (const s of samples) {
-        const image = await decodeImage(s.image);
-        const aligned = alignFace(image, s.landmarks, { size: S, scheme: s.scheme });
-        faces.push({ image: s.id, face: 0, box: [0, 0, image.width, image.height], crop: toUnit(aligned.image.data) });
-      }
-    }
-    const batch = 16;
-    for (let start = 0; start < faces.length; start += batch) {
-      const part = faces.slice(start, start + batch);
-      const images = new Float32Array(part.length * S * S * 3);
-      part.forEach((f, i) => images.set(f.crop, i * S * S * 3));
-      const heatmaps = await predict(images, part.length);
-      const decoded = decodeHeatmapsBatch(heatmaps, { height: card.heatmap.size, width: card.heatmap.size, channels: K, sigma: card.heatmap.sigma, normalization: card.heatmap.normalization });
-      decoded.forEach((d, i) => {
-        const f = part[i];
-        rows.push([csvField(f.image), f.face, ...f.box.map((v) => v.toFixed(1)), ...Array.from(d.intensities, (v) => v.toFixed(3))].join(','));
-      });
     }
   } finally {
-    model.dispose();
+    analyzer.dispose();
   }
   const out = resolve(flags.out ?? 'predictions.csv');
   writeFileAtomic(out, `${rows.join('\n')}\n`);
-  ctx.print(`${faces.length} faces → ${out}`);
-  return faces.length;
+  ctx.print(`${faces} faces from ${jobs.length} images${failed ? `, ${failed} unreadable` : ''} → ${out}`);
+  if (failed > 0) throw new UserError(`${failed} of ${jobs.length} images could not be analysed (listed above); the CSV holds the others`);
+  return { faces, failed };
 }
-
