@@ -145,6 +145,32 @@ const CHECKS = {
       assert(decoded.width === 2 && decoded.height === 1, 'decoded size ' + decoded.width + '×' + decoded.height);
       assert(Array.from(decoded.data).join() === '255,0,0,0,0,255', 'decoded pixels ' + Array.from(decoded.data));`,
   },
+  '@g2rl/model-small-synthetic': {
+    exports: ['modelDir', 'MODEL_FILES', 'readModelCard'],
+    call: `
+      const { existsSync, statSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const card = pkg.readModelCard();
+      assert(card.aus.length === 12, 'card has ' + card.aus.length + ' AUs');
+      let bytes = 0;
+      for (const f of pkg.MODEL_FILES) { assert(existsSync(join(pkg.modelDir, f)), f + ' shipped'); bytes += statSync(join(pkg.modelDir, f)).size; }
+      assert(bytes <= 5 * 1024 * 1024, 'model is ' + bytes + ' bytes (≤ 5 MB)');`,
+  },
+  '@g2rl/analyzer': {
+    exports: ['createAnalyzer', 'AnalyzerError', 'DEFAULT_MIN_QUALITY', 'csvHeader', 'decodeNodeInput'],
+    call: `
+      // The newcomer's first command, from the installed tarballs: npx g2rl-analyze on a real
+      // photo (face-api's demo photo, installed with it), default model, offline.
+      const { spawnSync } = await import('node:child_process');
+      const { join } = await import('node:path');
+      const photo = join(process.cwd(), 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample2.jpg');
+      const run = spawnSync('npx', ['--no-install', 'g2rl-analyze', photo], { encoding: 'utf8', cwd: process.cwd() });
+      assert(run.status === 0, 'npx g2rl-analyze exited ' + run.status + ': ' + run.stderr);
+      const [header, row] = run.stdout.trim().split('\\n');
+      assert(header.split(',').includes('AU12_r'), 'CSV header has AU12_r: ' + header.slice(0, 80));
+      assert(row && row.startsWith(photo), 'a CSV row for the photo');
+      assert(!/TensorFlow\\.js in Node\\.js/.test(run.stderr + run.stdout), 'no tfjs banner');`,
+  },
   '@g2rl/datasets': {
     exports: [
       'synthesizeDataset', 'readManifest', 'readDisfa', 'readBp4d', 'disfaFolds', 'bp4dFera2015Split',
