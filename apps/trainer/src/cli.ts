@@ -14,7 +14,7 @@ import { ablationCommand, cvCommand, evalCommand, exportCommand, predictCommand,
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
 import { runPaths } from './run-folder.js';
-import { Interrupted, type StopFlag } from './train.js';
+import { Interrupted, type StopFlag } from './stop.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -64,7 +64,7 @@ const COMMON_HELP = `Common options:
       --fold <k>            which fold to hold out (0-based)
       --skip-bad            skip malformed records (counted) instead of stopping
       --model-preset <p>    small | paper;  --adjacency static | dynamic
-      --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --sigma <px>  --geometry-mode frozen|joint  --geometry-epochs <n>
+      --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --sigma <px>  --geometry-mode pretrained-frozen|joint  --geometry-epochs <n>
   -q, --quiet               only the final result;  --json  progress as JSON lines even on a terminal
   -h, --help                this help`;
 

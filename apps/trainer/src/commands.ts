@@ -18,7 +18,9 @@ import { runPipeline, setupBackend, writeReports } from './pipeline.js';
 import type { Reporter } from './progress.js';
 import { runPaths } from './run-folder.js';
 import { foldCount, splitOf } from './split.js';
-import { presetSizes, readHistory, type StopFlag } from './train.js';
+import { readHistory } from './history.js';
+import type { StopFlag } from './stop.js';
+import { presetSizes } from './training-codec.js';
 
 export interface CommandContext {
   reporter: Reporter;

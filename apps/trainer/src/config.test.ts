@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, mergeConfig, resolveConfig } from './config.js';
+import { DEFAULT_CONFIG, PRESETS, mergeConfig, resolveConfig } from './config.js';
+import { configHash } from './config-hash.js';
 import { UserError } from './errors.js';
 
 describe('resolveConfig', () => {
@@ -35,6 +36,38 @@ describe('resolveConfig', () => {
     writeFileSync(file, '{ "seed": ');
     expect(() => resolveConfig({ file })).toThrow(new RegExp(`config file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid`));
     expect(() => resolveConfig({ file: join(dir, 'missing.json') })).toThrow(/cannot be read/);
+  });
+});
+
+describe('deprecated names', () => {
+  it('reads train.lambdaWarmupEpochs and geometryMode "frozen" as their new names, with a message naming both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'g2rl-config-'));
+    const file = join(dir, 'old.json');
+    writeFileSync(file, JSON.stringify({ train: { lambdaWarmupEpochs: 2, geometryMode: 'frozen' } }));
+    const messages: string[] = [];
+    const config = resolveConfig({ file, warn: (m) => messages.push(m) });
+    expect(config.train.projectionWarmupEpochs).toBe(2);
+    expect(config.train.geometryMode).toBe('pretrained-frozen');
+    expect('lambdaWarmupEpochs' in config.train).toBe(false);
+    expect(messages).toEqual([
+      expect.stringMatching(new RegExp(`^config \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): field train\\.lambdaWarmupEpochs is deprecated, use train\\.projectionWarmupEpochs`)),
+      expect.stringMatching(/train\.geometryMode "frozen" is deprecated, use "pretrained-frozen"/),
+    ]);
+    // Same resolved config, same hash, as with today's names.
+    expect(configHash(config)).toBe(configHash(resolveConfig({ overrides: { train: { projectionWarmupEpochs: 2 } } })));
+  });
+
+  it('refuses the old and the new name together, naming both fields', () => {
+    expect(() => resolveConfig({ overrides: { train: { lambdaWarmupEpochs: 1, projectionWarmupEpochs: 1 } as never }, warn: () => {} })).toThrow(
+      /config \(flags\): fields train\.lambdaWarmupEpochs and train\.projectionWarmupEpochs are the same setting/,
+    );
+    expect(() => resolveConfig({ overrides: { train: { projectionWarmupEpochs: -1 } } })).toThrow(/field train\.projectionWarmupEpochs must be an integer/);
+  });
+
+  it("the demo preset's resolved config is unchanged by the renames but for the two names", () => {
+    const demo = resolveConfig({ preset: 'demo' });
+    expect(demo.train.projectionWarmupEpochs).toBe(PRESETS.demo.train!.projectionWarmupEpochs);
+    expect(demo.train.geometryMode).toBe('pretrained-frozen');
   });
 });
 

@@ -1,7 +1,12 @@
 export * from './config.js';
 export { main, flagsToOverrides } from './cli.js';
 export { runPipeline, type RunOutcome } from './pipeline.js';
-export { trainRun, learningRateAt, configHash, presetSizes, Interrupted, type StopFlag, type HistoryPoint } from './train.js';
+export { trainRun, createRunTrainer, type TrainedRun } from './train.js';
+export { trainingSchedule } from './schedule.js';
+export { configHash } from './config-hash.js';
+export { presetSizes, trainingCodec } from './training-codec.js';
+export { Interrupted, type StopFlag } from './stop.js';
+export { readHistory, type HistoryPoint } from './history.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, writeFileAtomic } from './checkpoint.js';
 export { runPaths, type RunPaths } from './run-folder.js';

@@ -21,7 +21,10 @@ import { heatmapOverlayPng, lineChartSvg, scatterGridSvg, svgToPng, tilePngs } f
 import type { Reporter } from './progress.js';
 import { makeRunFolders, runPaths, type RunPaths } from './run-folder.js';
 import { splitOf, type Split } from './split.js';
-import { trainingCodec, trainRun, type HistoryPoint, type StopFlag } from './train.js';
+import type { HistoryPoint } from './history.js';
+import type { StopFlag } from './stop.js';
+import { trainRun } from './train.js';
+import { trainingCodec } from './training-codec.js';
 
 export interface RunOutcome {
   paths: RunPaths;

@@ -70,6 +70,15 @@ export const PAPER_BACKBONE: BackboneConfig = {
 export const BACKBONE_PRESETS = { small: SMALL_BACKBONE, paper: PAPER_BACKBONE } as const;
 export type BackbonePreset = keyof typeof BACKBONE_PRESETS;
 
+/** The decoder always ends at stride 4: heatmaps are `H = S / 4` (METHOD.md §2). */
+export const HEATMAP_STRIDE = 4;
+
+/** The input size S and heatmap size H (= S / 4) of a preset or config. */
+export function backboneSizes(preset: BackbonePreset | BackboneConfig): { inputSize: number; heatmapSize: number } {
+  const config = resolveBackboneConfig(preset);
+  return { inputSize: config.inputSize, heatmapSize: config.inputSize / HEATMAP_STRIDE };
+}
+
 /** Encoder output stride of a config: stem stride × max-pool × every stage stride. */
 export function encoderStride(config: BackboneConfig): number {
   let stride = config.stem.stride * (config.stem.maxPool ? 2 : 1);

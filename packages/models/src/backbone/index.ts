@@ -6,6 +6,8 @@ export {
   SMALL_BACKBONE,
   PAPER_BACKBONE,
   encoderStride,
+  backboneSizes,
+  HEATMAP_STRIDE,
   resolveBackboneConfig,
 } from './config.js';
 export { createBackbone, type BackboneOptions, FEATURES_OUTPUT, HEATMAPS_OUTPUT } from './create-backbone.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_ADJACENCY, DEFAULT_GEOMETRY_DIM } from '../defaults.js';
 import { seedStream } from '../seeds.js';
 import type { TauMode } from './adjacency-tensor.js';
 import { EuclideanAdjacencyLayer } from './euclidean-adjacency-layer.js';
@@ -11,7 +12,7 @@ export interface GeometryEncoderOptions {
   /** features per node of F⁰ (default 2: x, y) */
   featureWidth?: number;
   /**
-   * 'dynamic' (default): Â¹, Â² are rebuilt from F¹, F² (k-NN in feature space, 'mean-knn' τ);
+   * 'dynamic' (default, `DEFAULT_ADJACENCY`): Â¹, Â² are rebuilt from F¹, F² (k-NN in feature space, 'mean-knn' τ);
    * measured more accurate than 'static' (README). 'static': Â¹ = Â² = Â⁰, the graph of the
    * input coordinates, ~4× cheaper to train.
    */
@@ -22,7 +23,7 @@ export interface GeometryEncoderOptions {
   convUnits?: number;
   /** widths of the first two dense layers (ReLU; default [256, 256]); the third has D units, linear */
   denseUnits?: [number, number];
-  /** D: size of G (default 128) */
+  /** D: size of G (default `DEFAULT_GEOMETRY_DIM` = 128) */
   D?: number;
   /** neighbours per node (default 8) */
   k?: number;
@@ -62,11 +63,11 @@ export function createGeometryEncoder(options: GeometryEncoderOptions): tf.Layer
   const {
     nodes,
     featureWidth = 2,
-    adjacency = 'dynamic',
+    adjacency = DEFAULT_ADJACENCY,
     gcnUnits = [32, 32, 32],
     convUnits = 16,
     denseUnits = [256, 256],
-    D = 128,
+    D = DEFAULT_GEOMETRY_DIM,
     k = 8,
     tau = 1,
     tauMode = 'absolute',

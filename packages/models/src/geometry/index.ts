@@ -10,3 +10,4 @@ export { GCNLayer, type GCNLayerArgs } from './gcn-layer.js';
 export { EuclideanAdjacencyLayer, type EuclideanAdjacencyLayerArgs } from './euclidean-adjacency-layer.js';
 export { createGeometryEncoder, type GeometryEncoderOptions } from './create-geometry-encoder.js';
 export { constantOf } from './constant-of.js';
+export { DEFAULT_ADJACENCY, DEFAULT_GEOMETRY_DIM } from '../defaults.js';

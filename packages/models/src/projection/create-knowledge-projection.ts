@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_GEOMETRY_DIM, DEFAULT_PROJECTION_CHANNELS } from '../defaults.js';
 import { seedStream } from '../seeds.js';
 
 /** Options of {@link createKnowledgeProjection}. */
 export interface KnowledgeProjectionOptions {
   /** [H, W, C] of the backbone features M */
   featureShape: [number, number, number];
-  /** channels after the 1×1 reduction (default 8) */
+  /** channels after the 1×1 reduction (default `DEFAULT_PROJECTION_CHANNELS` = 8) */
   reducedChannels?: number;
-  /** D: size of Ĝ, equal to the geometry encoder's (default 128) */
+  /** D: size of Ĝ, equal to the geometry encoder's (default `DEFAULT_GEOMETRY_DIM` = 128) */
   D?: number;
   /** seed of every initializer (default 0) */
   seed?: number;
@@ -24,7 +25,7 @@ export type KnowledgeProjection = tf.LayersModel;
  * Input `M: B×H×W×C` → output `Ĝ: B×D`. Training only: never part of an exported model.
  */
 export function createKnowledgeProjection(options: KnowledgeProjectionOptions): KnowledgeProjection {
-  const { featureShape, reducedChannels = 8, D = 128, seed = 0 } = options ?? ({} as KnowledgeProjectionOptions);
+  const { featureShape, reducedChannels = DEFAULT_PROJECTION_CHANNELS, D = DEFAULT_GEOMETRY_DIM, seed = 0 } = options ?? ({} as KnowledgeProjectionOptions);
   if (!Array.isArray(featureShape) || featureShape.length !== 3 || !featureShape.every((v) => Number.isInteger(v) && v > 0)) {
     throw new RangeError(`createKnowledgeProjection(featureShape): expected [H, W, C] positive integers, got ${JSON.stringify(featureShape)}`);
   }

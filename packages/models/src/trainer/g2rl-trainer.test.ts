@@ -188,6 +188,21 @@ describe('G2RLTrainer', () => {
     [detached, plain, attached].forEach((t) => t.dispose());
   });
 
+  it('applySchedule sets learning rate, λ and geometryReachesBackbone per epoch; the last travels with the state', () => {
+    const trainer = new G2RLTrainer(tinyOptions({ learningRate: 2e-3, lrDecayEpochs: [3], lrDecayFactor: 0.1, lambda: 1e-4, projectionWarmupEpochs: 1 }));
+    trainer.applySchedule(0);
+    expect([trainer.learningRate, trainer.lambda, trainer.geometryReachesBackbone]).toEqual([2e-3, 1e-4, false]);
+    const resumed = new G2RLTrainer(tinyOptions());
+    resumed.setState(structuredClone(trainer.getState()));
+    expect(resumed.geometryReachesBackbone).toBe(false);
+    trainer.applySchedule(2);
+    expect(trainer.learningRate).toBeCloseTo(2e-4, 12);
+    expect(trainer.geometryReachesBackbone).toBe(true);
+    expect(() => trainer.applySchedule(-1)).toThrow(/applySchedule\(epoch\)/);
+    expect(() => new G2RLTrainer(tinyOptions({ projectionWarmupEpochs: 0.5 }))).toThrow(/G2RLTrainer\(projectionWarmupEpochs\)/);
+    [trainer, resumed].forEach((t) => t.dispose());
+  });
+
   it('initialises from its seed: same seed, same weights; another seed, other weights', () => {
     const a = new G2RLTrainer(tinyOptions({ seed: 9 }));
     const b = new G2RLTrainer(tinyOptions({ seed: 9 }));

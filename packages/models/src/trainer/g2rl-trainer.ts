@@ -2,11 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { g2rlLoss, geometryLoss, heatmapLoss, intensityLoss } from '@g2rl/losses';
 import { type BackboneConfig, type BackbonePreset, resolveBackboneConfig } from '../backbone/config.js';
 import { createBackbone } from '../backbone/create-backbone.js';
+import {
+  DEFAULT_BACKBONE_PRESET,
+  DEFAULT_GEOMETRY_DIM,
+  DEFAULT_GEOMETRY_LEARNING_RATE,
+  DEFAULT_LAMBDA,
+  DEFAULT_LEARNING_RATE,
+  DEFAULT_PROJECTION_CHANNELS,
+} from '../defaults.js';
 import { createGeometryEncoder, type GeometryEncoderOptions } from '../geometry/create-geometry-encoder.js';
 import { createKnowledgeProjection } from '../projection/create-knowledge-projection.js';
 import { seedStream } from '../seeds.js';
 import { Adam, type AdamState, type KeyedVariable } from './adam.js';
 import { type BatchDimensions, type TrainingBatchArrays, checkTrainingBatch } from './batch.js';
+import { DEFAULT_SCHEDULE, type TrainingSchedule, checkSchedule, scheduleAt } from './schedule.js';
 import { type NamedArray, keyedTrainableVariables, readModelWeights, writeModelWeights } from './weights-state.js';
 
 /** 'pretrained-frozen' (default, METHOD.md §3): pretrain the encoder, then freeze it. 'joint': train all together. */
@@ -20,19 +29,25 @@ export interface G2RLTrainerOptions {
   aus: number;
   /** N: landmarks per face (default 68) */
   landmarks?: number;
-  /** λ in [0, 1] (default 0.1); 0 = plain heatmap baseline, the geometry branch never runs */
+  /** λ in [0, 1] (default `DEFAULT_LAMBDA` = 0.1); 0 = plain heatmap baseline, the geometry branch never runs */
   lambda?: number;
   /** default 'pretrained-frozen' */
   mode?: GeometryMode;
   /** weight of the auxiliary intensity loss on G in 'joint' mode (default 1) */
   auxiliaryWeight?: number;
-  /** Adam learning rate of the backbone and W (default 1e-3) */
+  /** Adam learning rate of the backbone and W in the first epoch (default `DEFAULT_LEARNING_RATE` = 1e-3) */
   learningRate?: number;
-  /** Adam learning rate of geometry pretraining (default 3e-3) */
+  /** schedule: 1-based epochs at whose start the learning rate is × `lrDecayFactor` (default none; see {@link TrainingSchedule}) */
+  lrDecayEpochs?: readonly number[];
+  /** schedule: default 0.1 */
+  lrDecayFactor?: number;
+  /** schedule: first epochs in which L_G fits only W and does not reach the backbone (default 0) */
+  projectionWarmupEpochs?: number;
+  /** Adam learning rate of geometry pretraining (default `DEFAULT_GEOMETRY_LEARNING_RATE` = 3e-3) */
   geometryLearningRate?: number;
   /** geometry encoder options except `nodes` (adjacency, widths, D, k, τ) */
   geometry?: Omit<GeometryEncoderOptions, 'nodes' | 'seed' | 'featureWidth'>;
-  /** channels of W's 1×1 reduction (default 8) */
+  /** channels of W's 1×1 reduction (default `DEFAULT_PROJECTION_CHANNELS` = 8) */
   projectionChannels?: number;
   /** seed of every initializer (default 0) */
   seed?: number;
@@ -53,6 +68,8 @@ export interface G2RLTrainerState {
   steps: { train: number; pretrain: number };
   lambda: number;
   mode: GeometryMode;
+  /** Whether L_G reached the backbone at the last step (absent in older states: true). */
+  geometryReachesBackbone?: boolean;
   models: Record<'backbone' | 'geometryEncoder' | 'projection' | 'intensityHead', NamedArray[]>;
   optimizers: { train: AdamState; pretrain: AdamState };
   /** Per-dimension statistics that standardise the L_G target (see `fitGeometryScale`); absent = raw G. */
@@ -89,13 +106,15 @@ export class G2RLTrainer {
   readonly mode: GeometryMode;
   readonly dims: BatchDimensions;
   readonly auxiliaryWeight: number;
+  /** Learning rate, λ and projection warm-up by epoch; {@link applySchedule} sets them. */
+  readonly schedule: Readonly<TrainingSchedule>;
   private lambdaValue: number;
   private scale: GeometryScale | null = null;
   /**
    * Whether L_G's gradient reaches the backbone (default true). False fits only W (and, in
-   * 'joint' mode, the encoder) to the backbone's current features M: used while λ warms up,
-   * so that when L_G starts to shape M it does so through a W that already reads M, not
-   * through a random one.
+   * 'joint' mode, the encoder) to the backbone's current features M: used in the schedule's
+   * projection warm-up, so that when L_G starts to shape M it does so through a W that already
+   * reads M, not through a random one. Part of {@link getState}.
    */
   geometryReachesBackbone = true;
   private readonly trainOptimizer: Adam;
@@ -111,19 +130,28 @@ export class G2RLTrainer {
     if (mode !== 'pretrained-frozen' && mode !== 'joint') {
       throw new RangeError(`G2RLTrainer(mode): expected 'pretrained-frozen' or 'joint', got ${JSON.stringify(mode)}`);
     }
-    this.config = resolveBackboneConfig(options.backbone ?? 'small');
+    this.config = resolveBackboneConfig(options.backbone ?? DEFAULT_BACKBONE_PRESET);
     this.mode = mode;
     this.auxiliaryWeight = auxiliaryWeight;
-    this.lambdaValue = G2RLTrainer.checkLambda(options.lambda ?? 0.1);
+    this.schedule = Object.freeze(
+      checkSchedule({
+        learningRate: options.learningRate ?? DEFAULT_LEARNING_RATE,
+        lrDecayEpochs: options.lrDecayEpochs ?? DEFAULT_SCHEDULE.lrDecayEpochs,
+        lrDecayFactor: options.lrDecayFactor ?? DEFAULT_SCHEDULE.lrDecayFactor,
+        lambda: options.lambda ?? DEFAULT_LAMBDA,
+        projectionWarmupEpochs: options.projectionWarmupEpochs ?? DEFAULT_SCHEDULE.projectionWarmupEpochs,
+      }),
+    );
+    this.lambdaValue = this.schedule.lambda;
     const seeds = seedStream(seed);
     const keypoints = 2 * aus;
     this.backbone = createBackbone(this.config, { keypoints, seed: seeds() });
     const [, height, width, channels] = this.backbone.outputs[0].shape as number[];
-    const D = options.geometry?.D ?? 128;
+    const D = options.geometry?.D ?? DEFAULT_GEOMETRY_DIM;
     this.geometryEncoder = createGeometryEncoder({ ...options.geometry, nodes: landmarks, featureWidth: 2, D, seed: seeds() });
     this.projection = createKnowledgeProjection({
       featureShape: [height, width, channels],
-      reducedChannels: options.projectionChannels ?? 8,
+      reducedChannels: options.projectionChannels ?? DEFAULT_PROJECTION_CHANNELS,
       D,
       seed: seeds(),
     });
@@ -133,8 +161,8 @@ export class G2RLTrainer {
       .apply(gInput) as tf.SymbolicTensor;
     this.intensityHead = tf.model({ inputs: gInput, outputs: intensities, name: 'g2rl_intensity_head' });
     this.dims = { inputSize: this.config.inputSize, heatmapSize: height, keypoints, landmarks, aus };
-    this.trainOptimizer = new Adam({ learningRate: options.learningRate ?? 1e-3 });
-    this.pretrainOptimizer = new Adam({ learningRate: options.geometryLearningRate ?? 3e-3 });
+    this.trainOptimizer = new Adam({ learningRate: this.schedule.learningRate });
+    this.pretrainOptimizer = new Adam({ learningRate: options.geometryLearningRate ?? DEFAULT_GEOMETRY_LEARNING_RATE });
   }
 
   private static checkLambda(lambda: number): number {
@@ -144,7 +172,20 @@ export class G2RLTrainer {
     return lambda;
   }
 
-  /** λ, the weight of L_G; may change between steps (e.g. a warm-up). */
+  /**
+   * Sets the learning rate, λ and {@link geometryReachesBackbone} of (0-based) epoch e from
+   * {@link schedule}. Idempotent: call it before every `trainStep` (a resumed run then needs
+   * nothing else).
+   */
+  applySchedule(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`G2RLTrainer.applySchedule(epoch): expected an integer ≥ 0, got ${String(epoch)}`);
+    const at = scheduleAt(this.schedule, epoch);
+    this.setLearningRate(at.learningRate);
+    this.lambda = at.lambda;
+    this.geometryReachesBackbone = at.geometryReachesBackbone;
+  }
+
+  /** λ, the weight of L_G; may change between steps (by hand; {@link applySchedule} keeps it at the schedule's). */
   get lambda(): number {
     return this.lambdaValue;
   }
@@ -350,7 +391,7 @@ export class G2RLTrainer {
     return values;
   }
 
-  /** All weights, optimizer moments, step counters, λ and mode, as plain data. */
+  /** All weights, optimizer moments, step counters, λ, whether L_G reaches the backbone, and mode, as plain data. */
   getState(): G2RLTrainerState {
     this.assertAlive();
     return {
@@ -358,6 +399,7 @@ export class G2RLTrainer {
       steps: this.steps,
       lambda: this.lambdaValue,
       mode: this.mode,
+      geometryReachesBackbone: this.geometryReachesBackbone,
       models: {
         backbone: readModelWeights(this.backbone),
         geometryEncoder: readModelWeights(this.geometryEncoder),
@@ -385,6 +427,11 @@ export class G2RLTrainer {
     this.trainOptimizer.setState(state.optimizers.train);
     this.pretrainOptimizer.setState(state.optimizers.pretrain);
     this.lambdaValue = G2RLTrainer.checkLambda(state.lambda);
+    const reaches = state.geometryReachesBackbone ?? true;
+    if (typeof reaches !== 'boolean') {
+      throw new Error(`G2RLTrainer.setState(geometryReachesBackbone): expected true or false, got ${JSON.stringify(reaches)}`);
+    }
+    this.geometryReachesBackbone = reaches;
     const scale = state.geometryScale;
     const D = this.geometryEncoder.outputs[0].shape[1] as number;
     if (scale && !(scale.mean?.length === D && scale.std?.length === D)) {

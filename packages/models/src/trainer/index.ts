@@ -1,4 +1,5 @@
 export { G2RLTrainer, type G2RLTrainerOptions, type G2RLTrainerState, type GeometryMode, type GeometryScale, type TrainStepResult } from './g2rl-trainer.js';
+export { type TrainingSchedule, DEFAULT_SCHEDULE, learningRateAt, geometryReachesBackboneAt, scheduleAt, checkSchedule } from './schedule.js';
 export { Adam, type AdamOptions, type AdamState, type KeyedVariable } from './adam.js';
 export { type TrainingBatchArrays, type BatchDimensions, checkTrainingBatch } from './batch.js';
 export { syntheticTrainingBatch } from './synthetic-batch.js';
