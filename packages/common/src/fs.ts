@@ -1,0 +1,59 @@
+/**
+ * The one atomic file write of g2rl (Node only). Checkpoints, exported models, synthetic
+ * data sets, crop caches, contact sheets and result CSVs all go through it, so a reader (or a
+ * run that resumes after a kill) never sees a half-written file.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** The temporary name beside `path` (same directory, so the rename stays on one file system). */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+function toBytes(data: string | Uint8Array): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data) : data;
+}
+
+/**
+ * Writes `data` to `path` atomically: a temporary file beside it, fsync, rename over the
+ * target. On any error the temporary file is removed and the target is left as it was.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const temp = temporaryPathFor(path);
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      const bytes = toBytes(data);
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** `writeFileAtomicSync`, asynchronously; `data` may also be several chunks written in order. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly (string | Uint8Array)[]): Promise<void> {
+  const temp = temporaryPathFor(path);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      for (const chunk of Array.isArray(data) ? data : [data]) await handle.write(toBytes(chunk as string | Uint8Array));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
