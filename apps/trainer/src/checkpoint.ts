@@ -8,8 +8,8 @@
  * multiple of 8 · the typed arrays' bytes, each 8-byte aligned. In the header a typed array
  * is `{ "$typed": "Float32Array", "offset": bytes, "length": elements }`.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { UserError } from './errors.js';
 
 const MAGIC = 'G2RLCKPT';
@@ -83,26 +83,8 @@ export function decodeCheckpoint<T = unknown>(bytes: Buffer, source = 'checkpoin
   }) as T;
 }
 
-/** Writes `bytes` to `path` atomically: temp file beside it, fsync, rename. */
-export function writeFileAtomic(path: string, bytes: Buffer | string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    if (existsSync(temp)) unlinkSync(temp);
-    throw error;
-  }
-}
-
 export function saveCheckpoint(path: string, state: unknown): void {
-  writeFileAtomic(path, encodeCheckpoint(state));
+  writeFileAtomicSync(path, encodeCheckpoint(state));
 }
 
 export function loadCheckpoint<T = unknown>(path: string): T {

@@ -9,7 +9,7 @@ import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions }
 import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
 import { UserError } from './errors.js';
@@ -134,9 +134,9 @@ export async function cvCommand(flags: CommonFlags & { overwrite?: boolean }, ct
   const pooled = auReport(predictions, truth, data.aus);
   const paths = runPaths(c.runsDir, `${c.name}-cv`);
   mkdirSync(paths.dir, { recursive: true });
-  writeFileAtomic(paths.report.markdown, `# ${c.name}: ${folds}-fold cross-validation by subject\n\n${lines.join('\n\n')}\n\n## Pooled over all folds\n\n${formatReport(pooled, 'markdown')}\n`);
-  writeFileAtomic(paths.report.json, `${JSON.stringify(pooled, null, 2)}\n`);
-  writeFileAtomic(paths.report.text, formatReport(pooled, 'text'));
+  writeFileAtomicSync(paths.report.markdown, `# ${c.name}: ${folds}-fold cross-validation by subject\n\n${lines.join('\n\n')}\n\n## Pooled over all folds\n\n${formatReport(pooled, 'markdown')}\n`);
+  writeFileAtomicSync(paths.report.json, `${JSON.stringify(pooled, null, 2)}\n`);
+  writeFileAtomicSync(paths.report.text, formatReport(pooled, 'text'));
   ctx.print(`Pooled over ${folds} folds:\n${formatReport(pooled, 'text')}\nreports: ${paths.report.markdown}`);
   return pooled;
 }
@@ -152,8 +152,8 @@ export async function ablationCommand(flags: CommonFlags & { overwrite?: boolean
   const paths = runPaths(c.runsDir, `${c.name}-ablation`);
   mkdirSync(paths.dir, { recursive: true });
   const text = `# Ablation: G2RL (λ = ${c.train.lambda}) vs heatmap baseline (λ = 0)\n\n${g2rl.split.description}; ${g2rl.split.test.length} held-out images.\n\n${table}\n\n## G2RL\n\n${formatReport(g2rl.report, 'markdown')}\n\n## Baseline (λ = 0)\n\n${formatReport(baseline.report, 'markdown')}\n`;
-  writeFileAtomic(paths.report.markdown, text);
-  writeFileAtomic(paths.report.json, `${JSON.stringify({ lambda: c.train.lambda, g2rl: g2rl.report, baseline: baseline.report }, null, 2)}\n`);
+  writeFileAtomicSync(paths.report.markdown, text);
+  writeFileAtomicSync(paths.report.json, `${JSON.stringify({ lambda: c.train.lambda, g2rl: g2rl.report, baseline: baseline.report }, null, 2)}\n`);
   ctx.print(`${text}\nreport: ${paths.report.markdown}`);
   return { g2rl: g2rl.report, baseline: baseline.report };
 }
@@ -232,7 +232,7 @@ export async function predictCommand(flags: CommonFlags & { model?: string; inpu
     analyzer.dispose();
   }
   const out = resolve(flags.out ?? 'predictions.csv');
-  writeFileAtomic(out, `${rows.join('\n')}\n`);
+  writeFileAtomicSync(out, `${rows.join('\n')}\n`);
   ctx.print(`${faces} faces from ${jobs.length} images${failed ? `, ${failed} unreadable` : ''} → ${out}`);
   if (failed > 0) throw new UserError(`${failed} of ${jobs.length} images could not be analysed (listed above); the CSV holds the others`);
   return { faces, failed };

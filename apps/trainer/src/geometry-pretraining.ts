@@ -10,7 +10,7 @@ import type { TrainConfig } from './config.js';
 import type { LoadedData } from './data.js';
 import type { HistoryPoint } from './history.js';
 import type { Reporter } from './progress.js';
-import { seededPermutation } from './shuffle.js';
+import { seededPermutation } from '@g2rl/common';
 import { yieldToEventLoop } from './stop.js';
 
 /** The geometry encoder's input for each sample, from its cached aligned landmarks: `count×N×2`. */

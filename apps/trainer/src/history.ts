@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import type { RunPaths } from './run-folder.js';
 
 /** One point of a run's loss history: an epoch of geometry pretraining or a training step. */
@@ -14,7 +14,7 @@ export interface HistoryPoint {
 
 /** Writes a run's history (`<run>/history.json`) atomically. */
 export function writeHistory(paths: RunPaths, history: HistoryPoint[]): void {
-  writeFileAtomic(paths.history, JSON.stringify(history));
+  writeFileAtomicSync(paths.history, JSON.stringify(history));
 }
 
 /** Reads a run's saved history (for plots after a resumed run, or the `eval` command). */

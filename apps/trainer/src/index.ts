@@ -8,6 +8,6 @@ export { presetSizes, trainingCodec } from './training-codec.js';
 export { Interrupted, type StopFlag } from './stop.js';
 export { readHistory, type HistoryPoint } from './history.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
-export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, writeFileAtomic } from './checkpoint.js';
+export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
 export { runPaths, type RunPaths } from './run-folder.js';
 export { UserError } from './errors.js';

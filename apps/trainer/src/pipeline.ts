@@ -12,7 +12,7 @@ import { cacheAlignedCrops } from '@g2rl/datasets';
 import { ALIGNMENT_TEMPLATE } from '@g2rl/face';
 import { formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, type ModelCard } from '@g2rl/models';
-import { writeFileAtomic } from './checkpoint.js';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import type { TrainConfig } from './config.js';
 import { cropCacheDir, loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
@@ -74,7 +74,7 @@ export async function runPipeline(options: {
     rmSync(paths.dir, { recursive: true, force: true });
   }
   makeRunFolders(paths);
-  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileAtomicSync(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   reporter.info(`run folder: ${paths.dir}`);
   await setupBackend(config.backend, reporter);
 
@@ -139,10 +139,10 @@ export async function runPipeline(options: {
 /** report.txt / .md / .json, predictions.csv and the three plots. */
 export async function writeReports(paths: RunPaths, evaluation: Evaluation, aus: number[], history: HistoryPoint[], title: string): Promise<void> {
   const { report } = evaluation;
-  writeFileAtomic(paths.report.text, `${title}\n\n${formatReport(report, 'text')}\n`);
-  writeFileAtomic(paths.report.markdown, `# ${title}\n\n${formatReport(report, 'markdown')}\n`);
-  writeFileAtomic(paths.report.json, `${JSON.stringify({ title, ...report }, null, 2)}\n`);
-  writeFileAtomic(paths.predictions, predictionsCsv(evaluation, aus));
+  writeFileAtomicSync(paths.report.text, `${title}\n\n${formatReport(report, 'text')}\n`);
+  writeFileAtomicSync(paths.report.markdown, `# ${title}\n\n${formatReport(report, 'markdown')}\n`);
+  writeFileAtomicSync(paths.report.json, `${JSON.stringify({ title, ...report }, null, 2)}\n`);
+  writeFileAtomicSync(paths.predictions, predictionsCsv(evaluation, aus));
   mkdirSync(dirname(paths.plots.loss), { recursive: true });
   const train = history.filter((h) => h.phase === 'train');
   const series = [
@@ -151,21 +151,21 @@ export async function writeReports(paths: RunPaths, evaluation: Evaluation, aus:
     { name: 'L_G (geometry)', points: train.map((h) => [h.step, h.lg ?? Number.NaN] as [number, number]) },
   ].filter((s) => s.points.some(([, y]) => y > 0));
   const pretrain = history.filter((h) => h.phase === 'pretrain');
-  if (series.length) writeFileAtomic(paths.plots.loss, await svgToPng(lineChartSvg(smooth(series), { title: 'Training loss (moving average of 10 steps)', xLabel: 'step', yLabel: 'loss', logY: true })));
+  if (series.length) writeFileAtomicSync(paths.plots.loss, await svgToPng(lineChartSvg(smooth(series), { title: 'Training loss (moving average of 10 steps)', xLabel: 'step', yLabel: 'loss', logY: true })));
   if (pretrain.length) {
-    writeFileAtomic(
+    writeFileAtomicSync(
       paths.plots.loss.replace('loss.png', 'geometry-pretraining.png'),
       await svgToPng(lineChartSvg([{ name: 'intensity MSE from landmarks', points: pretrain.map((h) => [h.epoch, h.loss]) }], { title: 'Geometry encoder pretraining', xLabel: 'epoch', yLabel: 'loss', logY: true })),
     );
   }
-  writeFileAtomic(paths.plots.scatter, await svgToPng(scatterGridSvg(evaluation.predictions, evaluation.truth, aus)));
+  writeFileAtomicSync(paths.plots.scatter, await svgToPng(scatterGridSvg(evaluation.predictions, evaluation.truth, aus)));
   if (evaluation.examples.length) {
     const first = evaluation.examples[0];
     const size = Math.round(Math.sqrt(first.crop.length / 3));
     const channels = 2 * aus.length;
     const heatmapSize = Math.round(Math.sqrt(first.heatmaps.length / channels));
     const tiles = await Promise.all(evaluation.examples.map((e) => heatmapOverlayPng(e.crop, size, e.heatmaps, heatmapSize, channels, e.points)));
-    writeFileAtomic(paths.plots.overlays, await tilePngs(tiles, size, 4));
+    writeFileAtomicSync(paths.plots.overlays, await tilePngs(tiles, size, 4));
   }
 }
 

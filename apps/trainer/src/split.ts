@@ -6,7 +6,7 @@
 import { bp4dFera2015Split, disfaFolds, samplesOf, subjectKFold, type Sample } from '@g2rl/datasets';
 import type { TrainConfig } from './config.js';
 import { UserError } from './errors.js';
-import { seededPermutation } from './shuffle.js';
+import { seededPermutation } from '@g2rl/common';
 
 export interface Split {
   train: Sample[];

@@ -3,10 +3,10 @@
 // Progress and the summary go to stderr, results to --out (atomically) or stdout; a file
 // that cannot be read is one line on stderr and the run goes on. Exit 0 = all inputs
 // analysed, 1 = some failed, 2 = usage error.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { LANDMARK_SCHEMES } from '@g2rl/heatmaps';
 import { csvHeader, csvRow } from './csv.js';
 import { AnalyzerError } from './errors.js';
@@ -56,17 +56,6 @@ export function expandInputs(args: string[]): string[] {
     }
   }
   return out;
-}
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
 }
 
 function progress(done: number, total: number, started: number): void {
@@ -139,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   }
   analyzer.dispose();
   const text = `${lines.join('\n')}\n`;
-  if (values.out) writeAtomic(resolve(values.out), text);
+  if (values.out) writeFileAtomicSync(resolve(values.out), text);
   else process.stdout.write(text);
   if (!quiet) {
     if (showBar) process.stderr.write('\n');

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { expect } from 'vitest';
+import { seededUniform } from '@g2rl/common';
 import { isNativeAvailable, nativeStatus, registerNativeBackend } from './backend.js';
 
 export const nativeReady = isNativeAvailable();
@@ -18,16 +19,7 @@ if (!nativeReady) {
 
 /** Deterministic values in [-1, 1) (mulberry32), so failures reproduce. */
 export function seededValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  return seededUniform(size, seed, -1, 1);
 }
 
 export interface InputSpec {

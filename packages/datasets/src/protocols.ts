@@ -1,4 +1,4 @@
-import { mixSeed, mulberry32, permutation } from './rng.js';
+import { mixSeed, mulberry32, permutation } from '@g2rl/common';
 import type { Sample } from './sample.js';
 
 /**

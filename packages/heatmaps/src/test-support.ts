@@ -1,16 +1,6 @@
 // Helpers for this package's tests only (not exported from index.ts).
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '@g2rl/common';
 
 /** Applies x' = scale·R(angle)·x + (tx, ty) to flat points N×2; returns a new Float32Array. */
 export function similarity(points: Float32Array, scale: number, angle: number, tx: number, ty: number): Float32Array {

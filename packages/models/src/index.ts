@@ -3,5 +3,5 @@ export * from './geometry/index.js';
 export { createKnowledgeProjection, KnowledgeProjection, type KnowledgeProjectionOptions } from './projection/create-knowledge-projection.js';
 export * from './trainer/index.js';
 export * from './defaults.js';
-export { mulberry32, seedStream, type SeedStream } from './seeds.js';
+export { seedStream, type SeedStream } from './seeds.js';
 export * from './export/index.js';

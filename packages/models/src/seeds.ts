@@ -3,18 +3,7 @@
  * stream created from the user's seed, so that the same seed gives the same weights on
  * every backend (tfjs draws initial values in JavaScript, not in the backend).
  */
-
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@g2rl/common';
 
 /** A function that returns a new integer seed in [0, 2³¹) on each call. */
 export type SeedStream = () => number;

@@ -1,18 +1,10 @@
 // Shared by the kernel tests: seeded data and a wasm-vs-cpu comparison.
 import * as tf from '@tensorflow/tfjs';
+import { seededUniform } from '@g2rl/common';
 
-/** mulberry32: deterministic uniform values in [-0.5, 0.5). */
+/** Deterministic uniform values in [-0.5, 0.5) (mulberry32). */
 export function seededValues(length: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  }
-  return out;
+  return seededUniform(length, seed, -0.5, 0.5);
 }
 
 /** max |a − b| / max |b|: error relative to the reference's scale. */

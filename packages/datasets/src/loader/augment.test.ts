@@ -1,7 +1,7 @@
 import { applyAffine, alignmentTemplate, warpAffine } from '@g2rl/face';
 import { auPointFlip, auPoints, DISFA_AUS, LANDMARK_SCHEMES } from '@g2rl/heatmaps';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../rng.js';
+import { mulberry32 } from '@g2rl/common';
 import { augmentationAffine, augmentLandmarks, drawAugmentation, NO_AUGMENTATION, toUnitFloat, type Augmentation } from './augment.js';
 
 const S = 64;

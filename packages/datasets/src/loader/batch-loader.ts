@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AlignmentPoints } from '@g2rl/face';
 import type { HeatmapCodec, HeatmapCodecSettings } from '@g2rl/heatmaps';
-import { mixSeed, mulberry32, permutation } from '../rng.js';
+import { mixSeed, mulberry32, permutation } from '@g2rl/common';
 import type { Sample } from '../sample.js';
 import { drawAugmentation, NO_AUGMENTATION, type AugmentOptions } from './augment.js';
 import { makeBatchShape, type BatchShape, type TrainingBatch } from './batch.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@g2rl/common/fs';
 import { ALIGNMENT_TEMPLATE, alignFace, decodeImage, type AlignmentPoints } from '@g2rl/face';
 import type { LandmarkScheme } from '@g2rl/heatmaps';
 import type { Sample } from '../sample.js';
@@ -95,18 +96,10 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
     format: CACHE_FORMAT, key, template: ALIGNMENT_TEMPLATE, size, scheme, points, count: samples.length, landmarkCount,
     ids: samples.map((s) => s.id), fingerprints, cropBytes: crops.length, landmarkOffset, landmarkBytes: landmarks.byteLength,
   };
-  const tmp = `.tmp-${process.pid}-${Date.now()}`;
-  const handle = await open(base + '.bin' + tmp, 'w');
-  try {
-    await handle.write(crops, 0, crops.length, 0);
-    await handle.write(new Uint8Array(landmarks.buffer, landmarks.byteOffset, landmarks.byteLength), 0, landmarks.byteLength, landmarkOffset);
-  } finally {
-    await handle.close();
-  }
-  await rename(base + '.bin' + tmp, base + '.bin');
+  const padding = new Uint8Array(landmarkOffset - crops.length);
+  await writeFileAtomic(base + '.bin', [crops, padding, new Uint8Array(landmarks.buffer, landmarks.byteOffset, landmarks.byteLength)]);
   // The index goes last: a cache with an index is complete.
-  await writeFile(base + '.json' + tmp, JSON.stringify(index));
-  await rename(base + '.json' + tmp, base + '.json');
+  await writeFileAtomic(base + '.json', JSON.stringify(index));
   return { format: CACHE_FORMAT, key, size, scheme, points, count: samples.length, landmarkCount, ids: index.ids, crops, landmarks, path: base + '.bin' };
 }
 

@@ -2,9 +2,10 @@
  * A contact sheet: a PNG grid showing what each AU does, for a few identities —
  * rows = AUs, columns = identity × intensity level — to check the renderer by eye.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '@g2rl/common/fs';
 import { SYNTHETIC_AUS } from './action-units.js';
 import { type FaceParams, sampleScene } from './face-params.js';
 import { sampleIdentity } from './identity.js';
@@ -82,9 +83,7 @@ export async function contactSheet(options: ContactSheetOptions = {}): Promise<B
     .toBuffer();
   if (options.outFile) {
     await mkdir(dirname(options.outFile), { recursive: true });
-    const tmp = `${options.outFile}.tmp-${process.pid}`;
-    await writeFile(tmp, png);
-    await rename(tmp, options.outFile);
+    await writeFileAtomic(options.outFile, png);
   }
   return png;
 }

@@ -3,6 +3,8 @@
  * Every random choice of the generator goes through one of these, so that a seed fixes
  * every identity, expression, pose, lighting and noise value, byte for byte.
  */
+import { mulberry32 } from '@g2rl/common';
+
 export interface SyntheticRng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -20,17 +22,10 @@ export interface SyntheticRng {
   fork(): number;
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; good enough for rendering choices, not for crypto. */
+/** The generator's random source: `@g2rl/common`'s mulberry32 behind a richer interface. */
 export function syntheticRng(seed: number): SyntheticRng {
   if (!Number.isFinite(seed)) throw new Error(`syntheticRng: seed must be a finite number, got ${seed}`);
-  let state = Math.trunc(seed) >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(Math.trunc(seed));
   return {
     next,
     uniform: (low, high) => low + (high - low) * next(),

@@ -5,9 +5,10 @@
  * Everything random is drawn from one seed, per subject from its own forked stream, so the
  * manifest (and `dataset.json`) are byte-identical for a seed whatever the concurrency.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@g2rl/common/fs';
 import { SYNTHETIC_AUS } from './action-units.js';
 import { type FaceParams, sampleFaceParams, sampleScene } from './face-params.js';
 import { sampleIdentity } from './identity.js';
@@ -147,12 +148,6 @@ function* planImages(r: Resolved): Generator<PlannedImage> {
   }
 }
 
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 function summarize(r: Resolved, entries: SyntheticManifestEntry[]): SyntheticDatasetInfo {
   const nonZeroPerAu: Record<string, number> = Object.fromEntries(SYNTHETIC_AUS.map((au) => [`AU${au}`, 0]));
   const labelHistogram = [0, 0, 0, 0, 0, 0];
@@ -243,7 +238,7 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
       }
       try {
         const { png } = await renderFace(params, r.format);
-        await writeAtomic(join(outDir, entry.image), png);
+        await writeFileAtomic(join(outDir, entry.image), png);
       } catch (error) {
         failed = true;
         throw new Error(`synthesizeDataset: could not render or write ${join(outDir, entry.image)}: ${(error as Error).message}`);
@@ -254,9 +249,9 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   await Promise.all(Array.from({ length: r.concurrency }, worker));
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const manifestPath = join(outDir, SYNTHETIC_MANIFEST);
-  await writeAtomic(manifestPath, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  await writeFileAtomic(manifestPath, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const info = summarize(r, entries);
-  await writeAtomic(join(outDir, SYNTHETIC_INFO), JSON.stringify(info, null, 2) + '\n');
+  await writeFileAtomic(join(outDir, SYNTHETIC_INFO), JSON.stringify(info, null, 2) + '\n');
   return { outDir, manifestPath, info, entries, reused: false };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LANDMARK_SCHEMES, MEAN_FACE_IBUG68, type LandmarkScheme } from '@g2rl/heatmaps';
 import sharp from 'sharp';
 import { writeMatV5 } from '../readers/mat-v5.js';
-import { mixSeed, mulberry32 } from '../rng.js';
+import { mixSeed, mulberry32 } from '@g2rl/common';
 
 export const FIXTURE_IMAGE_SIZE = 96;
 

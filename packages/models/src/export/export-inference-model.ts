@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HEATMAPS_OUTPUT } from '../backbone/create-backbone.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@g2rl/common/fs';
 import { fileSystemIO } from './file-system-io.js';
 import { type ModelCard, checkModelCard } from './model-card.js';
 

@@ -8,4 +8,3 @@ export {
   MODEL_CARD_JSON,
   MODELS_VERSION,
 } from './export-inference-model.js';
-export { writeFileAtomic } from './atomic-write.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { euclideanAdjacencyBatch, normalizeAdjacencyBatch } from '@g2rl/graph';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../seeds.js';
+import { mulberry32 } from '@g2rl/common';
 import { euclideanAdjacencyTensor, gcnAdjacencyTensor, normalizeAdjacencyTensor } from './adjacency-tensor.js';
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { euclideanAdjacency, normalizeAdjacency, type DenseMatrix } from '@g2rl/graph';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../seeds.js';
+import { mulberry32 } from '@g2rl/common';
 import { createGeometryEncoder, type GeometryEncoderOptions } from './create-geometry-encoder.js';
 
 beforeAll(async () => {

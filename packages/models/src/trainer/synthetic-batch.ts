@@ -1,4 +1,4 @@
-import { mulberry32 } from '../seeds.js';
+import { mulberry32 } from '@g2rl/common';
 import type { BatchDimensions, TrainingBatchArrays } from './batch.js';
 
 /**
