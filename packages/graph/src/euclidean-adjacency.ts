@@ -1,26 +1,9 @@
 import type { DenseMatrix } from './dense-matrix.js';
 import { distancesFloat64 } from './pairwise-distances.js';
 import { readFeatureRows, type FeatureRows, type PointsInput } from './points.js';
+import { readAdjacencyOptions, type AdjacencyOptions } from './adjacency-options.js';
 
-/**
- * How τ (the Gaussian's width) is chosen:
- * - `'absolute'`: τ = `tau`, in the units of the features. Not scale invariant: scaling
- *   the points by s changes every weight, unless the features are normalised first (e.g.
- *   divided by the inter-ocular distance, as `geometryFeatures` in `@g2rl/heatmaps` does
- *   for the GCN's `F⁰`, METHOD.md §3).
- * - `'mean-knn'`: τ = `tau` · (mean distance from each node to its k nearest neighbours,
- *   over all nodes). Scaling the points by s scales τ by s too, so the graph is scale
- *   invariant. Used for features with no natural unit (the dynamic graph's hidden layers).
- */
-export type TauMode = 'absolute' | 'mean-knn';
-
-export interface EuclideanAdjacencyOptions {
-  /** Neighbours kept per node (default 8). `k ≥ N − 1` (or `Infinity`) keeps all other nodes. */
-  k?: number;
-  /** τ for `'absolute'`, or the factor on the mean k-NN distance for `'mean-knn'` (default 1). */
-  tau?: number;
-  /** See {@link TauMode} (default `'absolute'`). */
-  tauMode?: TauMode;
+export interface EuclideanAdjacencyOptions extends AdjacencyOptions {
   /** Features per node for flat input (default 2); nested rows carry their own width. */
   width?: number;
 }
@@ -41,24 +24,6 @@ export interface EuclideanAdjacencyOptions {
 export function euclideanAdjacency(points: PointsInput, options: EuclideanAdjacencyOptions = {}): DenseMatrix {
   const features = readFeatureRows(points, options.width, 'euclideanAdjacency');
   return adjacencyFromFeatures(features, options, 'euclideanAdjacency');
-}
-
-/** Checks the numeric options; returns them with defaults filled in. */
-export function readAdjacencyOptions(
-  options: EuclideanAdjacencyOptions,
-  fn: string,
-): Required<Omit<EuclideanAdjacencyOptions, 'width'>> {
-  const { k = 8, tau = 1, tauMode = 'absolute' } = options;
-  if (typeof k !== 'number' || !(k === Infinity || (Number.isInteger(k) && k >= 1))) {
-    throw new RangeError(`${fn}: options.k must be an integer ≥ 1 (or Infinity for all other nodes), got ${String(k)}`);
-  }
-  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
-    throw new RangeError(`${fn}: options.tau must be a finite number > 0, got ${String(tau)}`);
-  }
-  if (tauMode !== 'absolute' && tauMode !== 'mean-knn') {
-    throw new RangeError(`${fn}: options.tauMode must be 'absolute' or 'mean-knn', got ${JSON.stringify(tauMode)}`);
-  }
-  return { k, tau, tauMode };
 }
 
 /** The adjacency of already-validated features (`N × width`); used by the batched form too. */

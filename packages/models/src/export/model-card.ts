@@ -1,5 +1,6 @@
-/** Landmark schemes, as in `@g2rl/heatmaps`. */
-export type LandmarkScheme = 'ibug68' | 'disfa66' | 'bp4d49';
+import { LANDMARK_SCHEMES, type LandmarkScheme } from '@g2rl/heatmaps';
+
+export type { LandmarkScheme };
 
 /**
  * `model-card.json`, written beside an exported model (ARCHITECTURE.md): everything a
@@ -27,7 +28,7 @@ export interface ModelCard {
   versions: Record<string, string>;
 }
 
-const SCHEMES: LandmarkScheme[] = ['ibug68', 'disfa66', 'bp4d49'];
+const SCHEMES = Object.keys(LANDMARK_SCHEMES) as LandmarkScheme[];
 
 /**
  * Checks a card's fields and, when `shapes` are given, that they agree with the model

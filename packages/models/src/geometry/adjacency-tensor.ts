@@ -1,33 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { readAdjacencyOptions, type AdjacencyOptions } from '@g2rl/graph';
 import { constantOf } from './constant-of.js';
 
-/** τ selection, as in `@g2rl/graph`: `'absolute'` τ = tau; `'mean-knn'` τ = tau · mean k-NN distance. */
-export type TauMode = 'absolute' | 'mean-knn';
-
-/** Options of {@link euclideanAdjacencyTensor}; defaults as in `@g2rl/graph`. */
-export interface AdjacencyTensorOptions {
-  /** neighbours kept per node (default 8); k ≥ N − 1 keeps every other node */
-  k?: number;
-  /** τ, or the factor on the mean k-NN distance for 'mean-knn' (default 1) */
-  tau?: number;
-  /** default 'absolute' */
-  tauMode?: TauMode;
-}
-
-/** Validates the options and fills in the defaults; throws naming the bad field. */
-export function readAdjacencyTensorOptions(options: AdjacencyTensorOptions, fn: string): Required<AdjacencyTensorOptions> {
-  const { k = 8, tau = 1, tauMode = 'absolute' } = options ?? {};
-  if (!(k === Infinity || (Number.isInteger(k) && k >= 1))) {
-    throw new RangeError(`${fn}: options.k must be an integer ≥ 1 (or Infinity), got ${String(k)}`);
-  }
-  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
-    throw new RangeError(`${fn}: options.tau must be a finite number > 0, got ${String(tau)}`);
-  }
-  if (tauMode !== 'absolute' && tauMode !== 'mean-knn') {
-    throw new RangeError(`${fn}: options.tauMode must be 'absolute' or 'mean-knn', got ${JSON.stringify(tauMode)}`);
-  }
-  return { k, tau, tauMode };
-}
+/** The graph's options: `@g2rl/graph`'s one type and validation (k, τ, τ mode). */
+export type AdjacencyTensorOptions = AdjacencyOptions;
 
 /**
  * Batched Gaussian k-nearest-neighbour adjacency, the tensor twin of `@g2rl/graph`'s
@@ -45,7 +21,7 @@ export function readAdjacencyTensorOptions(options: AdjacencyTensorOptions, fn: 
  */
 export function euclideanAdjacencyTensor(features: tf.Tensor, options: AdjacencyTensorOptions = {}): tf.Tensor3D {
   const fn = 'euclideanAdjacencyTensor';
-  const { k, tau, tauMode } = readAdjacencyTensorOptions(options, fn);
+  const { k, tau, tauMode } = readAdjacencyOptions(options, fn);
   if (features == null || features.rank !== 3) {
     throw new Error(`${fn}(features): expected a B×N×F tensor, got shape [${features?.shape?.join(', ')}]`);
   }

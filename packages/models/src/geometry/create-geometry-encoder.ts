@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_ADJACENCY, DEFAULT_GEOMETRY_DIM } from '../defaults.js';
 import { seedStream } from '../seeds.js';
-import type { TauMode } from './adjacency-tensor.js';
+import type { TauMode } from '@g2rl/graph';
 import { EuclideanAdjacencyLayer } from './euclidean-adjacency-layer.js';
 import { GCNLayer } from './gcn-layer.js';
 

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { type AdjacencyTensorOptions, type TauMode, gcnAdjacencyTensor, readAdjacencyTensorOptions } from './adjacency-tensor.js';
+import { readAdjacencyOptions, type AdjacencyOptions, type TauMode } from '@g2rl/graph';
+import { gcnAdjacencyTensor } from './adjacency-tensor.js';
 
 /** Arguments of {@link EuclideanAdjacencyLayer}. */
-export interface EuclideanAdjacencyLayerArgs extends AdjacencyTensorOptions {
+export interface EuclideanAdjacencyLayerArgs extends AdjacencyOptions {
   name?: string;
 }
 
@@ -21,7 +22,7 @@ export class EuclideanAdjacencyLayer extends tf.layers.Layer {
     super({ name: args.name, trainable: false });
     // k = Infinity ("every other node") becomes null in a JSON config; read it back as such.
     const fromJson = (args as { k?: number | null }).k === null ? { ...args, k: Infinity } : args;
-    const { k, tau, tauMode } = readAdjacencyTensorOptions(fromJson, 'EuclideanAdjacencyLayer');
+    const { k, tau, tauMode } = readAdjacencyOptions(fromJson, 'EuclideanAdjacencyLayer');
     this.k = k;
     this.tau = tau;
     this.tauMode = tauMode;

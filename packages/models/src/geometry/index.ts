@@ -4,8 +4,8 @@ export {
   normalizeAdjacencyTensor,
   gcnAdjacencyTensor,
   type AdjacencyTensorOptions,
-  type TauMode,
 } from './adjacency-tensor.js';
+export type { AdjacencyOptions, TauMode } from '@g2rl/graph';
 export { GCNLayer, type GCNLayerArgs } from './gcn-layer.js';
 export { EuclideanAdjacencyLayer, type EuclideanAdjacencyLayerArgs } from './euclidean-adjacency-layer.js';
 export { createGeometryEncoder, type GeometryEncoderOptions } from './create-geometry-encoder.js';
