@@ -19,7 +19,7 @@ const pkg = (name) => join(here, '..', 'packages', name, 'dist', 'index.js');
 const ds = await import(pkg('datasets'));
 const face = await import(pkg('face'));
 const hm = await import(pkg('heatmaps'));
-const { default: sharp } = await import(join(here, '..', 'packages', 'face', 'node_modules', 'sharp', 'lib', 'index.js'));
+const { default: sharp } = await import('sharp'); // the root's devDependency, same version as @g2rl/face's
 
 const arg = process.argv.indexOf('--images');
 const COUNT = arg > 0 ? Number(process.argv[arg + 1]) : 96;

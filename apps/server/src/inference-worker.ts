@@ -16,7 +16,7 @@ function send(message: FromWorker): void {
 }
 
 async function start(config: WorkerConfig): Promise<Analyzer> {
-  const backend = await initBackend({ prefer: (config.backend ?? process.env.G2RL_BACKEND ?? 'wasm') as 'wasm', quiet: true });
+  const backend = await initBackend({ prefer: (config.backend ?? process.env.G2RL_BACKEND ?? 'wasm') as 'wasm', quiet: true, loaders: { native: () => import('@g2rl/backend-native') } });
   const analyzer = await Analyzer.create({ ...config, backend: backend.name });
   send({ type: 'ready', card: analyzer.card, backend: backend.name, tensors: tf.memory().numTensors });
   return analyzer;

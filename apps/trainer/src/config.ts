@@ -53,7 +53,7 @@ export interface TrainConfig {
     adjacency: 'static' | 'dynamic';
     /** Size D of the geometry vector G. */
     geometryDim: number;
-    /** Gaussian σ of the target heatmaps in heatmap pixels; null = 2·H/64 (METHOD.md §2). */
+    /** Gaussian σ of the target heatmaps in heatmap pixels; null = 2·H/64 (docs/method.md §2). */
     sigma: number | null;
   };
   train: {
@@ -75,7 +75,7 @@ export interface TrainConfig {
      */
     projectionWarmupEpochs: number;
     /**
-     * 'pretrained-frozen': pretrain the geometry encoder, freeze it (METHOD.md §3); 'joint':
+     * 'pretrained-frozen': pretrain the geometry encoder, freeze it (docs/method.md §3); 'joint':
      * train all together. `G2RLTrainer`'s `GeometryMode`; 'frozen' is still read (deprecated).
      */
     geometryMode: GeometryMode;
@@ -136,7 +136,7 @@ export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
     },
   },
   small: { model: { preset: 'small' } },
-  /** The authors' setting (METHOD.md §6): ResNet-50-style, 256² input, lr 5e-4 ÷10 at 5 and 10. */
+  /** The authors' setting (docs/method.md §6): ResNet-50-style, 256² input, lr 5e-4 ÷10 at 5 and 10. */
   paper: {
     model: { preset: 'paper' },
     train: { epochs: 15, batchSize: 16, learningRate: 5e-4, lrDecayEpochs: [5, 10] },

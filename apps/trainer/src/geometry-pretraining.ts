@@ -1,6 +1,6 @@
 /**
  * The geometry branch's own training, before the backbone's: the encoder pretrained on
- * landmarks → intensities (METHOD.md §3), and the fit of the L_G target's per-dimension
+ * landmarks → intensities (docs/method.md §3), and the fit of the L_G target's per-dimension
  * scale on the training frames.
  */
 import type { AlignedCropCache, Sample } from '@g2rl/datasets';

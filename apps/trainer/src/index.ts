@@ -1,13 +1,9 @@
+// The trainer's programmatic API: the CLI (`main`), one whole run (`runPipeline`), the config
+// and its errors. The parts a run is made of (schedule, checkpoint format, phases, history)
+// are internal: their files are imported directly by the app and its tests.
 export * from './config.js';
 export { main, flagsToOverrides } from './cli.js';
 export { runPipeline, type RunOutcome } from './pipeline.js';
 export { trainRun, createRunTrainer, type TrainedRun } from './train.js';
-export { trainingSchedule } from './schedule.js';
-export { configHash } from './config-hash.js';
-export { presetSizes, trainingCodec } from './training-codec.js';
-export { Interrupted, type StopFlag } from './stop.js';
-export { readHistory, type HistoryPoint } from './history.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
-export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint } from './checkpoint.js';
-export { runPaths, type RunPaths } from './run-folder.js';
 export { UserError } from './errors.js';

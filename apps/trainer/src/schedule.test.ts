@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, PRESETS, mergeConfig } from './config.js';
 import { trainingSchedule } from './schedule.js';
 
 describe('trainingSchedule', () => {
-  it('divides the learning rate by 10 at the start of each decay epoch (1-based), as METHOD.md §6', () => {
+  it('divides the learning rate by 10 at the start of each decay epoch (1-based), as docs/method.md §6', () => {
     const schedule = trainingSchedule(mergeConfig(DEFAULT_CONFIG, { train: { learningRate: 5e-4, lrDecayEpochs: [5, 10], lrDecayFactor: 0.1 } }));
     expect(learningRateAt(schedule, 0)).toBeCloseTo(5e-4, 12);
     expect(learningRateAt(schedule, 3)).toBeCloseTo(5e-4, 12);

@@ -1,5 +1,5 @@
 /**
- * Subject-independent train/test splits for each kind of data (METHOD.md §5): DISFA's fixed
+ * Subject-independent train/test splits for each kind of data (docs/method.md §5): DISFA's fixed
  * 3 folds, BP4D's FERA 2015 split, and a seeded k-fold by subject for anything else.
  * No subject is ever on both sides.
  */

@@ -1,5 +1,5 @@
 /**
- * One training run, the G2RL schedule (METHOD.md §3–4): pretrain the geometry encoder on
+ * One training run, the G2RL schedule (docs/method.md §3–4): pretrain the geometry encoder on
  * landmarks → intensities, freeze it, then train the backbone (and W) on
  * λ·L_G + (1−λ)·L_S. λ = 0 skips the geometry branch: the plain heatmap baseline.
  *

@@ -10,7 +10,7 @@ export function presetSizes(preset: TrainConfig['model']['preset']): { size: num
 
 /**
  * The heatmap codec of a run: the preset's S and H, the config's σ (default: the codec's,
- * METHOD.md §2's 2 pixels at H = 64 scaled with H) and peak normalisation.
+ * docs/method.md §2's 2 pixels at H = 64 scaled with H) and peak normalisation.
  */
 export function trainingCodec(config: TrainConfig, aus: readonly number[]): HeatmapCodec {
   const { size, heatmapSize } = presetSizes(config.model.preset);

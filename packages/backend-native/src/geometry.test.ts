@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 // @g2rl/models' geometry encoder from source (GCN layers, dynamic k-NN adjacency with TopK,
 // pairwise differences, concat, per-node conv, dense layers): the kernels that used to fall
 // back to slow JS on `native` (broadcast Sub/Mul, int32 Sum, Transpose, SplitV, TopK, Tile).
-import { createGeometryEncoder } from '../../models/src/geometry/create-geometry-encoder.js';
+import { createGeometryEncoder } from '@g2rl/models/geometry';
 import { countAddonCalls, expectSameAsCpu, input, nativeReady } from './test-helpers.js';
 import { loadAddon } from './addon.js';
 

@@ -26,7 +26,7 @@ export interface SubjectSplit {
 }
 
 /**
- * DISFA 3-fold subject-independent cross-validation (METHOD.md §5): fold k tests on
+ * DISFA 3-fold subject-independent cross-validation (docs/method.md §5): fold k tests on
  * DISFA_PARTS[k] and trains on the other two parts.
  */
 export function disfaFolds(): SubjectSplit[] {
@@ -37,7 +37,7 @@ export function disfaFolds(): SubjectSplit[] {
 }
 
 /**
- * BP4D as in FERA 2015 (METHOD.md §5): train on the odd-numbered subjects (F001, F003, …,
+ * BP4D as in FERA 2015 (docs/method.md §5): train on the odd-numbered subjects (F001, F003, …,
  * M001, …), test on the even-numbered ones. The number is the digits of the id.
  * @param subjects the subjects to split (default all 41 of BP4D_SUBJECTS)
  */

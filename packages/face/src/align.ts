@@ -12,7 +12,7 @@ export interface AlignOptions {
   scheme?: LandmarkScheme;
   /**
    * Which landmarks the similarity is fitted on: 'rigid' (default; eye corners and nose —
-   * IBUG68_RIGID_POINTS), 'stable' (the same plus the chin — IBUG68_STABLE_POINTS, METHOD.md
+   * IBUG68_RIGID_POINTS), 'stable' (the same plus the chin — IBUG68_STABLE_POINTS, docs/method.md
    * §1) or 'all'. 'rigid' is the default because the chin moves with AU26/27: with it, a jaw
    * drop of 0.3 inter-ocular distances rescales the crop by ≈ 9 % and moves every AU point.
    */

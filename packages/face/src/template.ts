@@ -12,9 +12,9 @@ export const ALIGNMENT_MARGIN = 0.1;
 
 /**
  * iBUG-68 indices that expressions barely move, used by `points: 'stable'` alignment
- * (METHOD.md §1: eye corners, nose and chin). Brows, lids, lips and the jaw line are left
+ * (docs/method.md §1: eye corners, nose and chin). Brows, lids, lips and the jaw line are left
  * out so that an AU does not bend the alignment meant to measure it; the chin (8) stays,
- * as METHOD.md asks, because nothing else pins the vertical scale below the nose.
+ * as docs/method.md asks, because nothing else pins the vertical scale below the nose.
  */
 export const IBUG68_STABLE_POINTS: readonly number[] = [36, 39, 42, 45, 27, 28, 29, 30, 31, 32, 33, 34, 35, 8];
 

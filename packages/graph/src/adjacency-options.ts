@@ -1,5 +1,5 @@
 /**
- * The parameters of g2rl's Gaussian k-NN graph (METHOD.md §3) and their one validation.
+ * The parameters of g2rl's Gaussian k-NN graph (docs/method.md §3) and their one validation.
  * `euclideanAdjacency` here and the tensor twin in `@g2rl/models` (`euclideanAdjacencyTensor`,
  * `EuclideanAdjacencyLayer`) both read their options through {@link readAdjacencyOptions},
  * so a default or a rule changes in this file only.
@@ -10,7 +10,7 @@
  * - `'absolute'`: τ = `tau`, in the units of the features. Not scale invariant: scaling
  *   the points by s changes every weight, unless the features are normalised first (e.g.
  *   divided by the inter-ocular distance, as `geometryFeatures` in `@g2rl/heatmaps` does
- *   for the GCN's `F⁰`, METHOD.md §3).
+ *   for the GCN's `F⁰`, docs/method.md §3).
  * - `'mean-knn'`: τ = `tau` · (mean distance from each node to its k nearest neighbours,
  *   over all nodes). Scaling the points by s scales τ by s too, so the graph is scale
  *   invariant. Used for features with no natural unit (the dynamic graph's hidden layers).

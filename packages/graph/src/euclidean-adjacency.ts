@@ -9,7 +9,7 @@ export interface EuclideanAdjacencyOptions extends AdjacencyOptions {
 }
 
 /**
- * Gaussian k-nearest-neighbour adjacency (METHOD.md §3):
+ * Gaussian k-nearest-neighbour adjacency (docs/method.md §3):
  * `a_ij = exp(−d_ij² / τ²)` if `j` is among the `k` nearest neighbours of `i`, else 0;
  * then `A_ij = max(a_ij, a_ji)` (an edge exists if either end chose the other), `A_ii = 0`.
  * Self-loops are added later, by {@link normalizeAdjacency}.

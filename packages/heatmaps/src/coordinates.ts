@@ -7,7 +7,7 @@
 
 import { assertPositiveInteger, assertPositiveNumber, toFlatPoints, type PointsInput } from './points.js';
 
-/** METHOD.md §2: σ = 2 heatmap pixels at H = 64, scaled with H. */
+/** docs/method.md §2: σ = 2 heatmap pixels at H = 64, scaled with H. */
 export function defaultSigma(height: number): number {
   assertPositiveNumber(height, 'defaultSigma(height)');
   return (2 * height) / 64;

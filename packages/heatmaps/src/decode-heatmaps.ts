@@ -1,4 +1,4 @@
-// The heatmap decoder (METHOD.md §2): per channel the argmax with a sub-pixel step, the
+// The heatmap decoder (docs/method.md §2): per channel the argmax with a sub-pixel step, the
 // Gaussian's height there (normalization undone), and per AU the mean of its two points.
 //
 // Why the height is estimated, not read: with peak normalization a Gaussian centred
@@ -20,7 +20,7 @@ export interface DecodeHeatmapsOptions extends HeatmapShapeOptions {
   /** K, heatmap channels (= 2A). */
   channels: number;
   /**
-   * Sub-pixel location: `'quarter'` (default, METHOD.md §2: a quarter pixel towards the
+   * Sub-pixel location: `'quarter'` (default, docs/method.md §2: a quarter pixel towards the
    * larger neighbour) or `'gaussian'` (the fitted Gaussian centre; exact on encoded maps).
    */
   refinement?: 'quarter' | 'gaussian';

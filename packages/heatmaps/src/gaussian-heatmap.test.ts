@@ -7,7 +7,7 @@ function channel(map: Float32Array, height: number, width: number, channels: num
   return Array.from({ length: height }, (_, i) => Array.from({ length: width }, (_, j) => map[(i * width + j) * channels + k]));
 }
 
-/** Independent reference: the full-map formula of METHOD.md §2, no window. */
+/** Independent reference: the full-map formula of docs/method.md §2, no window. */
 function naiveHeatmap(x: number, y: number, intensity: number, height: number, width: number, sigma: number, g: number): number[][] {
   return Array.from({ length: height }, (_, i) =>
     Array.from({ length: width }, (_, j) => intensity * g * Math.exp(-((j - x) ** 2 + (i - y) ** 2) / (2 * sigma * sigma))));

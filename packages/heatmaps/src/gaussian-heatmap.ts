@@ -1,4 +1,4 @@
-// The heatmap encoder (METHOD.md §2): one Gaussian per AU point, scaled by its AU's
+// The heatmap encoder (docs/method.md §2): one Gaussian per AU point, scaled by its AU's
 // intensity. It runs in the data loader's hot path, so it writes straight into one
 // Float32Array and evaluates the Gaussian only inside a window of ±4σ around the point,
 // as the product of two 1-D Gaussians (exp(−(dx²+dy²)/2σ²) = exp(−dx²/2σ²)·exp(−dy²/2σ²)).
@@ -40,7 +40,7 @@ export const GAUSSIAN_WINDOW_SIGMAS = 4;
 /** The largest intensity FACS defines (E = 5). */
 export const MAX_INTENSITY = 5;
 
-/** g of METHOD.md §2: the factor between the intensity and the Gaussian's peak height. */
+/** g of docs/method.md §2: the factor between the intensity and the Gaussian's peak height. */
 export function gaussianPeakFactor(normalization: HeatmapNormalization, sigma: number): number {
   return normalization === 'density' ? 1 / (2 * Math.PI * sigma * sigma) : 1;
 }
@@ -122,7 +122,7 @@ function encodeInto(
 }
 
 /**
- * Target heatmaps for one sample (METHOD.md §2):
+ * Target heatmaps for one sample (docs/method.md §2):
  * `S_k(i, j) = I_{k/2} · g · exp(−((j − x_k)² + (i − y_k)²) / 2σ²)` within ±4σ, else 0.
  *
  * @param points K×2 in heatmap pixels (flat or `[x, y][]`), K = 2A (see `auPoints`, `imageToHeatmap`).

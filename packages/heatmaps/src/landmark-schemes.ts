@@ -1,5 +1,5 @@
 // The three landmark schemes, as data, and the two measures every scheme needs: the
-// inter-ocular distance and the GCN's input features F⁰ (METHOD.md §3).
+// inter-ocular distance and the GCN's input features F⁰ (docs/method.md §3).
 //
 // iBUG-68 (0-based): jaw 0–16, brows 17–26, nose 27–35, eyes 36–47, outer lips 48–59,
 // inner lips 60–67. DISFA's 66 points are iBUG-68 without the inner-mouth corners 60 and
@@ -120,7 +120,7 @@ export function interOcularDistance(landmarks: PointsInput, scheme: LandmarkSche
 }
 
 /**
- * The GCN's input features F⁰ (METHOD.md §3): landmarks N×2 minus their mean, divided
+ * The GCN's input features F⁰ (docs/method.md §3): landmarks N×2 minus their mean, divided
  * by the inter-ocular distance. Invariant to translation and scale (not to rotation:
  * align the face first). Returns a new `Float32Array` N×2.
  */

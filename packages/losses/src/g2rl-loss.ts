@@ -12,7 +12,7 @@ export interface G2rlLossArgs {
 }
 
 /**
- * The total G2RL loss (METHOD.md §4): `L = λ·L_G + (1 − λ)·L_S`.
+ * The total G2RL loss (docs/method.md §4): `L = λ·L_G + (1 − λ)·L_S`.
  *
  * When λ = 0, `lg` may be left out and the result is `L_S` itself, so a baseline never has
  * to run the geometry branch.

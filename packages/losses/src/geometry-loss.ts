@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertRank, assertSameShape } from './assert-shape.js';
 
 /**
- * The geometry loss `L_G = ‖G − Ĝ‖²` (METHOD.md §4), averaged over the batch and divided
+ * The geometry loss `L_G = ‖G − Ĝ‖²` (docs/method.md §4), averaged over the batch and divided
  * by the geometry size D:
  *
  * ```

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertRank, assertSameShape } from './assert-shape.js';
 
 /**
- * The heatmap loss `L_S` (METHOD.md §2): mean squared error between predicted and target
+ * The heatmap loss `L_S` (docs/method.md §2): mean squared error between predicted and target
  * heatmaps, masked by missing AUs.
  *
  * ```

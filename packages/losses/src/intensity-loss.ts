@@ -3,7 +3,7 @@ import { assertRank, assertSameShape } from './assert-shape.js';
 
 /**
  * Masked MSE between predicted and labelled AU intensities, skipping missing labels
- * (NaN, METHOD.md §1): the geometry pretraining loss (landmarks → intensities) and the
+ * (NaN, docs/method.md §1): the geometry pretraining loss (landmarks → intensities) and the
  * 'joint' mode's auxiliary loss on G.
  *
  * ```

@@ -45,7 +45,7 @@ export interface AuReport {
 }
 
 /**
- * Per-AU and mean ICC(3,1), MAE, MSE and Pearson correlation (METHOD.md §5).
+ * Per-AU and mean ICC(3,1), MAE, MSE and Pearson correlation (docs/method.md §5).
  *
  * @param predictions `frames × A` predicted intensities (finite wherever truth is labelled).
  * @param truth `frames × A` true intensities, NaN = missing: that frame is left out of

@@ -6,7 +6,7 @@ import { readTable } from './input-checks.js';
  * - `ICC(1,·)`: one-way random effects (each target rated by different raters);
  * - `ICC(2,·)`: two-way random effects, absolute agreement (raters are a sample);
  * - `ICC(3,·)`: two-way mixed effects, consistency (these raters are all there is; the
- *   one used for AU intensity, prediction vs. truth as two fixed raters, METHOD.md §5);
+ *   one used for AU intensity, prediction vs. truth as two fixed raters, docs/method.md §5);
  * `(·,1)` is the reliability of one rater, `(·,k)` of the mean of the k raters.
  * `'ICC(2,4)'` etc. is accepted too when 4 is the number of raters.
  */

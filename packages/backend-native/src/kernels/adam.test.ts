@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-// The project's own Adam (the optimizer of @g2rl/models' trainer), from source: it takes the
+// The project's own Adam (the optimizer of @g2rl/models' trainer): it takes the
 // fused kernel on `native` and its tfjs ops elsewhere, and both must give the same numbers.
-import { Adam } from '../../../models/src/trainer/adam.js';
+import { Adam } from '@g2rl/models';
 import { nativeReady, relativeError, seededValues } from '../test-helpers.js';
 import { ADAM_UPDATE_KERNEL } from './adam.js';
 

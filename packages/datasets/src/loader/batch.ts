@@ -3,7 +3,7 @@ import { warpAffine } from '@g2rl/face';
 import { augmentationAffine, augmentLandmarks, isGeometricIdentity, toUnitFloat, type Augmentation } from './augment.js';
 
 /**
- * One training batch (METHOD.md §1–3), all channels-last Float32Array:
+ * One training batch (docs/method.md §1–3), all channels-last Float32Array:
  * - `images` B×S×S×3, RGB in [0, 1];
  * - `heatmaps` B×H×W×K target heatmaps (K = 2A), `weights` B×K (0 where the label is missing);
  * - `geometry` B×N×2, the GCN's F⁰ (`geometryFeatures` of the aligned, augmented landmarks);

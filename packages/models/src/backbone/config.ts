@@ -1,6 +1,6 @@
 /**
  * Backbone configurations: an encoder of residual stages and a decoder that brings the
- * features back to stride 4, so that `H = S / 4` (METHOD.md §2).
+ * features back to stride 4, so that `H = S / 4` (docs/method.md §2).
  */
 
 /** One encoder stage: `blocks` residual blocks, the first with stride `stride`. */
@@ -70,7 +70,7 @@ export const PAPER_BACKBONE: BackboneConfig = {
 export const BACKBONE_PRESETS = { small: SMALL_BACKBONE, paper: PAPER_BACKBONE } as const;
 export type BackbonePreset = keyof typeof BACKBONE_PRESETS;
 
-/** The decoder always ends at stride 4: heatmaps are `H = S / 4` (METHOD.md §2). */
+/** The decoder always ends at stride 4: heatmaps are `H = S / 4` (docs/method.md §2). */
 export const HEATMAP_STRIDE = 4;
 
 /** The input size S and heatmap size H (= S / 4) of a preset or config. */

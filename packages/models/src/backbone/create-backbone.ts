@@ -16,7 +16,7 @@ export const FEATURES_OUTPUT = 'features';
 export const HEATMAPS_OUTPUT = 'heatmaps';
 
 /**
- * Builds a heatmap-regression backbone (METHOD.md §2) from a preset name or a config.
+ * Builds a heatmap-regression backbone (docs/method.md §2) from a preset name or a config.
  *
  * Input `B×S×S×3` (RGB in [0, 1]); outputs `[M: B×H×W×C, heatmaps: B×H×W×K]` with
  * `H = W = S/4`; `C` is the last decoder width (64 for 'small', 256 for 'paper'). The

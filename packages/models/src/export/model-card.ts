@@ -16,7 +16,7 @@ export interface ModelCard {
   scheme: LandmarkScheme;
   /** input: S×S RGB crop, values in [0, 1] */
   input: { size: number; range: [0, 1] };
-  /** heatmaps: H×H, σ in heatmap pixels, 'peak' or 'density' (METHOD.md §2) */
+  /** heatmaps: H×H, σ in heatmap pixels, 'peak' or 'density' (docs/method.md §2) */
   heatmap: { size: number; sigma: number; normalization: 'peak' | 'density' };
   /** face alignment used for the crops (template name and crop size) */
   alignment: { template: string; size: number };

@@ -7,7 +7,7 @@ export type AdjacencyTensorOptions = AdjacencyOptions;
 
 /**
  * Batched Gaussian k-nearest-neighbour adjacency, the tensor twin of `@g2rl/graph`'s
- * `euclideanAdjacency` (METHOD.md §3), equal to it to 1e-5:
+ * `euclideanAdjacency` (docs/method.md §3), equal to it to 1e-5:
  * `a_ij = exp(−d_ij²/τ²)` when j is one of the k nearest other nodes of i, symmetrised
  * (`A_ij = max(a_ij, a_ji)`), zero diagonal.
  *

@@ -16,7 +16,7 @@ const weightRows = (t: tf.Tensor): Matrix => (t.rank === 3 ? (t.arraySync() as n
 
 /**
  * Plain-array reference of the encoder for one graph, built on @g2rl/graph's adjacency:
- * everything outside the weights is recomputed here from METHOD.md §3.
+ * everything outside the weights is recomputed here from docs/method.md §3.
  */
 function referenceEncoder(model: tf.LayersModel, points: Matrix, options: GeometryEncoderOptions): number[] {
   const { k = 8, tau = 1, tauMode = 'absolute', dynamicTau = 1 } = options;
@@ -89,7 +89,7 @@ describe('createGeometryEncoder matches a plain-array reference built on @g2rl/g
 });
 
 describe('createGeometryEncoder', () => {
-  it('has the defaults of METHOD.md (68 nodes → D = 128) and trains: gradients reach every weight', () => {
+  it('has the defaults of docs/method.md (68 nodes → D = 128) and trains: gradients reach every weight', () => {
     const model = createGeometryEncoder({ nodes: 68, adjacency: 'dynamic' });
     expect(model.outputs[0].shape).toEqual([null, 128]);
     const x = tf.tensor3d(randomGraphs(2, 68, 4), [2, 68, 2]);

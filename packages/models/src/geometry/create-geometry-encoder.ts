@@ -46,7 +46,7 @@ const positiveInts = (values: unknown, count: number, field: string) => {
 };
 
 /**
- * The external geometric knowledge module (METHOD.md §3) as a tfjs model:
+ * The external geometric knowledge module (docs/method.md §3) as a tfjs model:
  *
  * ```
  * F⁰ (B×N×featureWidth) ─ Â⁰ = norm(kNN-Gauss(F⁰))

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 export interface GCNLayerArgs {
   /** U: output features per node */
   units: number;
-  /** 'relu' (default, METHOD.md §3) or 'linear' */
+  /** 'relu' (default, docs/method.md §3) or 'linear' */
   activation?: 'relu' | 'linear';
   /** add a bias per output feature (default false: the formula has none) */
   useBias?: boolean;

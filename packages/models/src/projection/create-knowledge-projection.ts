@@ -18,7 +18,7 @@ export interface KnowledgeProjectionOptions {
 export type KnowledgeProjection = tf.LayersModel;
 
 /**
- * The knowledge projection `Ĝ = W × M` (METHOD.md §4): a 1×1 convolution that reduces the
+ * The knowledge projection `Ĝ = W × M` (docs/method.md §4): a 1×1 convolution that reduces the
  * channels of M to `reducedChannels`, a flatten and a dense layer to D values, with no
  * non-linearity anywhere, so the whole map is linear (affine, with the biases).
  *

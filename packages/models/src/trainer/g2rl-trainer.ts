@@ -18,7 +18,7 @@ import { type BatchDimensions, type TrainingBatchArrays, checkTrainingBatch } fr
 import { DEFAULT_SCHEDULE, type TrainingSchedule, checkSchedule, scheduleAt } from './schedule.js';
 import { type NamedArray, keyedTrainableVariables, readModelWeights, writeModelWeights } from './weights-state.js';
 
-/** 'pretrained-frozen' (default, METHOD.md §3): pretrain the encoder, then freeze it. 'joint': train all together. */
+/** 'pretrained-frozen' (default, docs/method.md §3): pretrain the encoder, then freeze it. 'joint': train all together. */
 export type GeometryMode = 'pretrained-frozen' | 'joint';
 
 /** Options of {@link G2RLTrainer}. */
@@ -89,7 +89,7 @@ const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
 })) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
 /**
- * Holds the G2RL training state (METHOD.md §2–4): backbone (image → M, heatmaps), geometry
+ * Holds the G2RL training state (docs/method.md §2–4): backbone (image → M, heatmaps), geometry
  * encoder (landmarks → G), knowledge projection W (M → Ĝ), a linear intensity head (G → A
  * intensities, for pretraining), Adam optimizers, λ and step counters.
  *
