@@ -35,6 +35,19 @@ const TFJS = '@tensorflow/tfjs@4.22.0';
  * - `skip()`: a reason to skip on this machine, or null.
  */
 const CHECKS = {
+  '@g2rl/common': {
+    exports: ['mulberry32', 'mixSeed', 'permutation', 'seededPermutation', 'normalFrom', 'seededUniform'],
+    subpaths: { './random': ['mulberry32', 'seededPermutation'], './fs': ['writeFileAtomic', 'writeFileAtomicSync'] },
+    call: `
+      const next = pkg.mulberry32(42);
+      assert(next() === 0.6011037519201636, 'mulberry32(42) first draw');
+      const { mkdtempSync, readFileSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const file = join(mkdtempSync(join(tmpdir(), 'g2rl-common-')), 'a.txt');
+      await sub['./fs'].writeFileAtomic(file, ['a', 'b']);
+      assert(readFileSync(file, 'utf8') === 'ab', 'atomic write wrote ab');`,
+  },
   '@g2rl/heatmaps': {
     exports: [
       'AU_CATALOGUE', 'DISFA_AUS', 'BP4D_AUS', 'auInfo', 'LANDMARK_SCHEMES', 'interOcularDistance',
