@@ -48,6 +48,15 @@ const CHECKS = {
       await sub['./fs'].writeFileAtomic(file, ['a', 'b']);
       assert(readFileSync(file, 'utf8') === 'ab', 'atomic write wrote ab');`,
   },
+  '@g2rl/queue': {
+    exports: ['parseRedisUrl', 'redactRedisUrl', 'jobIdFor', 'publishResult', 'readCompleteResult', 'openJobQueue', 'startWorker', 'formatQueueStatus'],
+    subpaths: { './testing': ['startTestRedis'] },
+    call: `
+      const t = pkg.parseRedisUrl('rediss://:pw@host:6380/2');
+      assert(t.redacted === 'rediss://:***@host:6380/2', 'redacted ' + t.redacted);
+      assert(t.connection.port === 6380 && t.connection.db === 2 && t.connection.tls, 'connection options');
+      assert(pkg.jobIdFor({ a: 1, b: 2 }) === pkg.jobIdFor({ b: 2, a: 1 }), 'job ids ignore key order');`,
+  },
   '@g2rl/heatmaps': {
     exports: [
       'AU_CATALOGUE', 'DISFA_AUS', 'BP4D_AUS', 'auInfo', 'LANDMARK_SCHEMES', 'interOcularDistance',

@@ -7,15 +7,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
-import { LANDMARK_SCHEMES } from '@g2rl/heatmaps';
-import { csvHeader, csvRow } from './csv.js';
-import { AnalyzerError } from './errors.js';
+import { analyzeImageTable } from './image-table.js';
 import { createAnalyzer } from './node.js';
-import type { ImageResult } from './types.js';
+import { queueMain } from './queue/queue-cli.js';
 
 const USAGE = `g2rl-analyze — facial Action Unit intensities (0–5) for photos
 
 Usage: g2rl-analyze <image|folder|glob>… [options]
+       g2rl-analyze queue add|status|retry-failed|drain …, g2rl-analyze worker …
+         (share the work between machines on Redis: g2rl-analyze queue --help)
 
 Options:
   --out <file>          results.csv or results.jsonl (default: CSV on stdout)
@@ -66,6 +66,7 @@ function progress(done: number, total: number, started: number): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'queue' || argv[0] === 'worker') return queueMain(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -102,32 +103,19 @@ async function main(argv: string[]): Promise<number> {
     maxFaces,
     backend: values.backend as never,
   });
-  const landmarkCount = LANDMARK_SCHEMES[analyzer.card.scheme].size;
-  const lines: string[] = format === 'csv' ? [csvHeader(analyzer.card.aus, landmarkCount).join(',')] : [];
-  let faces = 0;
-  let noFace = 0;
-  let failed = 0;
   const started = Date.now();
-  for (let i = 0; i < inputs.length; i++) {
-    const file = inputs[i]!;
-    const [outcome] = await analyzer.analyzeBatch([file], { maxFaces });
-    if (outcome instanceof AnalyzerError && outcome.code === 'no-face') {
-      noFace++;
-      if (format === 'jsonl') lines.push(JSON.stringify({ image: file, faces: [], reason: outcome.message }));
-    } else if (outcome instanceof Error) {
-      failed++;
+  const table = await analyzeImageTable(analyzer, inputs, {
+    format,
+    maxFaces,
+    // G2RL_PROGRESS=lines: machine-readable progress for a queue worker running this CLI
+    onProgress: (done, total) => (process.env.G2RL_PROGRESS === 'lines' ? process.stderr.write(`progress ${done} ${total}\n`) : showBar && progress(done, total, started)),
+    onError: (file, message) => {
       if (showBar) process.stderr.write('\n');
-      process.stderr.write(`g2rl-analyze: ${file}: ${outcome.message.startsWith(file) ? outcome.message.slice(file.length + 2) : outcome.message}\n`);
-    } else {
-      const result = outcome as ImageResult;
-      faces += result.faces.length;
-      if (format === 'csv') result.faces.forEach((face, f) => lines.push(csvRow(file, f, face, landmarkCount).join(',')));
-      else lines.push(JSON.stringify({ image: file, ...result }));
-    }
-    if (showBar) progress(i + 1, inputs.length, started);
-  }
+      process.stderr.write(`g2rl-analyze: ${file}: ${message}\n`);
+    },
+  });
+  const { text, faces, noFace, failed } = table;
   analyzer.dispose();
-  const text = `${lines.join('\n')}\n`;
   if (values.out) writeFileAtomicSync(resolve(values.out), text);
   else process.stdout.write(text);
   if (!quiet) {

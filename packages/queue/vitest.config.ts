@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@g2rl/config/vitest';
+
+export default packageTestConfig();
