@@ -19,5 +19,9 @@ export function libraryConfig(entry = ['src/index.ts'], extra = {}) {
     // import.meta.url in the CJS build, __dirname in the ESM build
     shims: true,
     ...extra,
+    // Never bundle a sibling package: tsup leaves dependencies external but would inline an
+    // optionalDependency (e.g. @g2rl/backend-native, whose addon is then looked for in the
+    // wrong folder) or a devDependency.
+    external: [/^@g2rl\//, ...(extra.external ?? [])],
   });
 }
