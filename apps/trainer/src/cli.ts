@@ -35,6 +35,15 @@ const COMMON: Options = {
   fold: { type: 'string' },
   'skip-bad': { type: 'boolean' },
   'max-train': { type: 'string' },
+  'synthetic-seed': { type: 'string' },
+  subjects: { type: 'string' },
+  'images-dir': { type: 'string' },
+  'landmarks-dir': { type: 'string' },
+  camera: { type: 'string' },
+  'landmark-numbering': { type: 'string' },
+  'videos-dir': { type: 'string' },
+  'no-image-check': { type: 'boolean' },
+  scheme: { type: 'string' },
   model: { type: 'string' },
   'model-preset': { type: 'string' },
   adjacency: { type: 'string' },
@@ -63,6 +72,13 @@ const COMMON_HELP = `Common options:
       --identities <n>      synthetic identities; --frames <n> frames each
       --fold <k>            which fold to hold out (0-based)
       --skip-bad            skip malformed records (counted) instead of stopping
+      --subjects <list>     only these subjects, e.g. SN001,SN002 (disfa, bp4d)
+      --images-dir <dir>    extracted frames (default <data-path>/Images);  --landmarks-dir <dir>  landmark files
+      --camera <c>          DISFA: left | right camera's video              (default left)
+      --landmark-numbering <n>  DISFA: auto | from-0 | from-1 (landmark file numbers; auto detects and checks)
+      --videos-dir <dir>    DISFA: the camera's videos (default <data-path>/Videos_LeftCamera or _RightCamera)
+      --no-image-check      manifest: do not check that image files exist;  --scheme ibug68|disfa66|bp4d49  for CSV rows
+      --synthetic-seed <n>  seed of the synthetic data set                  (default: --seed)
       --model-preset <p>    small | paper;  --adjacency static | dynamic
       --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --sigma <px>  --geometry-mode pretrained-frozen|joint  --geometry-epochs <n>
   -q, --quiet               only the final result;  --json  progress as JSON lines even on a terminal
@@ -92,8 +108,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   prepare: {
     summary: 'turn DISFA / BP4D as distributed into frames and cached aligned crops (once)',
-    usage: 'g2rl-train prepare --data disfa|bp4d|manifest --data-path ROOT [--videos DIR]',
-    examples: ['g2rl-train prepare --data disfa --data-path /data/DISFA --videos /data/DISFA/Videos_LeftCamera', 'g2rl-train prepare --data bp4d --data-path /data/BP4D'],
+    usage: 'g2rl-train prepare --data disfa|bp4d|manifest --data-path ROOT [--camera left|right] [--videos-dir DIR]',
+    examples: ['g2rl-train prepare --data disfa --data-path /data/DISFA', 'g2rl-train prepare --data disfa --data-path /data/DISFA --camera right', 'g2rl-train prepare --data bp4d --data-path /data/BP4D'],
     options: { videos: { type: 'string' } },
     run: prepareCommand,
   },
@@ -197,6 +213,24 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.data!, 'fold', num('fold'));
   set(o.data!, 'maxTrainSamples', num('max-train'));
   if (values['skip-bad']) o.data!.skipBad = true;
+  set(o.data!, 'syntheticSeed', num('synthetic-seed'));
+  const subjects = str('subjects');
+  if (subjects !== undefined) {
+    const list = subjects.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new UserError(`--subjects: expected subject ids separated by commas (e.g. SN001,SN002), got ${JSON.stringify(subjects)}`);
+    o.data!.subjects = list;
+  }
+  set(o.data!, 'imagesDir', str('images-dir'));
+  set(o.data!, 'landmarksDir', str('landmarks-dir'));
+  const disfa: Record<string, unknown> = {};
+  set(disfa, 'camera', str('camera'));
+  set(disfa, 'landmarkNumbering', str('landmark-numbering'));
+  set(disfa, 'videosDir', str('videos-dir') ?? str('videos'));
+  if (Object.keys(disfa).length) o.data!.disfa = disfa;
+  const manifest: Record<string, unknown> = {};
+  if (values['no-image-check']) manifest.checkImages = false;
+  set(manifest, 'scheme', str('scheme'));
+  if (Object.keys(manifest).length) o.data!.manifest = manifest;
   const aus = str('aus');
   if (aus !== undefined) {
     const list = aus.split(',').map((a) => Number(a.trim().replace(/^AU/i, '')));

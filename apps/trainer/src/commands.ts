@@ -4,14 +4,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
-import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Sample } from '@g2rl/datasets';
+import { cacheAlignedCrops, contactSheet, disfaLayout, extractDisfaFrames, formatSkipped, readManifest, type Sample } from '@g2rl/datasets';
 import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions } from '@g2rl/analyzer';
 import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomic } from './checkpoint.js';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
+import { cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate, modelPredictor } from './evaluate.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
@@ -46,20 +46,28 @@ export async function synthCommand(flags: CommonFlags, ctx: CommandContext): Pro
   ctx.print(`synthetic data: ${manifest}\ncontact sheet: ${sheet}`);
 }
 
-/** `prepare`: frames from videos (DISFA) and the aligned-crop cache, done once. */
-export async function prepareCommand(flags: CommonFlags & { videos?: string }, ctx: CommandContext): Promise<void> {
+/**
+ * `prepare`: DISFA's videos → frames (once, with ffmpeg; a subject whose frames folder exists is
+ * kept), the data read and checked (per-subject frame counts, landmark numbering, gaps), and
+ * the aligned-crop cache written, so that `train`, `cv` and `benchmark` start at once.
+ */
+export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): Promise<void> {
   const c = config(flags);
-  if (flags.videos) {
-    const videosDir = resolve(flags.videos);
-    if (!existsSync(videosDir)) throw new UserError(`--videos: ${videosDir} does not exist`);
-    const imagesDir = join(resolve(c.data.path), 'Images');
-    for (const file of readdirSync(videosDir).filter((f) => /\.(avi|mp4|mov|mkv)$/i.test(f)).sort()) {
-      const subject = /SN\d{3}/.exec(file)?.[0] ?? file.replace(extname(file), '');
-      const frames = await extractFrames(join(videosDir, file), join(imagesDir, subject));
-      ctx.reporter.info(`frames: ${file} → ${frames} frames in ${join(imagesDir, subject)}`);
-    }
+  const lines: string[] = [];
+  if (c.data.kind === 'disfa') {
+    const options = disfaOptions(c);
+    const extracted = await extractDisfaFrames(resolve(c.data.path), {
+      ...options,
+      onSubject: (e) => ctx.reporter.info(`frames: ${e.subject}: ${e.reused ? `${e.frames} frames already in` : `${e.frames} frames from ${e.video} →`} ${e.dir}`),
+    });
+    const layout = disfaLayout(resolve(c.data.path), options);
+    lines.push(extracted.length ? `frames of ${extracted.length} ${layout.camera}-camera videos in ${layout.imagesDir} (${extracted.filter((e) => !e.reused).length} extracted now)` : `no ${layout.camera}-camera videos in ${layout.videosDir}; using the frames already in ${layout.imagesDir}`);
+  } else if (c.data.disfa.videosDir !== null) {
+    throw new UserError(`--videos-dir is for --data disfa (data.kind is ${c.data.kind})`);
   }
   const data = await loadData(c, ctx.reporter);
+  if (data.disfaSubjects) lines.push(...data.disfaSubjects.map(describeDisfaSubject));
+  if (data.skipped.length) lines.push(formatSkipped(data.skipped));
   const { size } = presetSizes(c.model.preset);
   let last = 0;
   const cache = await cacheAlignedCrops(data.samples, {
@@ -72,7 +80,8 @@ export async function prepareCommand(flags: CommonFlags & { videos?: string }, c
       }
     },
   });
-  ctx.print(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
+  lines.push(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
+  ctx.print(lines.join('\n'));
 }
 
 /** `train` (and `demo`): one run; prints its report. */
@@ -203,7 +212,7 @@ export async function predictCommand(flags: CommonFlags & { model?: string; inpu
   const byManifest = !statSync(input).isDirectory();
   const jobs: { name: string; file: string; options: AnalyzeOptions }[] = [];
   if (byManifest) {
-    const samples: Sample[] = await readManifest(input, { skipBad: c.data.skipBad });
+    const samples: Sample[] = await readManifest(input, manifestOptions(c));
     for (const s of samples) jobs.push({ name: s.id, file: s.image, options: { landmarks: s.landmarks, maxFaces: 1 } });
   } else {
     const files = readdirSync(input).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();

@@ -49,7 +49,10 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   train = limitNeutralFrames(train, config.train.maxNeutralFraction, config.seed);
   if (config.data.maxTrainSamples > 0 && train.length > config.data.maxTrainSamples) train = train.slice(0, config.data.maxTrainSamples);
   train = repeatRareAuFrames(train, config.train.rareAuRepeat);
-  return { train, test, trainSubjects: [...trainSubjects].sort(), testSubjects: [...testSubjects].sort(), description };
+  // A protocol names all of its subjects; report the ones the data has (a subset may be read).
+  const present = new Set(samples.map((s) => s.subject));
+  const found = (subjects: string[]) => subjects.filter((s) => present.has(s)).sort();
+  return { train, test, trainSubjects: found(trainSubjects), testSubjects: found(testSubjects), description };
 }
 
 /** A frame whose every labelled AU is 0 (NaN labels do not count either way). */

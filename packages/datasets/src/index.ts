@@ -17,6 +17,7 @@ export {
 export { readBp4d, type Bp4dOptions } from './readers/bp4d.js';
 export { readMatV5, writeMatV5, matRows, hdf5Kind, type MatArray } from './readers/mat-v5.js';
 export { extractFrames, type ExtractFramesOptions } from './readers/frames.js';
+export { extractDisfaFrames, type DisfaExtraction, type DisfaFramesOptions } from './readers/disfa-frames.js';
 export * from './loader/augment.js';
 export { allocateBatch, fillSlot, makeBatchShape, type BatchShape, type TrainingBatch } from './loader/batch.js';
 export { cacheAlignedCrops, type AlignedCropCache, type CacheOptions } from './loader/cache.js';

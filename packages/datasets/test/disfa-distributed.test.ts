@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError, extractFrames, readDisfa, readMatV5 } from '../src/index.js';
+import { DatasetError, extractDisfaFrames, readDisfa, readMatV5 } from '../src/index.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 interface ExpectedFrame { landmarkFile?: string; landmarks: number[] | null; intensities: number[]; leftGrey: number; rightGrey: number }
@@ -25,13 +25,14 @@ let root: string;
 let expected: Expected;
 
 /** A fresh copy of the fixture with the frames of `camera`'s videos extracted into `imagesDir`. */
-async function distributedCopy(label: string, camera: 'Left' | 'Right' = 'Left', imagesDir = camera === 'Left' ? 'Images' : 'Images_RightCamera'): Promise<string> {
+async function distributedCopy(label: string, camera: 'Left' | 'Right' = 'Left'): Promise<string> {
+  const imagesDir = camera === 'Left' ? 'Images' : 'Images_RightCamera';
   const copy = join(root, label);
   await cp(join(fixtures, 'disfa-distributed'), copy, { recursive: true });
-  for (const subject of Object.keys(expected.subjects)) {
-    const frames = await extractFrames(join(copy, `Videos_${camera}Camera`, `${camera}Video${subject}_comp.avi`), join(copy, imagesDir, subject));
-    expect(frames).toBe(expected.frames);
-  }
+  const extracted = await extractDisfaFrames(copy, { camera: camera === 'Left' ? 'left' : 'right' });
+  expect(extracted.map((e) => [e.subject, e.frames, e.reused, e.dir])).toEqual(
+    Object.keys(expected.subjects).map((subject) => [subject, expected.frames, false, join(copy, imagesDir, subject)]),
+  );
   return copy;
 }
 
@@ -64,6 +65,12 @@ describe.skipIf(ffmpegMissing)('DISFA as distributed (SciPy .mat, ffmpeg video, 
       // the image is the video's frame f: its flat grey identifies it (±6 for mpeg4 rounding)
       expect(Math.abs((await meanGrey(sample.image)) - truth.leftGrey)).toBeLessThan(6);
     }
+  });
+
+  it('extracting again reuses the complete folders', async () => {
+    const disfa = await distributedCopy('again');
+    const again = await extractDisfaFrames(disfa);
+    expect(again.map((e) => [e.frames, e.reused])).toEqual([[5, true], [5, true], [5, true]]);
   });
 
   it('detects each subject’s naming and numbering, and counts the known gap', async () => {

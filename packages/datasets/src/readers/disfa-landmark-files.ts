@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DatasetError } from '../errors.js';
 
 /**
  * The namings of DISFA's landmark files seen in releases:
@@ -58,14 +59,14 @@ export async function listDisfaLandmarkFiles(dir: string, subject: string): Prom
     const name = relative.split(/[\\/]/).pop()!;
     const kind = classify(name);
     if (!kind) continue;
-    if (kind.subject && kind.subject !== subject) throw new Error(`${join(dir, relative)}: a landmark file of ${kind.subject} in ${subject}'s folder`);
+    if (kind.subject && kind.subject !== subject) throw new DatasetError(join(dir, relative), undefined, 'bad landmarks', `a landmark file of ${kind.subject} in ${subject}'s folder`);
     if (naming && kind.naming !== naming) {
-      throw new Error(`${dir}: landmark files in two namings (${example} and ${name}); one subject's files must share one naming`);
+      throw new DatasetError(dir, undefined, 'bad landmarks', `landmark files in two namings (${example} and ${name}); one subject's files must share one naming`);
     }
     naming ??= kind.naming;
     example ||= name;
     const earlier = byNumber.get(kind.number);
-    if (earlier) throw new Error(`${dir}: ${earlier.slice(dir.length + 1)} and ${relative} both carry number ${kind.number}`);
+    if (earlier) throw new DatasetError(dir, undefined, 'bad landmarks', `${earlier.slice(dir.length + 1)} and ${relative} both carry number ${kind.number}`);
     byNumber.set(kind.number, join(dir, relative));
   }
   if (!naming) return undefined;

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DatasetError } from '../errors.js';
 
 /** DISFA filmed every subject with two cameras; the release has one video folder per camera. */
 export type DisfaCamera = 'left' | 'right';
@@ -68,7 +69,7 @@ export async function listDisfaVideos(layout: DisfaLayout): Promise<Map<string, 
     const subject = /SN\d{3}/i.exec(name)?.[0].toUpperCase();
     if (!subject) continue;
     const earlier = out.get(subject);
-    if (earlier) throw new Error(`${layout.videosDir}: two videos for ${subject} (${earlier.split(/[\\/]/).pop()}, ${name}); keep one per subject and camera`);
+    if (earlier) throw new DatasetError(layout.videosDir, undefined, 'malformed line', `two videos for ${subject} (${earlier.split(/[\\/]/).pop()}, ${name}); keep one per subject and camera`);
     out.set(subject, join(layout.videosDir, name));
   }
   return out;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DISFA_AUS } from '@g2rl/heatmaps';
-import { BadDataLog, type BadDataOptions } from '../errors.js';
+import { BadDataLog, DatasetError, type BadDataOptions } from '../errors.js';
 import { landmarkProblem, sampleList, schemeForCount, type Sample, type SampleList } from '../sample.js';
 import { disfaLayout, listDisfaVideos, type DisfaLayout, type DisfaLayoutOptions } from './disfa-layout.js';
 import {
@@ -71,11 +71,11 @@ export async function readDisfa(root: string, options: DisfaOptions = {}): Promi
   try {
     subjects = (await readdir(layout.labelsDir)).filter((name) => /^SN\d{3}$/.test(name)).sort();
   } catch (error) {
-    throw new Error(`readDisfa: cannot list ${layout.labelsDir} (${(error as Error).message}); pass the folder that holds ActionUnit_Labels/`);
+    throw new DatasetError(layout.labelsDir, undefined, 'missing file', `cannot list it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass the DISFA folder that holds ActionUnit_Labels/`);
   }
   if (options.subjects) {
     const missing = options.subjects.filter((s) => !subjects.includes(s));
-    if (missing.length) throw new Error(`readDisfa: subjects ${missing.join(', ')} are not in ${layout.labelsDir}`);
+    if (missing.length) throw new DatasetError(layout.labelsDir, undefined, 'missing file', `subjects ${missing.join(', ')} are not there; it has ${subjects.join(', ') || 'none'}`);
     subjects = options.subjects.slice().sort();
   }
   const videos = await listDisfaVideos(layout);
