@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PRESETS, resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { ablationCommand, cvCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
+import { ablationCommand, benchmarkCommand, cvCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
 import { runPaths } from './run-folder.js';
@@ -35,6 +35,7 @@ const COMMON: Options = {
   fold: { type: 'string' },
   'skip-bad': { type: 'boolean' },
   'max-train': { type: 'string' },
+  'max-train-subjects': { type: 'string' },
   'synthetic-seed': { type: 'string' },
   subjects: { type: 'string' },
   'images-dir': { type: 'string' },
@@ -71,6 +72,7 @@ const COMMON_HELP = `Common options:
       --aus <list>          AUs to estimate, e.g. 1,2,4,6,12               (default: the data's)
       --identities <n>      synthetic identities; --frames <n> frames each
       --fold <k>            which fold to hold out (0-based)
+      --max-train <n>       cap on training images;  --max-train-subjects <n>  on training subjects (by seed)
       --skip-bad            skip malformed records (counted) instead of stopping
       --subjects <list>     only these subjects, e.g. SN001,SN002 (disfa, bp4d)
       --images-dir <dir>    extracted frames (default <data-path>/Images);  --landmarks-dir <dir>  landmark files
@@ -133,12 +135,26 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { overwrite: { type: 'boolean' } },
     run: cvCommand,
   },
+  benchmark: {
+    summary: "the data set's standard protocol in one resumable command (DISFA: its 3 subject folds; BP4D: FERA 2015), results table with 95 % intervals",
+    usage: 'g2rl-train benchmark --data disfa|bp4d --data-path ROOT [--name NAME] [--resamples B]',
+    examples: ['g2rl-train benchmark --data disfa --data-path /data/DISFA --name disfa-paper --model-preset paper --preset paper', 'g2rl-train benchmark --data bp4d --data-path /data/BP4D'],
+    options: { resamples: { type: 'string' } },
+    run: benchmarkCommand,
+  },
   ablation: {
-    summary: 'G2RL and the λ = 0 heatmap baseline on the same split, reports side by side',
-    usage: 'g2rl-train ablation [options]',
-    examples: ['g2rl-train ablation --preset demo --name ablation'],
-    options: { overwrite: { type: 'boolean' } },
+    summary: 'G2RL and the λ = 0 baseline on the same splits for --seeds N seeds: paired difference of mean ICC with a 95 % bootstrap interval',
+    usage: 'g2rl-train ablation [options] [--seeds N] [--resamples B]',
+    examples: ['g2rl-train ablation --preset demo --name ablation --seeds 3'],
+    options: { seeds: { type: 'string' }, resamples: { type: 'string' } },
     run: ablationCommand,
+  },
+  'data-efficiency': {
+    summary: 'the ablation with fewer training subjects (--train-subjects 25,50,100,200): where geometry guidance helps and where not',
+    usage: 'g2rl-train data-efficiency [options] [--train-subjects LIST] [--seeds N]',
+    examples: ['g2rl-train data-efficiency --preset demo --name efficiency --train-subjects 25,50,100,200'],
+    options: { 'train-subjects': { type: 'string' }, seeds: { type: 'string' }, resamples: { type: 'string' } },
+    run: dataEfficiencyCommand,
   },
   export: {
     summary: "write a run's inference model (backbone + head, no geometry) with its model card to --out",
@@ -212,6 +228,7 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.data!, 'framesPerIdentity', num('frames'));
   set(o.data!, 'fold', num('fold'));
   set(o.data!, 'maxTrainSamples', num('max-train'));
+  set(o.data!, 'maxTrainSubjects', num('max-train-subjects'));
   if (values['skip-bad']) o.data!.skipBad = true;
   set(o.data!, 'syntheticSeed', num('synthetic-seed'));
   const subjects = str('subjects');

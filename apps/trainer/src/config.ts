@@ -47,6 +47,8 @@ export interface TrainConfig {
     skipBad: boolean;
     /** Cap on training samples (0 = all); for quick experiments. */
     maxTrainSamples: number;
+    /** Train on at most this many of the split's training subjects, chosen by seed (0 = all); the data-efficiency runs. */
+    maxTrainSubjects: number;
     /** Seed of the synthetic data set; null = the run's `seed` (ablation --seeds keeps one data set). */
     syntheticSeed: number | null;
     /** Only these subjects (disfa: 'SN001', …; bp4d: 'F001', …); null = every subject found. */
@@ -185,6 +187,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     fold: 0,
     skipBad: false,
     maxTrainSamples: 0,
+    maxTrainSubjects: 0,
     syntheticSeed: null,
     subjects: null,
     imagesDir: null,
@@ -347,6 +350,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   int('data.fold', config.data.fold, 0, 99);
   if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
   int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
+  int('data.maxTrainSubjects', config.data.maxTrainSubjects, 0);
   if (config.data.syntheticSeed !== null) int('data.syntheticSeed', config.data.syntheticSeed, 0, 2 ** 32 - 1);
   if (config.data.subjects !== null && (!Array.isArray(config.data.subjects) || config.data.subjects.length === 0 || !config.data.subjects.every((s) => typeof s === 'string' && s !== ''))) {
     bad('data.subjects', 'null or a non-empty list of subject ids (e.g. ["SN001", "SN002"])', config.data.subjects);

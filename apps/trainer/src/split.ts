@@ -6,7 +6,7 @@
 import { bp4dFera2015Split, disfaFolds, samplesOf, subjectKFold, type Sample } from '@g2rl/datasets';
 import type { TrainConfig } from './config.js';
 import { UserError } from './errors.js';
-import { seededPermutation } from './shuffle.js';
+import { seededPermutation } from '@g2rl/common';
 
 export interface Split {
   train: Sample[];
@@ -41,6 +41,7 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
     ({ train: trainSubjects, test: testSubjects } = k);
     description = `subject ${folds}-fold (seed ${config.seed}), fold ${fold + 1} of ${folds}`;
   }
+  if (config.data.maxTrainSubjects > 0) trainSubjects = fewerSubjects(trainSubjects, samples, config.data.maxTrainSubjects, config.seed);
   let train = samplesOf(samples, trainSubjects);
   const test = samplesOf(samples, testSubjects);
   if (train.length === 0 || test.length === 0) {
@@ -53,6 +54,20 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   const present = new Set(samples.map((s) => s.subject));
   const found = (subjects: string[]) => subjects.filter((s) => present.has(s)).sort();
   return { train, test, trainSubjects: found(trainSubjects), testSubjects: found(testSubjects), description };
+}
+
+/**
+ * At most `count` of `subjects` (those the data has), chosen by `seed`; the same seed gives
+ * nested choices (the first 25 of 50 are the 25), so data-efficiency runs add identities.
+ */
+export function fewerSubjects(subjects: readonly string[], samples: readonly Sample[], count: number, seed: number): string[] {
+  const present = new Set(samples.map((s) => s.subject));
+  const available = subjects.filter((s) => present.has(s)).sort();
+  if (count > available.length) {
+    throw new UserError(`data.maxTrainSubjects: ${count} training subjects asked for, but the split has ${available.length}`);
+  }
+  const order = seededPermutation(available.length, (seed ^ 0x73756273) >>> 0);
+  return Array.from(order.subarray(0, count), (i) => available[i]).sort();
 }
 
 /** A frame whose every labelled AU is 0 (NaN labels do not count either way). */

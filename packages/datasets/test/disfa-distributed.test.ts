@@ -94,7 +94,7 @@ describe.skipIf(ffmpegMissing)('DISFA as distributed (SciPy .mat, ffmpeg video, 
       expect(Math.abs((await meanGrey(sample.image)) - truth.rightGrey)).toBeLessThan(6);
       sample.landmarks.forEach((v, i) => expect(v).toBeCloseTo(truth.landmarks![i], 4));
     }
-    await expect(readDisfa(disfa, { camera: 'left' })).rejects.toThrow(/SN001 has no frames in .*Images\/SN001; extract them from .*LeftVideoSN001_comp\.avi/);
+    await expect(readDisfa(disfa, { camera: 'left' })).rejects.toThrow(/SN001 has no frames in .*Images\/SN001; extract them from .*LeftVideoSN001_comp\.avi first: g2rl-train prepare --data disfa/);
   });
 
   it('a landmark file past the last labelled frame is an error naming the subject and both counts', async () => {

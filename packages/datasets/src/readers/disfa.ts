@@ -97,7 +97,7 @@ export async function readDisfa(root: string, options: DisfaOptions = {}): Promi
     }
     if (images.size === 0) {
       const video = videos.get(subject);
-      const how = video ? `extract them from ${video} with extractFrames (g2rl-train prepare --data disfa)` : `no ${layout.camera}-camera video found in ${layout.videosDir} either`;
+      const how = video ? `extract them from ${video} first: g2rl-train prepare --data disfa --data-path ${root} (or extractDisfaFrames)` : `no ${layout.camera}-camera video found in ${layout.videosDir} either`;
       log.report(imagesDir, undefined, 'missing image', `${subject} has no frames in ${imagesDir}; ${how}`);
       continue;
     }
