@@ -70,8 +70,8 @@ const plainInterval = (i: BootstrapInterval) => `[${f3(i.low)}, ${f3(i.high)}]`;
 /** What an interval of a difference says, in words, whichever way it falls. */
 export function verdict(difference: BootstrapInterval): string {
   if (difference.low > 0) return 'G2RL is ahead: the whole 95 % interval is above 0';
-  if (difference.high < 0) return 'the λ = 0 baseline is ahead: the whole 95 % interval is below 0';
-  return 'no difference is shown: the 95 % interval includes 0';
+  if (difference.high < 0) return 'The λ = 0 baseline is ahead: the whole 95 % interval is below 0';
+  return 'No difference is shown: the 95 % interval includes 0';
 }
 
 export interface AblationResult {
