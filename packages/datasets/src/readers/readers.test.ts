@@ -95,6 +95,18 @@ describe('readBp4d', () => {
     expect(samples.filter((x) => x.subject === 'M001').map((x) => x.id)).toEqual(['M001_T2/1', 'M001_T2/2', 'M001_T2/3', 'M001_T2/4']);
   });
 
+  it('reads FERA CSVs as Windows writes them (BOM, CRLF); a frame coded 9 in every AU is no sample', async () => {
+    const bp4d = await copyOf('bp4d', 'bp4d-fera');
+    for (const au of ['06', '10', '12', '14', '17']) {
+      const file = join(bp4d, 'AU-Intensity-Codes3.0', `AU${au}`, `F001_T1_AU${au}.csv`);
+      await writeFile(file, '\uFEFF1,9\r\n2,1\r\n3,9\r\n4,2\r\n'.replace('3,9', au === '12' ? '3,4' : '3,9'));
+    }
+    const samples = await readBp4d(bp4d, { subjects: ['F001'] });
+    expect(samples.map((s) => s.id)).toEqual(['F001_T1/2', 'F001_T1/3', 'F001_T1/4']); // frame 1: 9 everywhere
+    expect(Array.from(samples[1].intensities)).toEqual([NaN, NaN, 4, NaN, NaN]);
+    expect(Array.from(samples[0].intensities)).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('rejects intensities outside 0–5 other than 9, and malformed landmark rows, naming the line', async () => {
     const bp4d = await copyOf('bp4d', 'bp4d-bad');
     const codes = join(bp4d, 'AU-Intensity-Codes3.0', 'AU12', 'F001_T1_AU12.csv');
