@@ -5,15 +5,12 @@
  * held-out frames, and the difference of mean ICC(3,1) gets a 95 % percentile bootstrap
  * interval over held-out identities (strata: seeds). Every arm is resumable (stored-evaluation.ts).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { pairedMeanIccDifference, type BootstrapInterval, type PairedIccComparison } from '@g2rl/metrics';
 import type { TrainConfig } from './config.js';
 import { loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
 import type { Reporter } from './progress.js';
-import { labelChecksum, packageVersions } from './provenance.js';
+import { configBlock, formatVersions, labelChecksum, packageVersions, writeResultFiles } from './provenance.js';
 import { runPaths } from './run-folder.js';
 import type { StopFlag } from './stop.js';
 import { pooledReport, runOrReuse, type StoredEvaluation } from './stored-evaluation.js';
@@ -74,7 +71,26 @@ export function verdict(difference: BootstrapInterval): string {
   return 'No difference is shown: the 95 % interval includes 0';
 }
 
-export interface AblationResult {
+/** What both experiment reports record about where their numbers come from. */
+export interface ExperimentProvenance {
+  data: string;
+  labelChecksum: string;
+  bootstrap: { seed: number; resamples: number; confidence: number; unit: 'held-out identity'; strata: 'seed' };
+  versions: Record<string, string>;
+  config: TrainConfig;
+}
+
+function provenanceOf(base: TrainConfig, data: LoadedData, resamples: number): ExperimentProvenance {
+  return {
+    data: data.description,
+    labelChecksum: labelChecksum(data.samples),
+    bootstrap: { seed: base.seed, resamples, confidence: 0.95, unit: 'held-out identity', strata: 'seed' },
+    versions: packageVersions(),
+    config: base,
+  };
+}
+
+export interface AblationResult extends ExperimentProvenance {
   format: 'g2rl-ablation/1';
   lambda: number;
   seeds: number[];
@@ -82,11 +98,6 @@ export interface AblationResult {
   comparison: PairedIccComparison;
   perAu: { au: number; g2rl: number; baseline: number }[];
   split: string[];
-  data: string;
-  labelChecksum: string;
-  bootstrap: { seed: number; resamples: number; confidence: number; unit: 'held-out identity'; strata: 'seed' };
-  versions: Record<string, string>;
-  config: TrainConfig;
 }
 
 /** `ablation --seeds N`: writes `<runsDir>/<name>-ablation/ablation.{md,csv,json}`. */
@@ -107,18 +118,11 @@ export async function runAblation(config: TrainConfig, seedCount: number, ctx: E
     comparison,
     perAu: data.aus.map((au, a) => ({ au, g2rl: g2rlPooled.aus[a].icc, baseline: baselinePooled.aus[a].icc })),
     split: pairs.map((p) => `seed ${p.seed}: ${p.g2rl.split.description}, ${p.g2rl.split.trainImages} training images, ${p.g2rl.split.testImages} held-out images of ${p.g2rl.split.testSubjects.length} subjects`),
-    data: data.description,
-    labelChecksum: labelChecksum(data.samples),
-    bootstrap: { seed: base.seed, resamples: ctx.resamples, confidence: 0.95, unit: 'held-out identity', strata: 'seed' },
-    versions: packageVersions(),
-    config: base,
+    ...provenanceOf(base, data, ctx.resamples),
   };
   const markdown = ablationMarkdown(result);
   const dir = runPaths(base.runsDir, `${base.name}-ablation`).dir;
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomicSync(join(dir, 'ablation.md'), markdown);
-  writeFileAtomicSync(join(dir, 'ablation.csv'), ablationCsv(result));
-  writeFileAtomicSync(join(dir, 'ablation.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResultFiles(dir, 'ablation', { markdown, csv: ablationCsv(result), json: result });
   return { result, markdown, dir };
 }
 
@@ -151,12 +155,9 @@ export function ablationMarkdown(r: AblationResult): string {
     '',
     `- labels: ${r.labelChecksum}`,
     `- run seeds: ${r.seeds.join(', ')}; synthetic data seed: ${r.config.data.syntheticSeed ?? r.config.seed}; bootstrap seed: ${r.bootstrap.seed}`,
-    `- versions: ${Object.entries(r.versions).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- versions: ${formatVersions(r.versions)}`,
     '',
-    '```json',
-    JSON.stringify(r.config, null, 2),
-    '```',
-    '',
+    ...configBlock(r.config),
   ].join('\n');
 }
 
@@ -170,16 +171,11 @@ function ablationCsv(r: AblationResult): string {
   return `${['seed,identities,frames,mean_icc_g2rl,mean_icc_baseline,difference,difference_low,difference_high', ...rows].join('\n')}\n`;
 }
 
-export interface DataEfficiencyResult {
+export interface DataEfficiencyResult extends ExperimentProvenance {
   format: 'g2rl-data-efficiency/1';
   lambda: number;
   seeds: number[];
   rows: { trainSubjects: number; trainImages: number; comparison: PairedIccComparison }[];
-  data: string;
-  labelChecksum: string;
-  bootstrap: { seed: number; resamples: number; confidence: number; unit: 'held-out identity'; strata: 'seed' };
-  versions: Record<string, string>;
-  config: TrainConfig;
 }
 
 /**
@@ -202,19 +198,12 @@ export async function runDataEfficiency(config: TrainConfig, subjectCounts: numb
     lambda: base.train.lambda,
     seeds,
     rows,
-    data: data.description,
-    labelChecksum: labelChecksum(data.samples),
-    bootstrap: { seed: base.seed, resamples: ctx.resamples, confidence: 0.95, unit: 'held-out identity', strata: 'seed' },
-    versions: packageVersions(),
-    config: base,
+    ...provenanceOf(base, data, ctx.resamples),
   };
   const markdown = dataEfficiencyMarkdown(result);
   const dir = runPaths(base.runsDir, `${base.name}-data-efficiency`).dir;
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomicSync(join(dir, 'data-efficiency.md'), markdown);
   const csv = result.rows.map((row) => [row.trainSubjects, row.trainImages, row.comparison.a.estimate, row.comparison.b.estimate, row.comparison.difference.estimate, row.comparison.difference.low, row.comparison.difference.high].join(','));
-  writeFileAtomicSync(join(dir, 'data-efficiency.csv'), `${['train_subjects,train_images,mean_icc_g2rl,mean_icc_baseline,difference,difference_low,difference_high', ...csv].join('\n')}\n`);
-  writeFileAtomicSync(join(dir, 'data-efficiency.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResultFiles(dir, 'data-efficiency', { markdown, csv: `${['train_subjects,train_images,mean_icc_g2rl,mean_icc_baseline,difference,difference_low,difference_high', ...csv].join('\n')}\n`, json: result });
   return { result, markdown, dir };
 }
 
@@ -232,7 +221,7 @@ export function dataEfficiencyMarkdown(r: DataEfficiencyResult): string {
     }),
     '',
     `Intervals: percentile bootstrap over held-out identities within each seed, B = ${r.bootstrap.resamples}, seed ${r.bootstrap.seed}. Labels: ${r.labelChecksum}.`,
-    `Versions: ${Object.entries(r.versions).map(([name, version]) => `${name} ${version}`).join(', ')}.`,
+    `Versions: ${formatVersions(r.versions)}.`,
     '',
   ].join('\n');
 }

@@ -4,14 +4,11 @@
  * paper-style results table as Markdown, CSV and JSON with the config, seeds, package versions
  * and a checksum of the labels.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { meanIccInterval, type AuReport, type BootstrapInterval } from '@g2rl/metrics';
 import type { TrainConfig } from './config.js';
 import { loadData, type LoadedData } from './data.js';
 import type { Reporter } from './progress.js';
-import { labelChecksum, packageVersions } from './provenance.js';
+import { configBlock, formatVersions, labelChecksum, packageVersions, writeResultFiles } from './provenance.js';
 import { runPaths } from './run-folder.js';
 import { foldCount, splitOf } from './split.js';
 import type { StopFlag } from './stop.js';
@@ -60,11 +57,8 @@ export async function runBenchmark(options: { config: TrainConfig; reporter: Rep
   }
   const result = benchmarkResult(c, data, evaluations, options.resamples);
   const dir = runPaths(c.runsDir, `${c.name}-benchmark`).dir;
-  mkdirSync(dir, { recursive: true });
   const markdown = benchmarkMarkdown(result);
-  writeFileAtomicSync(join(dir, 'results.md'), markdown);
-  writeFileAtomicSync(join(dir, 'results.csv'), benchmarkCsv(result));
-  writeFileAtomicSync(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeResultFiles(dir, 'results', { markdown, csv: benchmarkCsv(result), json: result });
   return { result, dir, markdown };
 }
 
@@ -154,13 +148,10 @@ export function benchmarkMarkdown(r: BenchmarkResult): string {
     '',
     `- labels: ${r.labelChecksum} (SHA-256 of every sample's id and labels, training and test, sorted by id)`,
     `- seeds: run ${r.seeds.run}, bootstrap ${r.seeds.bootstrap}`,
-    `- versions: ${Object.entries(r.versions).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `- versions: ${formatVersions(r.versions)}`,
     '- config (resolved; each fold runs it with its own `name` and `data.fold`):',
     '',
-    '```json',
-    JSON.stringify(r.config, null, 2),
-    '```',
-    '',
+    ...configBlock(r.config),
   ].join('\n');
 }
 

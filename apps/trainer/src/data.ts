@@ -122,22 +122,7 @@ export function syntheticSeed(config: TrainConfig): number {
 
 const pathOrUndefined = (path: string | null) => (path === null ? undefined : resolve(path));
 
-/** `readDisfa` options from the config's data section (every reader option has a field). */
-export function disfaOptions(config: TrainConfig): DisfaOptions {
-  const { data } = config;
-  return {
-    skipBad: data.skipBad,
-    aus: data.aus ?? undefined,
-    subjects: data.subjects ?? undefined,
-    imagesDir: pathOrUndefined(data.imagesDir),
-    landmarksDir: pathOrUndefined(data.landmarksDir),
-    camera: data.disfa.camera,
-    landmarkNumbering: data.disfa.landmarkNumbering,
-    videosDir: pathOrUndefined(data.disfa.videosDir),
-  };
-}
-
-/** `readBp4d` options from the config's data section. */
+/** `readBp4d` options from the config's data section (the options DISFA shares). */
 export function bp4dOptions(config: TrainConfig): Bp4dOptions {
   const { data } = config;
   return {
@@ -147,6 +132,12 @@ export function bp4dOptions(config: TrainConfig): Bp4dOptions {
     imagesDir: pathOrUndefined(data.imagesDir),
     landmarksDir: pathOrUndefined(data.landmarksDir),
   };
+}
+
+/** `readDisfa` options from the config's data section (every reader option has a field). */
+export function disfaOptions(config: TrainConfig): DisfaOptions {
+  const { disfa } = config.data;
+  return { ...bp4dOptions(config), camera: disfa.camera, landmarkNumbering: disfa.landmarkNumbering, videosDir: pathOrUndefined(disfa.videosDir) };
 }
 
 /** `readManifest` options from the config's data section. */

@@ -3,7 +3,10 @@
  * versions of every package that ran, and a checksum of the labels it was scored on.
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '@g2rl/common/fs';
 import type { Sample } from '@g2rl/datasets';
 
 const require = createRequire(import.meta.url);
@@ -40,4 +43,22 @@ export function labelChecksum(samples: readonly Sample[]): string {
     .map((s) => `${s.id}\t${s.aus.map((au, a) => `${au}:${Number.isNaN(s.intensities[a]) ? '' : s.intensities[a]}`).join(',')}`)
     .sort();
   return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+}
+
+/** "name version, …" for a report line. */
+export function formatVersions(versions: Record<string, string>): string {
+  return Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ');
+}
+
+/** The resolved config as a fenced JSON block, the last lines of a Markdown report. */
+export function configBlock(config: unknown): string[] {
+  return ['```json', JSON.stringify(config, null, 2), '```', ''];
+}
+
+/** Writes `<dir>/<stem>.md`, `.csv` and `.json` atomically (the three forms of one results table). */
+export function writeResultFiles(dir: string, stem: string, files: { markdown: string; csv: string; json: unknown }): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomicSync(join(dir, `${stem}.md`), files.markdown);
+  writeFileAtomicSync(join(dir, `${stem}.csv`), files.csv);
+  writeFileAtomicSync(join(dir, `${stem}.json`), `${JSON.stringify(files.json, null, 2)}\n`);
 }
