@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PRESETS, resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { ablationCommand, cvCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
+import { ablationCommand, benchmarkCommand, cvCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
 import { runPaths } from './run-folder.js';
@@ -35,6 +35,16 @@ const COMMON: Options = {
   fold: { type: 'string' },
   'skip-bad': { type: 'boolean' },
   'max-train': { type: 'string' },
+  'max-train-subjects': { type: 'string' },
+  'synthetic-seed': { type: 'string' },
+  subjects: { type: 'string' },
+  'images-dir': { type: 'string' },
+  'landmarks-dir': { type: 'string' },
+  camera: { type: 'string' },
+  'landmark-numbering': { type: 'string' },
+  'videos-dir': { type: 'string' },
+  'no-image-check': { type: 'boolean' },
+  scheme: { type: 'string' },
   model: { type: 'string' },
   'model-preset': { type: 'string' },
   adjacency: { type: 'string' },
@@ -62,7 +72,15 @@ const COMMON_HELP = `Common options:
       --aus <list>          AUs to estimate, e.g. 1,2,4,6,12               (default: the data's)
       --identities <n>      synthetic identities; --frames <n> frames each
       --fold <k>            which fold to hold out (0-based)
+      --max-train <n>       cap on training images;  --max-train-subjects <n>  on training subjects (by seed)
       --skip-bad            skip malformed records (counted) instead of stopping
+      --subjects <list>     only these subjects, e.g. SN001,SN002 (disfa, bp4d)
+      --images-dir <dir>    extracted frames (default <data-path>/Images);  --landmarks-dir <dir>  landmark files
+      --camera <c>          DISFA: left | right camera's video              (default left)
+      --landmark-numbering <n>  DISFA: auto | from-0 | from-1 (landmark file numbers; auto detects and checks)
+      --videos-dir <dir>    DISFA: the camera's videos (default <data-path>/Videos_LeftCamera or _RightCamera)
+      --no-image-check      manifest: do not check that image files exist;  --scheme ibug68|disfa66|bp4d49  for CSV rows
+      --synthetic-seed <n>  seed of the synthetic data set                  (default: --seed)
       --model-preset <p>    small | paper;  --adjacency static | dynamic
       --epochs <n>  --batch-size <n>  --lr <x>  --lambda <x>  --sigma <px>  --geometry-mode pretrained-frozen|joint  --geometry-epochs <n>
   -q, --quiet               only the final result;  --json  progress as JSON lines even on a terminal
@@ -92,8 +110,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   prepare: {
     summary: 'turn DISFA / BP4D as distributed into frames and cached aligned crops (once)',
-    usage: 'g2rl-train prepare --data disfa|bp4d|manifest --data-path ROOT [--videos DIR]',
-    examples: ['g2rl-train prepare --data disfa --data-path /data/DISFA --videos /data/DISFA/Videos_LeftCamera', 'g2rl-train prepare --data bp4d --data-path /data/BP4D'],
+    usage: 'g2rl-train prepare --data disfa|bp4d|manifest --data-path ROOT [--camera left|right] [--videos-dir DIR]',
+    examples: ['g2rl-train prepare --data disfa --data-path /data/DISFA', 'g2rl-train prepare --data disfa --data-path /data/DISFA --camera right', 'g2rl-train prepare --data bp4d --data-path /data/BP4D'],
     options: { videos: { type: 'string' } },
     run: prepareCommand,
   },
@@ -117,12 +135,26 @@ const COMMANDS: Record<string, CommandSpec> = {
     options: { overwrite: { type: 'boolean' } },
     run: cvCommand,
   },
+  benchmark: {
+    summary: "the data set's standard protocol in one resumable command (DISFA: its 3 subject folds; BP4D: FERA 2015), results table with 95 % intervals",
+    usage: 'g2rl-train benchmark --data disfa|bp4d --data-path ROOT [--name NAME] [--resamples B]',
+    examples: ['g2rl-train benchmark --data disfa --data-path /data/DISFA --name disfa-paper --model-preset paper --preset paper', 'g2rl-train benchmark --data bp4d --data-path /data/BP4D'],
+    options: { resamples: { type: 'string' } },
+    run: benchmarkCommand,
+  },
   ablation: {
-    summary: 'G2RL and the λ = 0 heatmap baseline on the same split, reports side by side',
-    usage: 'g2rl-train ablation [options]',
-    examples: ['g2rl-train ablation --preset demo --name ablation'],
-    options: { overwrite: { type: 'boolean' } },
+    summary: 'G2RL and the λ = 0 baseline on the same splits for --seeds N seeds: paired difference of mean ICC with a 95 % bootstrap interval',
+    usage: 'g2rl-train ablation [options] [--seeds N] [--resamples B]',
+    examples: ['g2rl-train ablation --preset demo --name ablation --seeds 3'],
+    options: { seeds: { type: 'string' }, resamples: { type: 'string' } },
     run: ablationCommand,
+  },
+  'data-efficiency': {
+    summary: 'the ablation with fewer training subjects (--train-subjects 25,50,100,200): where geometry guidance helps and where not',
+    usage: 'g2rl-train data-efficiency [options] [--train-subjects LIST] [--seeds N]',
+    examples: ['g2rl-train data-efficiency --preset demo --name efficiency --train-subjects 25,50,100,200'],
+    options: { 'train-subjects': { type: 'string' }, seeds: { type: 'string' }, resamples: { type: 'string' } },
+    run: dataEfficiencyCommand,
   },
   export: {
     summary: "write a run's inference model (backbone + head, no geometry) with its model card to --out",
@@ -196,7 +228,26 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.data!, 'framesPerIdentity', num('frames'));
   set(o.data!, 'fold', num('fold'));
   set(o.data!, 'maxTrainSamples', num('max-train'));
+  set(o.data!, 'maxTrainSubjects', num('max-train-subjects'));
   if (values['skip-bad']) o.data!.skipBad = true;
+  set(o.data!, 'syntheticSeed', num('synthetic-seed'));
+  const subjects = str('subjects');
+  if (subjects !== undefined) {
+    const list = subjects.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new UserError(`--subjects: expected subject ids separated by commas (e.g. SN001,SN002), got ${JSON.stringify(subjects)}`);
+    o.data!.subjects = list;
+  }
+  set(o.data!, 'imagesDir', str('images-dir'));
+  set(o.data!, 'landmarksDir', str('landmarks-dir'));
+  const disfa: Record<string, unknown> = {};
+  set(disfa, 'camera', str('camera'));
+  set(disfa, 'landmarkNumbering', str('landmark-numbering'));
+  set(disfa, 'videosDir', str('videos-dir') ?? str('videos'));
+  if (Object.keys(disfa).length) o.data!.disfa = disfa;
+  const manifest: Record<string, unknown> = {};
+  if (values['no-image-check']) manifest.checkImages = false;
+  set(manifest, 'scheme', str('scheme'));
+  if (Object.keys(manifest).length) o.data!.manifest = manifest;
   const aus = str('aus');
   if (aus !== undefined) {
     const list = aus.split(',').map((a) => Number(a.trim().replace(/^AU/i, '')));

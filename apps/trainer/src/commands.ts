@@ -4,14 +4,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
-import { cacheAlignedCrops, contactSheet, extractFrames, readManifest, type Sample } from '@g2rl/datasets';
+import { cacheAlignedCrops, contactSheet, disfaLayout, extractDisfaFrames, formatSkipped, readManifest, type Sample } from '@g2rl/datasets';
 import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions } from '@g2rl/analyzer';
 import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
 import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
+import { runAblation, runDataEfficiency, type AblationResult, type DataEfficiencyResult } from './ablation.js';
+import { runBenchmark, type BenchmarkResult } from './benchmark.js';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { cropCacheDir, ensureSyntheticData, loadData } from './data.js';
+import { cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate, modelPredictor } from './evaluate.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
@@ -46,20 +48,28 @@ export async function synthCommand(flags: CommonFlags, ctx: CommandContext): Pro
   ctx.print(`synthetic data: ${manifest}\ncontact sheet: ${sheet}`);
 }
 
-/** `prepare`: frames from videos (DISFA) and the aligned-crop cache, done once. */
-export async function prepareCommand(flags: CommonFlags & { videos?: string }, ctx: CommandContext): Promise<void> {
+/**
+ * `prepare`: DISFA's videos → frames (once, with ffmpeg; a subject whose frames folder exists is
+ * kept), the data read and checked (per-subject frame counts, landmark numbering, gaps), and
+ * the aligned-crop cache written, so that `train`, `cv` and `benchmark` start at once.
+ */
+export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): Promise<void> {
   const c = config(flags);
-  if (flags.videos) {
-    const videosDir = resolve(flags.videos);
-    if (!existsSync(videosDir)) throw new UserError(`--videos: ${videosDir} does not exist`);
-    const imagesDir = join(resolve(c.data.path), 'Images');
-    for (const file of readdirSync(videosDir).filter((f) => /\.(avi|mp4|mov|mkv)$/i.test(f)).sort()) {
-      const subject = /SN\d{3}/.exec(file)?.[0] ?? file.replace(extname(file), '');
-      const frames = await extractFrames(join(videosDir, file), join(imagesDir, subject));
-      ctx.reporter.info(`frames: ${file} → ${frames} frames in ${join(imagesDir, subject)}`);
-    }
+  const lines: string[] = [];
+  if (c.data.kind === 'disfa') {
+    const options = disfaOptions(c);
+    const extracted = await extractDisfaFrames(resolve(c.data.path), {
+      ...options,
+      onSubject: (e) => ctx.reporter.info(`frames: ${e.subject}: ${e.reused ? `${e.frames} frames already in` : `${e.frames} frames from ${e.video} →`} ${e.dir}`),
+    });
+    const layout = disfaLayout(resolve(c.data.path), options);
+    lines.push(extracted.length ? `frames of ${extracted.length} ${layout.camera}-camera videos in ${layout.imagesDir} (${extracted.filter((e) => !e.reused).length} extracted now)` : `no ${layout.camera}-camera videos in ${layout.videosDir}; using the frames already in ${layout.imagesDir}`);
+  } else if (c.data.disfa.videosDir !== null) {
+    throw new UserError(`--videos-dir is for --data disfa (data.kind is ${c.data.kind})`);
   }
   const data = await loadData(c, ctx.reporter);
+  if (data.disfaSubjects) lines.push(...data.disfaSubjects.map(describeDisfaSubject));
+  if (data.skipped.length) lines.push(formatSkipped(data.skipped));
   const { size } = presetSizes(c.model.preset);
   let last = 0;
   const cache = await cacheAlignedCrops(data.samples, {
@@ -72,7 +82,8 @@ export async function prepareCommand(flags: CommonFlags & { videos?: string }, c
       }
     },
   });
-  ctx.print(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
+  lines.push(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
+  ctx.print(lines.join('\n'));
 }
 
 /** `train` (and `demo`): one run; prints its report. */
@@ -141,33 +152,42 @@ export async function cvCommand(flags: CommonFlags & { overwrite?: boolean }, ct
   return pooled;
 }
 
-/** `ablation`: G2RL (the config's λ) and the λ = 0 baseline on the same split, side by side. */
-export async function ablationCommand(flags: CommonFlags & { overwrite?: boolean }, ctx: CommandContext): Promise<{ g2rl: AuReport; baseline: AuReport }> {
-  const c = config(flags);
-  if (c.train.lambda === 0) throw new UserError('ablation compares λ > 0 with λ = 0; set train.lambda (--lambda) above 0');
-  const data = await loadData(c, ctx.reporter);
-  const g2rl = await runPipeline({ config: { ...c, name: `${c.name}-g2rl` }, data, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
-  const baseline = await runPipeline({ config: { ...c, name: `${c.name}-baseline`, train: { ...c.train, lambda: 0 } }, data, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
-  const table = ablationTable(g2rl.report, baseline.report, c.train.lambda);
-  const paths = runPaths(c.runsDir, `${c.name}-ablation`);
-  mkdirSync(paths.dir, { recursive: true });
-  const text = `# Ablation: G2RL (λ = ${c.train.lambda}) vs heatmap baseline (λ = 0)\n\n${g2rl.split.description}; ${g2rl.split.test.length} held-out images.\n\n${table}\n\n## G2RL\n\n${formatReport(g2rl.report, 'markdown')}\n\n## Baseline (λ = 0)\n\n${formatReport(baseline.report, 'markdown')}\n`;
-  writeFileAtomicSync(paths.report.markdown, text);
-  writeFileAtomicSync(paths.report.json, `${JSON.stringify({ lambda: c.train.lambda, g2rl: g2rl.report, baseline: baseline.report }, null, 2)}\n`);
-  ctx.print(`${text}\nreport: ${paths.report.markdown}`);
-  return { g2rl: g2rl.report, baseline: baseline.report };
+/** The number of bootstrap resamples from `--resamples` (default 2000). */
+function resamplesOf(flags: { resamples?: string }): number {
+  return positiveIntegerFlag('resamples', flags.resamples, 2000, 100);
 }
 
-/** Per-AU ICC(3,1) / MAE side by side, as Markdown. */
-export function ablationTable(g2rl: AuReport, baseline: AuReport, lambda: number): string {
-  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
-  const rows = g2rl.aus.map((row, i) => `| AU${row.au} | ${f(row.icc)} | ${f(baseline.aus[i].icc)} | ${f(row.mae)} | ${f(baseline.aus[i].mae)} |`);
-  return [
-    `| AU | ICC(3,1) G2RL λ=${lambda} | ICC(3,1) λ=0 | MAE G2RL | MAE λ=0 |`,
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-    `| **Mean** | **${f(g2rl.mean.icc)}** | **${f(baseline.mean.icc)}** | **${f(g2rl.mean.mae)}** | **${f(baseline.mean.mae)}** |`,
-  ].join('\n');
+function positiveIntegerFlag(flag: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** `benchmark`: the data set's standard protocol, every fold, one results table (resumable). */
+export async function benchmarkCommand(flags: CommonFlags & { resamples?: string }, ctx: CommandContext): Promise<BenchmarkResult> {
+  const c = config(flags);
+  const { result, dir, markdown } = await runBenchmark({ config: c, reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+  ctx.print(`${markdown.split('\n## ICC(3,1) with')[0].trim()}\n\nresults: ${join(dir, 'results.md')} (and results.csv, results.json)`);
+  return result;
+}
+
+/** `ablation`: G2RL (the config's λ) and the λ = 0 baseline for `--seeds` seeds, paired, with a bootstrap interval. */
+export async function ablationCommand(flags: CommonFlags & { seeds?: string; resamples?: string }, ctx: CommandContext): Promise<AblationResult> {
+  const c = config(flags);
+  const { result, dir, markdown } = await runAblation(c, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+  ctx.print(`${markdown.split('\n## Provenance')[0].trim()}\n\nreport: ${join(dir, 'ablation.md')} (and ablation.csv, ablation.json)`);
+  return result;
+}
+
+/** `data-efficiency`: the ablation with 25, 50, … training subjects (`--train-subjects`). */
+export async function dataEfficiencyCommand(flags: CommonFlags & { seeds?: string; resamples?: string; 'train-subjects'?: string }, ctx: CommandContext): Promise<DataEfficiencyResult> {
+  const c = config(flags);
+  const list = (flags['train-subjects'] ?? '25,50,100,200').split(',').map((v) => Number(v.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new UserError(`--train-subjects: expected subject counts separated by commas (e.g. 25,50,100,200), got ${JSON.stringify(flags['train-subjects'])}`);
+  const { result, dir, markdown } = await runDataEfficiency(c, list, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+  ctx.print(`${markdown.trim()}\n\nreport: ${join(dir, 'data-efficiency.md')}`);
+  return result;
 }
 
 /** `export`: copies a run's exported model (with its card) to --out, re-checking that it loads. */
@@ -203,7 +223,7 @@ export async function predictCommand(flags: CommonFlags & { model?: string; inpu
   const byManifest = !statSync(input).isDirectory();
   const jobs: { name: string; file: string; options: AnalyzeOptions }[] = [];
   if (byManifest) {
-    const samples: Sample[] = await readManifest(input, { skipBad: c.data.skipBad });
+    const samples: Sample[] = await readManifest(input, manifestOptions(c));
     for (const s of samples) jobs.push({ name: s.id, file: s.image, options: { landmarks: s.landmarks, maxFaces: 1 } });
   } else {
     const files = readdirSync(input).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();

@@ -12,6 +12,8 @@ import {
   type BackbonePreset,
   type GeometryMode,
 } from '@g2rl/models';
+import { DISFA_CAMERAS, DISFA_LANDMARK_NUMBERINGS, type DisfaCamera, type DisfaLandmarkNumbering } from '@g2rl/datasets';
+import { LANDMARK_SCHEMES, type LandmarkScheme } from '@g2rl/heatmaps';
 import { UserError } from './errors.js';
 
 /** Where the training images come from. */
@@ -45,6 +47,32 @@ export interface TrainConfig {
     skipBad: boolean;
     /** Cap on training samples (0 = all); for quick experiments. */
     maxTrainSamples: number;
+    /** Train on at most this many of the split's training subjects, chosen by seed (0 = all); the data-efficiency runs. */
+    maxTrainSubjects: number;
+    /** Seed of the synthetic data set; null = the run's `seed` (ablation --seeds keeps one data set). */
+    syntheticSeed: number | null;
+    /** Only these subjects (disfa: 'SN001', …; bp4d: 'F001', …); null = every subject found. */
+    subjects: string[] | null;
+    /** Folder of extracted frames (disfa, bp4d); null = the data set's default (`<path>/Images`). */
+    imagesDir: string | null;
+    /** Folder of landmark files (disfa: `Landmark_Points`, bp4d: `Landmarks`); null = the default. */
+    landmarksDir: string | null;
+    /** DISFA as distributed (`readDisfa` options). */
+    disfa: {
+      /** Whose video the frames come from; the right camera's frames go to `<path>/Images_RightCamera`. */
+      camera: DisfaCamera;
+      /** How landmark file numbers count frames: 'auto' detects it per subject and checks it. */
+      landmarkNumbering: DisfaLandmarkNumbering;
+      /** Folder of the camera's videos for `prepare`; null = `<path>/Videos_LeftCamera` (or Right). */
+      videosDir: string | null;
+    };
+    /** Your own manifest (`readManifest` options). */
+    manifest: {
+      /** Check that every image file exists while reading. */
+      checkImages: boolean;
+      /** Scheme of CSV rows without a `scheme` column; null = from the number of landmark columns. */
+      scheme: LandmarkScheme | null;
+    };
   };
   model: {
     /** A backbone preset of @g2rl/models; it fixes S and H (`backboneSizes`). */
@@ -159,6 +187,13 @@ export const DEFAULT_CONFIG: TrainConfig = {
     fold: 0,
     skipBad: false,
     maxTrainSamples: 0,
+    maxTrainSubjects: 0,
+    syntheticSeed: null,
+    subjects: null,
+    imagesDir: null,
+    landmarksDir: null,
+    disfa: { camera: 'left', landmarkNumbering: 'auto', videosDir: null },
+    manifest: { checkImages: true, scheme: null },
   },
   model: {
     preset: DEFAULT_BACKBONE_PRESET,
@@ -315,6 +350,19 @@ export function validateConfig(config: TrainConfig, source: string): void {
   int('data.fold', config.data.fold, 0, 99);
   if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
   int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
+  int('data.maxTrainSubjects', config.data.maxTrainSubjects, 0);
+  if (config.data.syntheticSeed !== null) int('data.syntheticSeed', config.data.syntheticSeed, 0, 2 ** 32 - 1);
+  if (config.data.subjects !== null && (!Array.isArray(config.data.subjects) || config.data.subjects.length === 0 || !config.data.subjects.every((s) => typeof s === 'string' && s !== ''))) {
+    bad('data.subjects', 'null or a non-empty list of subject ids (e.g. ["SN001", "SN002"])', config.data.subjects);
+  }
+  for (const field of ['imagesDir', 'landmarksDir'] as const) {
+    if (config.data[field] !== null && (typeof config.data[field] !== 'string' || config.data[field] === '')) bad(`data.${field}`, 'null or a folder path', config.data[field]);
+  }
+  oneOf('data.disfa.camera', config.data.disfa.camera, DISFA_CAMERAS);
+  oneOf('data.disfa.landmarkNumbering', config.data.disfa.landmarkNumbering, DISFA_LANDMARK_NUMBERINGS);
+  if (config.data.disfa.videosDir !== null && (typeof config.data.disfa.videosDir !== 'string' || config.data.disfa.videosDir === '')) bad('data.disfa.videosDir', 'null or a folder path', config.data.disfa.videosDir);
+  if (typeof config.data.manifest.checkImages !== 'boolean') bad('data.manifest.checkImages', 'true or false', config.data.manifest.checkImages);
+  if (config.data.manifest.scheme !== null) oneOf('data.manifest.scheme', config.data.manifest.scheme, Object.keys(LANDMARK_SCHEMES));
   oneOf('model.preset', config.model.preset, Object.keys(BACKBONE_PRESETS));
   oneOf('model.adjacency', config.model.adjacency, ['static', 'dynamic']);
   int('model.geometryDim', config.model.geometryDim, 1, 4096);

@@ -3,7 +3,19 @@
  * set, or reads DISFA, BP4D or a manifest, and checks that the requested AUs exist.
  */
 import { join, resolve } from 'node:path';
-import { readBp4d, readDisfa, readManifest, synthesizeDataset, type Sample, type SkippedRecord } from '@g2rl/datasets';
+import {
+  formatSkipped,
+  readBp4d,
+  readDisfa,
+  readManifest,
+  synthesizeDataset,
+  type Bp4dOptions,
+  type DisfaOptions,
+  type DisfaSubjectSummary,
+  type ManifestOptions,
+  type Sample,
+  type SkippedRecord,
+} from '@g2rl/datasets';
 import type { LandmarkScheme } from '@g2rl/heatmaps';
 import type { TrainConfig } from './config.js';
 import { UserError } from './errors.js';
@@ -17,6 +29,8 @@ export interface LoadedData {
   skipped: SkippedRecord[];
   /** What was read, for the model card. */
   description: string;
+  /** DISFA only: per subject, the frames, landmark numbering and gaps found. */
+  disfaSubjects?: DisfaSubjectSummary[];
 }
 
 /** Makes the synthetic data set if needed; returns its manifest path. */
@@ -27,7 +41,7 @@ export async function ensureSyntheticData(config: TrainConfig, reporter?: Report
     outDir,
     identities: config.data.identities,
     framesPerIdentity: config.data.framesPerIdentity,
-    seed: config.seed,
+    seed: syntheticSeed(config),
     onProgress: (done, total) => {
       if (reporter && (done - last >= 250 || done === total)) {
         last = done;
@@ -44,24 +58,29 @@ export async function loadData(config: TrainConfig, reporter?: Reporter): Promis
   const path = resolve(config.data.path);
   let samples: Sample[] & { skipped: SkippedRecord[] };
   let description: string;
+  let disfaSubjects: DisfaSubjectSummary[] | undefined;
   const requested = config.data.aus ?? undefined;
   switch (kind) {
     case 'synthetic': {
       const manifest = await ensureSyntheticData(config, reporter);
       samples = await readManifest(manifest, { skipBad });
-      description = `g2rl synthetic faces (${config.data.identities} identities × ${config.data.framesPerIdentity} frames, seed ${config.seed})`;
+      description = `g2rl synthetic faces (${config.data.identities} identities × ${config.data.framesPerIdentity} frames, seed ${syntheticSeed(config)})`;
       break;
     }
     case 'manifest':
-      samples = await readManifest(path, { skipBad });
+      samples = await readManifest(path, manifestOptions(config));
       description = `manifest ${path}`;
       break;
-    case 'disfa':
-      samples = await readDisfa(path, { skipBad, aus: requested });
-      description = `DISFA at ${path}`;
+    case 'disfa': {
+      const disfa = await readDisfa(path, disfaOptions(config));
+      reportDisfaSubjects(disfa.subjects, reporter);
+      disfaSubjects = disfa.subjects;
+      samples = disfa;
+      description = `DISFA at ${path} (${config.data.disfa.camera} camera)`;
       break;
+    }
     case 'bp4d':
-      samples = await readBp4d(path, { skipBad, aus: requested });
+      samples = await readBp4d(path, bp4dOptions(config));
       description = `BP4D (FERA 2015) at ${path}`;
       break;
   }
@@ -75,8 +94,8 @@ export async function loadData(config: TrainConfig, reporter?: Reporter): Promis
   const scheme = samples[0].scheme;
   if (samples.some((s) => s.scheme !== scheme)) throw new UserError(`data: ${path} mixes landmark schemes; use one scheme per data set`);
   const selected = aus.every((au, i) => available[i] === au) && aus.length === available.length ? samples : samples.map((s) => selectAus(s, aus));
-  if (samples.skipped.length) reporter?.info(`data: skipped ${samples.skipped.length} bad records (see log)`, { skipped: countReasons(samples.skipped) });
-  return { samples: selected, aus, scheme, skipped: samples.skipped, description };
+  if (samples.skipped.length) reporter?.info(`data: ${formatSkipped(samples.skipped)} (see log)`, { skipped: countReasons(samples.skipped) });
+  return { samples: selected, aus, scheme, skipped: samples.skipped, description, ...(disfaSubjects ? { disfaSubjects } : {}) };
 }
 
 function selectAus(sample: Sample, aus: number[]): Sample {
@@ -94,4 +113,45 @@ function countReasons(skipped: SkippedRecord[]): Record<string, number> {
 /** The folder where aligned-crop caches live, shared by runs. */
 export function cropCacheDir(config: TrainConfig): string {
   return resolve(join(config.cacheDir, 'crops'));
+}
+
+/** The seed the synthetic data set is made with: `data.syntheticSeed`, else the run's seed. */
+export function syntheticSeed(config: TrainConfig): number {
+  return config.data.syntheticSeed ?? config.seed;
+}
+
+const pathOrUndefined = (path: string | null) => (path === null ? undefined : resolve(path));
+
+/** `readBp4d` options from the config's data section (the options DISFA shares). */
+export function bp4dOptions(config: TrainConfig): Bp4dOptions {
+  const { data } = config;
+  return {
+    skipBad: data.skipBad,
+    aus: data.aus ?? undefined,
+    subjects: data.subjects ?? undefined,
+    imagesDir: pathOrUndefined(data.imagesDir),
+    landmarksDir: pathOrUndefined(data.landmarksDir),
+  };
+}
+
+/** `readDisfa` options from the config's data section (every reader option has a field). */
+export function disfaOptions(config: TrainConfig): DisfaOptions {
+  const { disfa } = config.data;
+  return { ...bp4dOptions(config), camera: disfa.camera, landmarkNumbering: disfa.landmarkNumbering, videosDir: pathOrUndefined(disfa.videosDir) };
+}
+
+/** `readManifest` options from the config's data section. */
+export function manifestOptions(config: TrainConfig): ManifestOptions {
+  const { data } = config;
+  return { skipBad: data.skipBad, checkImages: data.manifest.checkImages, scheme: data.manifest.scheme ?? undefined };
+}
+
+/** One line per DISFA subject: frames, landmark files, the numbering found and why, gaps. */
+export function describeDisfaSubject(s: DisfaSubjectSummary): string {
+  const gaps = s.gaps.length ? `, ${s.gaps.length} landmark gap${s.gaps.length > 1 ? 's' : ''} (frame ${s.gaps.slice(0, 5).join(', ')}${s.gaps.length > 5 ? ', …' : ''}) left out` : ', no gaps';
+  return `${s.subject}: ${s.labelledFrames} labelled frames, video ${s.videoFrames} frames, ${s.landmarkFiles} landmark files (${s.naming}, ${s.numbering}: ${s.numberingReason})${gaps}; ${s.samples} samples`;
+}
+
+function reportDisfaSubjects(subjects: DisfaSubjectSummary[], reporter?: Reporter): void {
+  for (const s of subjects) reporter?.info(`DISFA ${describeDisfaSubject(s)}`, { disfaSubject: s });
 }

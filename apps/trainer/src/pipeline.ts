@@ -5,7 +5,6 @@
  * plots) and exported as a plain tfjs model with its model card.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { initBackend, type BackendPreference } from '@g2rl/backend';
 import { cacheAlignedCrops } from '@g2rl/datasets';
@@ -19,6 +18,7 @@ import { UserError } from './errors.js';
 import { evaluate, predictionsCsv, type Evaluation } from './evaluate.js';
 import { heatmapOverlayPng, lineChartSvg, scatterGridSvg, svgToPng, tilePngs } from './plots.js';
 import type { Reporter } from './progress.js';
+import { packageVersions } from './provenance.js';
 import { makeRunFolders, runPaths, type RunPaths } from './run-folder.js';
 import { splitOf, type Split } from './split.js';
 import type { HistoryPoint } from './history.js';
@@ -122,7 +122,7 @@ export async function runPipeline(options: {
       seed: config.seed,
     },
     metrics: { heldOutImages: split.test.length, meanIcc31: evaluation.report.mean.icc, meanMae: evaluation.report.mean.mae, meanPcc: evaluation.report.mean.pcc, perAu: evaluation.report.aus },
-    versions: { '@g2rl/trainer': trainerVersion() },
+    versions: packageVersions(),
   });
   run.trainer.dispose();
   const total = (Date.now() - started) / 1000;
@@ -177,12 +177,4 @@ function smooth(series: { name: string; points: [number, number][] }[], window =
       return [x, part.reduce((a, b) => a + b, 0) / Math.max(1, part.length)] as [number, number];
     }),
   }));
-}
-
-function trainerVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }

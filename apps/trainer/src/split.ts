@@ -41,6 +41,7 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
     ({ train: trainSubjects, test: testSubjects } = k);
     description = `subject ${folds}-fold (seed ${config.seed}), fold ${fold + 1} of ${folds}`;
   }
+  if (config.data.maxTrainSubjects > 0) trainSubjects = fewerSubjects(trainSubjects, samples, config.data.maxTrainSubjects, config.seed);
   let train = samplesOf(samples, trainSubjects);
   const test = samplesOf(samples, testSubjects);
   if (train.length === 0 || test.length === 0) {
@@ -49,7 +50,24 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   train = limitNeutralFrames(train, config.train.maxNeutralFraction, config.seed);
   if (config.data.maxTrainSamples > 0 && train.length > config.data.maxTrainSamples) train = train.slice(0, config.data.maxTrainSamples);
   train = repeatRareAuFrames(train, config.train.rareAuRepeat);
-  return { train, test, trainSubjects: [...trainSubjects].sort(), testSubjects: [...testSubjects].sort(), description };
+  // A protocol names all of its subjects; report the ones the data has (a subset may be read).
+  const present = new Set(samples.map((s) => s.subject));
+  const found = (subjects: string[]) => subjects.filter((s) => present.has(s)).sort();
+  return { train, test, trainSubjects: found(trainSubjects), testSubjects: found(testSubjects), description };
+}
+
+/**
+ * At most `count` of `subjects` (those the data has), chosen by `seed`; the same seed gives
+ * nested choices (the first 25 of 50 are the 25), so data-efficiency runs add identities.
+ */
+export function fewerSubjects(subjects: readonly string[], samples: readonly Sample[], count: number, seed: number): string[] {
+  const present = new Set(samples.map((s) => s.subject));
+  const available = subjects.filter((s) => present.has(s)).sort();
+  if (count > available.length) {
+    throw new UserError(`data.maxTrainSubjects: ${count} training subjects asked for, but the split has ${available.length}`);
+  }
+  const order = seededPermutation(available.length, (seed ^ 0x73756273) >>> 0);
+  return Array.from(order.subarray(0, count), (i) => available[i]).sort();
 }
 
 /** A frame whose every labelled AU is 0 (NaN labels do not count either way). */

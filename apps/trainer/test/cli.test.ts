@@ -41,7 +41,7 @@ describe('g2rl-train user errors: one clear line, exit code 2', () => {
   });
 
   it('prints help with examples for every command', () => {
-    for (const command of ['demo', 'synth', 'prepare', 'train', 'eval', 'cv', 'ablation', 'export', 'predict']) {
+    for (const command of ['demo', 'synth', 'prepare', 'train', 'eval', 'cv', 'benchmark', 'ablation', 'data-efficiency', 'export', 'predict']) {
       const result = run(command, '--help');
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`g2rl-train ${command} —`);

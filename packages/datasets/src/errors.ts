@@ -19,7 +19,11 @@ export type SkipReason =
   | 'intensity out of range'
   | 'missing landmarks'
   | 'missing image'
-  | 'bad landmarks';
+  | 'bad landmarks'
+  /** A frame the distribution has no landmarks for (DISFA has a few); always counted, never thrown. */
+  | 'landmark gap'
+  /** Labels, video and landmark files of a subject disagree on the number of frames. */
+  | 'frame count mismatch';
 
 export interface SkippedRecord {
   file: string;
@@ -47,6 +51,11 @@ export class BadDataLog {
   /** Throws (default) or records the problem; returns so the caller can `continue`. */
   report(file: string, line: number | undefined, reason: SkipReason, detail: string): void {
     if (!this.skipBad) throw new DatasetError(file, line, reason, detail);
+    this.note(file, line, reason, detail);
+  }
+
+  /** Records a known, expected gap in the data (e.g. a DISFA frame without landmarks): never throws. */
+  note(file: string, line: number | undefined, reason: SkipReason, detail: string): void {
     this.records.push(line === undefined ? { file, reason, detail } : { file, line, reason, detail });
   }
 

@@ -5,3 +5,7 @@ export { auReport, AU_METRIC_NAMES } from './au-report.js';
 export type { AuReport, AuMetrics, AuReportMean, AuMetricName } from './au-report.js';
 export { formatReport, reportNotes } from './format-report.js';
 export type { ReportFormat } from './format-report.js';
+export { bootstrapInterval, stratifiedBootstrapInterval, quantileSorted } from './bootstrap.js';
+export type { BootstrapInterval, BootstrapOptions } from './bootstrap.js';
+export { meanIccInterval, pairedMeanIccDifference } from './identity-bootstrap.js';
+export type { HeldOutFrames, PairedHeldOutFrames, PairedIccComparison } from './identity-bootstrap.js';

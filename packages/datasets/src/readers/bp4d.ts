@@ -27,7 +27,7 @@ const SEQUENCE_FILE = /^([FM]\d{3})_?(T\d+)_AU(\d+)\.csv$/i;
  * ```
  * (`F001T1_AU06.csv`, without the underscore, is accepted too.) The landmark file's N sets
  * the scheme: 49 → 'bp4d49', 66 → 'disfa66', 68 → 'ibug68'. A sample is made for every
- * frame that has a label in at least one AU file.
+ * frame coded (not 9) in at least one AU file; 9 in one AU is NaN (missing) for that AU.
  */
 export async function readBp4d(root: string, options: Bp4dOptions = {}): Promise<SampleList> {
   const log = new BadDataLog(options.skipBad);
@@ -77,6 +77,8 @@ export async function readBp4d(root: string, options: Bp4dOptions = {}): Promise
     const landmarks = await readLandmarkCsv(landmarkFile, log);
     const images = await listFrameImages(join(options.imagesDir ?? join(root, 'Images'), subject, task));
     for (const frame of [...byFrame.keys()].sort((a, b) => a - b)) {
+      // 9 in every AU file: FERA 2015 did not code this frame at all; it is no sample.
+      if (byFrame.get(frame)!.every(Number.isNaN)) continue;
       const [file, line] = [fileOfFrame.get(frame)!, lineOfFrame.get(frame)];
       const points = landmarks?.get(frame);
       if (!points) {

@@ -1,107 +1,192 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DISFA_AUS } from '@g2rl/heatmaps';
-import { BadDataLog, type BadDataOptions } from '../errors.js';
+import { BadDataLog, DatasetError, type BadDataOptions } from '../errors.js';
 import { landmarkProblem, sampleList, schemeForCount, type Sample, type SampleList } from '../sample.js';
+import { disfaLayout, listDisfaVideos, type DisfaLayout, type DisfaLayoutOptions } from './disfa-layout.js';
+import {
+  chooseLandmarkNumbering,
+  DisfaFrameCountError,
+  listDisfaLandmarkFiles,
+  type DisfaLandmarkNaming,
+  type DisfaLandmarkNumbering,
+} from './disfa-landmark-files.js';
 import { matRows, readMatV5 } from './mat-v5.js';
-import { frameNumber, listFrameImages, readFrameIntensities } from './text.js';
+import { listFrameImages, readFrameIntensities } from './text.js';
 
-export interface DisfaOptions extends BadDataOptions {
+export interface DisfaOptions extends BadDataOptions, DisfaLayoutOptions {
   /** AUs to read, in this order (default DISFA_AUS, the 12 labelled AUs). */
   aus?: number[];
   /** Only these subjects (e.g. ['SN001', 'SN002']); default every SNxxx folder. */
   subjects?: string[];
-  /** Folder of extracted frames, one sub-folder per subject (default `<root>/Images`). */
-  imagesDir?: string;
-  /** Landmark file number = label frame + this (default 0: both count the same way). */
+  /** How landmark file numbers count frames (default 'auto': detected per subject and checked). */
+  landmarkNumbering?: DisfaLandmarkNumbering;
+  /**
+   * @deprecated use `landmarkNumbering` ('from-0' is offset −1, 'from-1' offset 0).
+   * Landmark file number = label frame + this; still checked against the labels.
+   */
   landmarkFrameOffset?: number;
 }
 
+/** What was found for one subject: counts and the landmark numbering chosen. */
+export interface DisfaSubjectSummary {
+  subject: string;
+  labelledFrames: number;
+  /** Frames extracted from the video (the images found), undefined if there are none. */
+  videoFrames: number | undefined;
+  landmarkFiles: number;
+  naming: DisfaLandmarkNaming;
+  numbering: 'from-0' | 'from-1';
+  /** Why that numbering (e.g. "a file is numbered 0"). */
+  numberingReason: string;
+  /** Labelled frames without a landmark file (known gaps of the distribution), left out. */
+  gaps: number[];
+  samples: number;
+}
+
+/** `readDisfa`'s result: the samples, what was skipped, and one summary per subject read. */
+export type DisfaSampleList = SampleList & { subjects: DisfaSubjectSummary[]; layout: DisfaLayout };
+
 /**
- * Reads DISFA where a user has it. Supported layout (as distributed, plus extracted frames):
+ * Reads DISFA as distributed, plus the frames extracted from its videos:
  * ```
- * <root>/ActionUnit_Labels/SN001/SN001_au1.txt     lines "frame,intensity" (0–5)
- * <root>/Landmark_Points/SN001/…/<…frame…>_lm.mat   MAT v5, a 66×2 (or 68×2) variable, usually `pts`
- * <root>/Images/SN001/<frame>.png                   frames, e.g. from extractFrames(video, dir)
+ * <root>/ActionUnit_Labels/SN001/SN001_au1.txt           lines "frame,intensity" (0–5), frames from 1
+ * <root>/Landmark_Points/SN001/tmp_frame_lm/SN001_0000_lm.mat   MAT v5, a 66×2 variable `pts` (x, y);
+ *                                                         or l0001_lm.mat (see DisfaLandmarkNaming)
+ * <root>/Videos_LeftCamera/LeftVideoSN001_comp.avi        (Videos_RightCamera/… for camera 'right')
+ * <root>/Images/SN001/00001.png                           frames from the video: extractFrames(video, dir)
  * ```
- * The frame number of a landmark or image file is the last number in its name
- * ('l0042_lm.mat', '00042.png' → 42). A sample is made for every labelled frame; AUs a
- * label file does not cover are NaN (missing). Scheme 'disfa66' (iBUG-68 without 60, 64).
+ * Per subject, the landmark files' numbering is detected and checked against the labelled
+ * frames and the number of extracted video frames; a mismatch is a DatasetError ('frame
+ * count mismatch') naming the subject and both counts. A labelled frame without a landmark
+ * file inside the files' range is a known gap: left out and listed in `skipped` ('landmark
+ * gap') and in the subject's summary, not an error. A sample is made for every other labelled
+ * frame; AUs a label file does not cover are NaN. Scheme 'disfa66' (iBUG-68 without 60, 64).
  */
-export async function readDisfa(root: string, options: DisfaOptions = {}): Promise<SampleList> {
+export async function readDisfa(root: string, options: DisfaOptions = {}): Promise<DisfaSampleList> {
   const log = new BadDataLog(options.skipBad);
   const aus = options.aus ?? [...DISFA_AUS];
-  const labelsRoot = join(root, 'ActionUnit_Labels');
+  const layout = disfaLayout(root, options);
   let subjects: string[];
   try {
-    subjects = (await readdir(labelsRoot)).filter((name) => /^SN\d{3}$/.test(name)).sort();
+    subjects = (await readdir(layout.labelsDir)).filter((name) => /^SN\d{3}$/.test(name)).sort();
   } catch (error) {
-    throw new Error(`readDisfa: cannot list ${labelsRoot} (${(error as Error).message}); pass the folder that holds ActionUnit_Labels/`);
+    throw new DatasetError(layout.labelsDir, undefined, 'missing file', `cannot list it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass the DISFA folder that holds ActionUnit_Labels/`);
   }
   if (options.subjects) {
     const missing = options.subjects.filter((s) => !subjects.includes(s));
-    if (missing.length) throw new Error(`readDisfa: subjects ${missing.join(', ')} are not in ${labelsRoot}`);
+    if (missing.length) throw new DatasetError(layout.labelsDir, undefined, 'missing file', `subjects ${missing.join(', ')} are not there; it has ${subjects.join(', ') || 'none'}`);
     subjects = options.subjects.slice().sort();
   }
+  const videos = await listDisfaVideos(layout);
+  const requested = options.landmarkFrameOffset !== undefined ? { offset: options.landmarkFrameOffset } : options.landmarkNumbering ?? 'auto';
   const samples: Sample[] = [];
+  const summaries: DisfaSubjectSummary[] = [];
   for (const subject of subjects) {
-    // Labels: frame → intensities (NaN where an AU's file has no entry).
-    const byFrame = new Map<number, Float32Array>();
-    const lineOfFrame = new Map<number, number>();
-    let firstLabelFile = '';
-    for (const [a, au] of aus.entries()) {
-      const file = join(labelsRoot, subject, `${subject}_au${au}.txt`);
-      firstLabelFile ||= file;
-      const values = await readFrameIntensities(file, log, { lineOfFrame: a === 0 ? lineOfFrame : undefined });
-      for (const [frame, value] of values) {
-        let row = byFrame.get(frame);
-        if (!row) byFrame.set(frame, (row = new Float32Array(aus.length).fill(Number.NaN)));
-        row[a] = value;
-      }
+    const labels = await readSubjectLabels(layout, subject, aus, log);
+    if (labels.byFrame.size === 0) continue;
+    const frames = [...labels.byFrame.keys()].sort((a, b) => a - b);
+    const labelCounts = { first: frames[0], last: frames[frames.length - 1], count: frames.length };
+    const imagesDir = join(layout.imagesDir, subject);
+    const images = await listFrameImages(imagesDir);
+    const landmarksDir = join(layout.landmarksDir, subject);
+    const files = await listDisfaLandmarkFiles(landmarksDir, subject);
+    if (!files) {
+      log.report(labels.firstFile, undefined, 'missing landmarks', `${subject} has no landmark .mat files in ${landmarksDir}`);
+      continue;
     }
-    const landmarks = await readSubjectLandmarks(join(root, 'Landmark_Points', subject), log);
-    const images = await listFrameImages(join(options.imagesDir ?? join(root, 'Images'), subject));
-    const offset = options.landmarkFrameOffset ?? 0;
-    for (const frame of [...byFrame.keys()].sort((a, b) => a - b)) {
-      const where = [firstLabelFile, lineOfFrame.get(frame)] as const;
-      const points = landmarks.get(frame + offset);
-      if (!points) {
-        log.report(where[0], where[1], 'missing landmarks', `${subject} frame ${frame} has no landmark file in ${join(root, 'Landmark_Points', subject)}`);
+    if (images.size === 0) {
+      const video = videos.get(subject);
+      const how = video ? `extract them from ${video} first: g2rl-train prepare --data disfa --data-path ${root} (or extractDisfaFrames)` : `no ${layout.camera}-camera video found in ${layout.videosDir} either`;
+      log.report(imagesDir, undefined, 'missing image', `${subject} has no frames in ${imagesDir}; ${how}`);
+      continue;
+    }
+    const videoFrames = images.size;
+    const imageNumbers = [...images.keys()];
+    const [firstImage, lastImage] = [Math.min(...imageNumbers), Math.max(...imageNumbers)];
+    if (firstImage !== 1 || lastImage !== videoFrames || videoFrames !== labelCounts.last) {
+      log.report(imagesDir, undefined, 'frame count mismatch',
+        `${subject}: the labels have ${labelCounts.count} frames (${labelCounts.first}–${labelCounts.last}) but the video has ${videoFrames} ` +
+          `(frames ${firstImage}–${lastImage} extracted in ${imagesDir}; extractFrames numbers them from 1)`);
+      continue;
+    }
+    let offset: number;
+    let choice;
+    try {
+      choice = chooseLandmarkNumbering(subject, files, { labels: labelCounts, video: videoFrames }, requested);
+      offset = choice.offset;
+    } catch (error) {
+      if (!(error instanceof DisfaFrameCountError)) throw error;
+      log.report(landmarksDir, undefined, 'frame count mismatch', error.message);
+      continue;
+    }
+    const landmarks = await readLandmarkFiles([...files.byNumber.values()], log);
+    const gaps: number[] = [];
+    const before = samples.length;
+    for (const frame of frames) {
+      const line = labels.lineOfFrame.get(frame);
+      const file = files.byNumber.get(frame + offset);
+      if (!file) {
+        gaps.push(frame);
+        log.note(labels.firstFile, line, 'landmark gap', `${subject} frame ${frame} has no landmark file in ${landmarksDir} (a gap in the distribution; frame left out)`);
         continue;
       }
+      const points = landmarks.get(file);
+      if (!points) continue; // unreadable: reported by readLandmarkFiles
       const image = images.get(frame);
       if (!image) {
-        log.report(where[0], where[1], 'missing image', `${subject} frame ${frame} has no image in ${join(options.imagesDir ?? join(root, 'Images'), subject)}`);
+        log.report(labels.firstFile, line, 'missing image', `${subject} frame ${frame} has no image in ${imagesDir}`);
         continue;
       }
       samples.push({
         id: `${subject}/${frame}`, subject, frame, image, aus,
-        scheme: points.scheme, landmarks: points.landmarks, intensities: byFrame.get(frame)!,
+        scheme: points.scheme, landmarks: points.landmarks, intensities: labels.byFrame.get(frame)!,
       });
     }
+    summaries.push({
+      subject,
+      labelledFrames: labelCounts.count,
+      videoFrames,
+      landmarkFiles: files.byNumber.size,
+      naming: files.naming,
+      numbering: choice.numbering,
+      numberingReason: choice.reason,
+      gaps,
+      samples: samples.length - before,
+    });
   }
-  return sampleList(samples, log.records);
+  return Object.assign(sampleList(samples, log.records), { subjects: summaries, layout });
+}
+
+/** frame → intensities (A, NaN where an AU's file has no entry) of one subject, with each frame's line in the first AU file. */
+async function readSubjectLabels(layout: DisfaLayout, subject: string, aus: number[], log: BadDataLog) {
+  const byFrame = new Map<number, Float32Array>();
+  const lineOfFrame = new Map<number, number>();
+  let firstFile = '';
+  for (const [a, au] of aus.entries()) {
+    const file = join(layout.labelsDir, subject, `${subject}_au${au}.txt`);
+    firstFile ||= file;
+    const values = await readFrameIntensities(file, log, { lineOfFrame: a === 0 ? lineOfFrame : undefined });
+    for (const [frame, value] of values) {
+      let row = byFrame.get(frame);
+      if (!row) byFrame.set(frame, (row = new Float32Array(aus.length).fill(Number.NaN)));
+      row[a] = value;
+    }
+  }
+  return { byFrame, lineOfFrame, firstFile };
 }
 
 type Landmarks = { landmarks: Float32Array; scheme: NonNullable<ReturnType<typeof schemeForCount>> };
 
-/** frame → landmarks for every `*.mat` under `dir` (any depth). */
-async function readSubjectLandmarks(dir: string, log: BadDataLog): Promise<Map<number, Landmarks>> {
-  const out = new Map<number, Landmarks>();
-  let files: string[];
-  try {
-    files = (await readdir(dir, { recursive: true })).filter((f) => /\.mat$/i.test(f)).map((f) => join(dir, f));
-  } catch {
-    return out; // every frame will then report 'missing landmarks', naming the label line
-  }
-  const chunk = 64;
+/** path → landmarks of each readable file; unreadable ones go to `log` as 'bad landmarks'. */
+async function readLandmarkFiles(files: string[], log: BadDataLog): Promise<Map<string, Landmarks>> {
+  const out = new Map<string, Landmarks>();
+  const chunk = 64; // bounded: DISFA has ~4,800 files per subject
   for (let i = 0; i < files.length; i += chunk) {
     await Promise.all(files.slice(i, i + chunk).map(async (file) => {
-      const frame = frameNumber(file.replace(/_lm(\.mat)$/i, '$1').split(/[\\/]/).pop()!);
-      if (frame === undefined) return;
       const parsed = landmarksFromMat(await readFile(file), file);
       if (typeof parsed === 'string') log.report(file, undefined, 'bad landmarks', parsed);
-      else out.set(frame, parsed);
+      else out.set(file, parsed);
     }));
   }
   return out;

@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { matRows, readMatV5, writeMatV5 } from './mat-v5.js';
+import { hdf5Kind, matRows, readMatV5, writeMatV5 } from './mat-v5.js';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures');
 
 // Written by SciPy 1.17 (an independent implementation), no compression and with it:
 // savemat(f, {'pts': [[1.5, 2], [3.25, -4], [5, 6.125]], 'single': float32 [[.5, 1.5, 2.5]],
@@ -39,5 +44,30 @@ describe('readMatV5', () => {
     expect(() => readMatV5(new Uint8Array(200), 'b.mat')).toThrow(/b\.mat: not a Level 5 MAT-file/);
     const truncated = Buffer.from(SCIPY_PLAIN, 'base64').subarray(0, 200);
     expect(() => readMatV5(truncated, 'c.mat')).toThrow(/c\.mat: data element at byte 128 claims 96 bytes/);
+  });
+
+  it('refuses -v7.3 only on the HDF5 signature behind a "MATLAB 7.3" header, or a bare HDF5 file', () => {
+    // make-disfa-fixture.py: MATLAB's 512-byte user block, then the 8-byte HDF5 signature
+    const v73 = readFileSync(join(fixtures, 'matlab-v73-user-block.mat'));
+    expect(hdf5Kind(v73)).toBe('mat-v7.3');
+    expect(() => readMatV5(v73, 'v73.mat')).toThrow(/v73\.mat: this is a MATLAB -v7\.3 \(HDF5\) file; re-save it with save\(\.\.\., '-v7'\)/);
+    const bare = Buffer.concat([Buffer.from('\x89HDF\r\n\x1a\n', 'latin1'), Buffer.alloc(600)]);
+    expect(() => readMatV5(bare, 'bare.h5')).toThrow(/bare\.h5: this is an HDF5 file, not a MAT-file/);
+    const cut = v73.subarray(0, 512);
+    expect(() => readMatV5(cut, 'cut.mat')).toThrow(/cut\.mat: the header says MATLAB 7\.3 \(HDF5\) but no HDF5 superblock/);
+  });
+
+  it('reads a v5 file whose byte 512 is 0x89, or even the whole signature, as v5', () => {
+    // SciPy wrote this one (a DISFA landmark file of the fixture); 1 in ~256 files has 0x89 there
+    const scipy = readFileSync(join(fixtures, 'disfa-distributed', 'Landmark_Points', 'SN001', 'tmp_frame_lm', 'SN001_0001_lm.mat'));
+    expect(scipy[512]).toBe(0x89);
+    expect(hdf5Kind(scipy)).toBeUndefined();
+    expect(readMatV5(scipy)[0].dims).toEqual([66, 2]);
+    // a v5 header ("MATLAB 5.0") decides even if the data happen to hold all 8 signature bytes at 512
+    const rows = Array.from({ length: 66 }, (_, i) => [i, i + 0.5]);
+    const file = writeMatV5({ pts: rows });
+    Buffer.from('\x89HDF\r\n\x1a\n', 'latin1').copy(file, 512);
+    expect(hdf5Kind(file)).toBeUndefined();
+    expect(readMatV5(file)[0].dims).toEqual([66, 2]);
   });
 });

@@ -101,6 +101,29 @@ function readElements(view: DataView, offset: number, le: boolean, where: string
   }
 }
 
+/** The 8-byte HDF5 format signature (HDF5 File Format Specification, "Format Signature"). */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function hasHdf5SignatureAt(bytes: Uint8Array, offset: number): boolean {
+  return offset + 8 <= bytes.length && HDF5_SIGNATURE.every((b, i) => bytes[offset + i] === b);
+}
+
+/**
+ * Whether `bytes` is HDF5 rather than MAT v5. An HDF5 superblock starts with the full 8-byte
+ * signature at offset 0, 512, 1024, 2048, … (the spec's search rule); MATLAB -v7.3 puts a
+ * 512-byte user block first whose text header says "MATLAB 7.3". One byte (0x89 at 512) is
+ * not evidence: in a v5 file byte 512 is ordinary data, 0x89 in about 1 of 256 files.
+ */
+export function hdf5Kind(bytes: Uint8Array): 'hdf5' | 'mat-v7.3' | 'mat-v7.3-without-superblock' | undefined {
+  if (hasHdf5SignatureAt(bytes, 0)) return 'hdf5';
+  const text = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
+  if (!/^MATLAB 7\.3 MAT-file/.test(text)) return undefined;
+  for (let offset = 512; offset + 8 <= bytes.length; offset *= 2) {
+    if (hasHdf5SignatureAt(bytes, offset)) return 'mat-v7.3';
+  }
+  return 'mat-v7.3-without-superblock';
+}
+
 /**
  * Reads the top-level variables of a MATLAB Level 5 MAT-file (the format of `save` in
  * MATLAB 5 to 7.2, and the default `-v7`; not HDF5-based `-v7.3`). Numeric variables
@@ -111,9 +134,11 @@ function readElements(view: DataView, offset: number, le: boolean, where: string
  */
 export function readMatV5(bytes: Uint8Array, where = 'MAT-file'): MatArray[] {
   if (bytes.length < 128) throw new Error(`${where}: ${bytes.length} bytes is too short for a MAT-file (128-byte header)`);
-  const header = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
-  if (header.startsWith('\x89HDF') || bytes[512] === 0x89) {
-    throw new Error(`${where}: this is a MATLAB -v7.3 (HDF5) file; re-save it with save(..., '-v7')`);
+  const hdf5 = hdf5Kind(bytes);
+  if (hdf5 === 'mat-v7.3') throw new Error(`${where}: this is a MATLAB -v7.3 (HDF5) file; re-save it with save(..., '-v7')`);
+  if (hdf5 === 'hdf5') throw new Error(`${where}: this is an HDF5 file, not a MAT-file (its first 8 bytes are the HDF5 signature)`);
+  if (hdf5 === 'mat-v7.3-without-superblock') {
+    throw new Error(`${where}: the header says MATLAB 7.3 (HDF5) but no HDF5 superblock follows at byte 512, 1024, …; the file is damaged or truncated`);
   }
   const endian = String.fromCharCode(bytes[126], bytes[127]);
   if (endian !== 'IM' && endian !== 'MI') {

@@ -51,7 +51,7 @@ describe('readDisfa', () => {
     await expect(readDisfa(layout.disfa, { subjects: ['SN099'] })).rejects.toThrow(/SN099/);
   });
 
-  it('names file and line for a malformed line, an out-of-range intensity, a frame without landmarks', async () => {
+  it('names file and line for a malformed line, an out-of-range intensity, an unreadable or missing landmark file', async () => {
     const disfa = await copyOf('disfa', 'disfa-bad');
     const labelFile = join(disfa, 'ActionUnit_Labels', 'SN001', 'SN001_au1.txt');
     await appendFile(labelFile, '5,oops\n');
@@ -59,8 +59,10 @@ describe('readDisfa', () => {
     await writeFile(labelFile, '1,0\n2,7\n3,1\n4,1\n');
     await expect(readDisfa(disfa)).rejects.toThrow(/SN001_au1\.txt:2: intensity out of range: intensity 7/);
     await writeFile(labelFile, '1,0\n2,1\n3,1\n4,1\n');
-    await unlink(join(disfa, 'Landmark_Points', 'SN002', 'tmp_frame_lm', 'l0003_lm.mat'));
-    await expect(readDisfa(disfa)).rejects.toThrow(/SN002_au1\.txt:3: missing landmarks: SN002 frame 3/);
+    await writeFile(join(disfa, 'Landmark_Points', 'SN002', 'tmp_frame_lm', 'l0003_lm.mat'), 'not a mat file');
+    await expect(readDisfa(disfa)).rejects.toThrow(/l0003_lm\.mat: bad landmarks: .*too short for a MAT-file/);
+    await rm(join(disfa, 'Landmark_Points', 'SN002'), { recursive: true });
+    await expect(readDisfa(disfa)).rejects.toThrow(/SN002_au1\.txt: missing landmarks: SN002 has no landmark \.mat files/);
     await unlink(join(disfa, 'ActionUnit_Labels', 'SN003', 'SN003_au26.txt'));
     const error = await readDisfa(disfa).catch((e) => e);
     expect(error).toBeInstanceOf(DatasetError);
@@ -72,9 +74,11 @@ describe('readDisfa', () => {
     await unlink(join(disfa, 'Landmark_Points', 'SN002', 'tmp_frame_lm', 'l0003_lm.mat'));
     await unlink(join(disfa, 'Images', 'SN003', '00004.png'));
     const samples = await readDisfa(disfa, { skipBad: true });
-    expect(samples).toHaveLength(10);
-    expect(formatSkipped(samples.skipped)).toBe('skipped 3: 1 malformed line, 1 missing landmarks, 1 missing image');
+    // SN002 frame 3 is a landmark gap (left out, counted); SN003's 3 images against 4 labelled frames is a mismatch
+    expect(samples).toHaveLength(7);
+    expect(formatSkipped(samples.skipped)).toBe('skipped 3: 1 malformed line, 1 landmark gap, 1 frame count mismatch');
     expect(samples.skipped[0]).toMatchObject({ line: 5, reason: 'malformed line' });
+    expect(samples.subjects.map((s) => [s.subject, s.gaps])).toEqual([['SN001', []], ['SN002', [3]]]);
   });
 });
 
@@ -89,6 +93,18 @@ describe('readBp4d', () => {
     const expected = toScheme(fixtureLandmarks(1000 + 100 + 2), 'bp4d49');
     s.landmarks.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 2));
     expect(samples.filter((x) => x.subject === 'M001').map((x) => x.id)).toEqual(['M001_T2/1', 'M001_T2/2', 'M001_T2/3', 'M001_T2/4']);
+  });
+
+  it('reads FERA CSVs as Windows writes them (BOM, CRLF); a frame coded 9 in every AU is no sample', async () => {
+    const bp4d = await copyOf('bp4d', 'bp4d-fera');
+    for (const au of ['06', '10', '12', '14', '17']) {
+      const file = join(bp4d, 'AU-Intensity-Codes3.0', `AU${au}`, `F001_T1_AU${au}.csv`);
+      await writeFile(file, '\uFEFF1,9\r\n2,1\r\n3,9\r\n4,2\r\n'.replace('3,9', au === '12' ? '3,4' : '3,9'));
+    }
+    const samples = await readBp4d(bp4d, { subjects: ['F001'] });
+    expect(samples.map((s) => s.id)).toEqual(['F001_T1/2', 'F001_T1/3', 'F001_T1/4']); // frame 1: 9 everywhere
+    expect(Array.from(samples[1].intensities)).toEqual([NaN, NaN, 4, NaN, NaN]);
+    expect(Array.from(samples[0].intensities)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('rejects intensities outside 0–5 other than 9, and malformed landmark rows, naming the line', async () => {
