@@ -13,7 +13,8 @@ import type { Reporter } from './progress.js';
 import { configBlock, formatVersions, labelChecksum, packageVersions, writeResultFiles } from './provenance.js';
 import { runPaths } from './run-folder.js';
 import type { StopFlag } from './stop.js';
-import { pooledReport, runOrReuse, type StoredEvaluation } from './stored-evaluation.js';
+import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
+import { pooledReport, type StoredEvaluation } from './stored-evaluation.js';
 
 export interface ArmPair {
   seed: number;
@@ -25,6 +26,8 @@ export interface ExperimentContext {
   reporter: Reporter;
   stop: StopFlag;
   resamples: number;
+  /** who trains the runs (default: this process, one after another) */
+  runs?: RunExecutor;
 }
 
 /**
@@ -39,12 +42,16 @@ function experimentBase(config: TrainConfig): TrainConfig {
 
 /** Trains (or reuses) G2RL and the λ = 0 baseline with `config`, for each seed. */
 async function trainPairs(config: TrainConfig, name: string, seeds: number[], data: LoadedData, ctx: ExperimentContext): Promise<ArmPair[]> {
-  const pairs: ArmPair[] = [];
-  for (const seed of seeds) {
+  ctx.reporter.info(`${name}: seeds ${seeds.join(', ')}: G2RL (λ = ${config.train.lambda}) and the λ = 0 baseline`);
+  const specs: RunSpec[] = seeds.flatMap((seed) => {
     const seeded = { ...config, seed };
-    ctx.reporter.info(`${name}: seed ${seed}: G2RL (λ = ${config.train.lambda}) and the λ = 0 baseline`);
-    const g2rl = await runOrReuse({ config: { ...seeded, name: `${name}-seed${seed}-g2rl` }, data, reporter: ctx.reporter, stop: ctx.stop });
-    const baseline = await runOrReuse({ config: { ...seeded, name: `${name}-seed${seed}-baseline`, train: { ...seeded.train, lambda: 0 } }, data, reporter: ctx.reporter, stop: ctx.stop });
+    return [{ config: { ...seeded, name: `${name}-seed${seed}-g2rl` } }, { config: { ...seeded, name: `${name}-seed${seed}-baseline`, train: { ...seeded.train, lambda: 0 } } }];
+  });
+  const evaluations = await (ctx.runs ?? localRuns)(specs, data, ctx);
+  const pairs: ArmPair[] = [];
+  for (const [i, seed] of seeds.entries()) {
+    const g2rl = evaluations[2 * i]!;
+    const baseline = evaluations[2 * i + 1]!;
     if (g2rl.ids.join('\n') !== baseline.ids.join('\n')) throw new Error(`${name}: seed ${seed}: the two arms were scored on different frames; a paired comparison needs the same`);
     pairs.push({ seed, g2rl, baseline });
   }

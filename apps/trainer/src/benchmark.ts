@@ -12,7 +12,8 @@ import { configBlock, formatVersions, labelChecksum, packageVersions, writeResul
 import { runPaths } from './run-folder.js';
 import { foldCount, splitOf } from './split.js';
 import type { StopFlag } from './stop.js';
-import { pooledReport, runOrReuse, type StoredEvaluation } from './stored-evaluation.js';
+import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
+import { pooledReport, type StoredEvaluation } from './stored-evaluation.js';
 
 export const BENCHMARK_FORMAT = 'g2rl-benchmark/1';
 
@@ -43,18 +44,15 @@ export interface BenchmarkResult {
 }
 
 /** Runs (or reuses) every fold of the protocol and writes `<runsDir>/<name>-benchmark/results.{md,csv,json}`. */
-export async function runBenchmark(options: { config: TrainConfig; reporter: Reporter; stop: StopFlag; resamples: number }): Promise<{ result: BenchmarkResult; dir: string; markdown: string }> {
+export async function runBenchmark(options: { config: TrainConfig; reporter: Reporter; stop: StopFlag; resamples: number; runs?: RunExecutor }): Promise<{ result: BenchmarkResult; dir: string; markdown: string }> {
   const { config: c, reporter, stop } = options;
   const data = await loadData(c, reporter);
   const folds = foldCount(c);
   // Every fold must have subjects on both sides before hours go into the first one.
   for (let fold = 0; fold < folds; fold++) splitOf(data.samples, c, fold);
-  const evaluations: StoredEvaluation[] = [];
-  for (let fold = 0; fold < folds; fold++) {
-    reporter.info(`benchmark: fold ${fold + 1} of ${folds}`);
-    const foldConfig: TrainConfig = { ...c, name: `${c.name}-fold${fold + 1}`, data: { ...c.data, fold } };
-    evaluations.push(await runOrReuse({ config: foldConfig, data, fold, reporter, stop }));
-  }
+  const specs: RunSpec[] = Array.from({ length: folds }, (_, fold) => ({ config: { ...c, name: `${c.name}-fold${fold + 1}`, data: { ...c.data, fold } }, fold }));
+  reporter.info(`benchmark: ${folds} folds`);
+  const evaluations = await (options.runs ?? localRuns)(specs, data, { reporter, stop });
   const result = benchmarkResult(c, data, evaluations, options.resamples);
   const dir = runPaths(c.runsDir, `${c.name}-benchmark`).dir;
   const markdown = benchmarkMarkdown(result);

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PRESETS, resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { ablationCommand, benchmarkCommand, cvCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, type CommandContext, type CommonFlags } from './commands.js';
+import { ablationCommand, benchmarkCommand, cvCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, workerCommand, type CommandContext, type CommonFlags } from './commands.js';
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
 import { runPaths } from './run-folder.js';
@@ -130,31 +130,38 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   cv: {
     summary: 'k-fold cross-validation by subject: a run and report per fold, and a pooled report',
-    usage: 'g2rl-train cv [options]',
+    usage: 'g2rl-train cv [options] [--queue redis://HOST:PORT]',
     examples: ['g2rl-train cv --data disfa --data-path /data/DISFA', 'g2rl-train cv --preset demo --name demo'],
-    options: { overwrite: { type: 'boolean' } },
+    options: { queue: { type: 'string' } },
     run: cvCommand,
   },
   benchmark: {
     summary: "the data set's standard protocol in one resumable command (DISFA: its 3 subject folds; BP4D: FERA 2015), results table with 95 % intervals",
     usage: 'g2rl-train benchmark --data disfa|bp4d --data-path ROOT [--name NAME] [--resamples B]',
     examples: ['g2rl-train benchmark --data disfa --data-path /data/DISFA --name disfa-paper --model-preset paper --preset paper', 'g2rl-train benchmark --data bp4d --data-path /data/BP4D'],
-    options: { resamples: { type: 'string' } },
+    options: { resamples: { type: 'string' }, queue: { type: 'string' } },
     run: benchmarkCommand,
   },
   ablation: {
     summary: 'G2RL and the λ = 0 baseline on the same splits for --seeds N seeds: paired difference of mean ICC with a 95 % bootstrap interval',
     usage: 'g2rl-train ablation [options] [--seeds N] [--resamples B]',
     examples: ['g2rl-train ablation --preset demo --name ablation --seeds 3'],
-    options: { seeds: { type: 'string' }, resamples: { type: 'string' } },
+    options: { seeds: { type: 'string' }, resamples: { type: 'string' }, queue: { type: 'string' } },
     run: ablationCommand,
   },
   'data-efficiency': {
     summary: 'the ablation with fewer training subjects (--train-subjects 25,50,100,200): where geometry guidance helps and where not',
     usage: 'g2rl-train data-efficiency [options] [--train-subjects LIST] [--seeds N]',
     examples: ['g2rl-train data-efficiency --preset demo --name efficiency --train-subjects 25,50,100,200'],
-    options: { 'train-subjects': { type: 'string' }, seeds: { type: 'string' }, resamples: { type: 'string' } },
+    options: { 'train-subjects': { type: 'string' }, seeds: { type: 'string' }, resamples: { type: 'string' }, queue: { type: 'string' } },
     run: dataEfficiencyCommand,
+  },
+  worker: {
+    summary: 'train the runs that cv, benchmark, ablation or data-efficiency --queue put on a Redis queue (any number of machines sharing the runs folder)',
+    usage: 'g2rl-train worker --redis redis://HOST:PORT [--until-empty] [--backend NAME]',
+    examples: ['g2rl-train worker --redis redis://10.0.0.5:6379', 'g2rl-train worker --redis rediss://:password@queue.lab:6380 --until-empty'],
+    options: { redis: { type: 'string' }, 'until-empty': { type: 'boolean' } },
+    run: workerCommand,
   },
   export: {
     summary: "write a run's inference model (backbone + head, no geometry) with its model card to --out",

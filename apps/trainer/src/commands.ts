@@ -17,6 +17,10 @@ import { cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, 
 import { UserError } from './errors.js';
 import { evaluate, modelPredictor } from './evaluate.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
+import { absoluteConfig, queuedRuns, startTrainWorker } from './queued-runs.js';
+import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
+import { pooledReport } from './stored-evaluation.js';
+import { redactRedisUrl } from '@g2rl/queue';
 import type { Reporter } from './progress.js';
 import { runPaths } from './run-folder.js';
 import { foldCount, splitOf } from './split.js';
@@ -127,22 +131,25 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
   }
 }
 
-/** `cv`: k-fold by subject, a run per fold and a pooled report. */
-export async function cvCommand(flags: CommonFlags & { overwrite?: boolean }, ctx: CommandContext): Promise<AuReport> {
+/**
+ * The config of a command and who trains its runs: with `--queue URL`, the workers of that
+ * Redis queue (the config's folders made absolute so that they find the same files), else this
+ * process.
+ */
+function experimentSetup(flags: CommonFlags & { queue?: string }): { c: TrainConfig; runs: RunExecutor } {
   const c = config(flags);
+  return flags.queue ? { c: absoluteConfig(c), runs: queuedRuns(flags.queue) } : { c, runs: localRuns };
+}
+
+/** `cv`: k-fold by subject, a run per fold (finished folds reused, killed ones resumed) and a pooled report. */
+export async function cvCommand(flags: CommonFlags & { queue?: string }, ctx: CommandContext): Promise<AuReport> {
+  const { c, runs } = experimentSetup(flags);
   const data = await loadData(c, ctx.reporter);
   const folds = foldCount(c);
-  const predictions: number[][] = [];
-  const truth: number[][] = [];
-  const lines: string[] = [];
-  for (let fold = 0; fold < folds; fold++) {
-    ctx.reporter.info(`fold ${fold + 1} of ${folds}`);
-    const outcome = await runPipeline({ config: { ...c, name: `${c.name}-fold${fold + 1}`, data: { ...c.data, fold } }, data, fold, overwrite: flags.overwrite ?? true, reporter: ctx.reporter, stop: ctx.stop });
-    predictions.push(...outcome.evaluation.predictions);
-    truth.push(...outcome.evaluation.truth);
-    lines.push(`## Fold ${fold + 1}: ${outcome.split.description}\n\n${formatReport(outcome.report, 'markdown')}`);
-  }
-  const pooled = auReport(predictions, truth, data.aus);
+  const specs: RunSpec[] = Array.from({ length: folds }, (_, fold) => ({ config: { ...c, name: `${c.name}-fold${fold + 1}`, data: { ...c.data, fold } }, fold }));
+  const evaluations = await runs(specs, data, ctx);
+  const lines = evaluations.map((e, fold) => `## Fold ${fold + 1}: ${e.split.description}\n\n${formatReport(e.report, 'markdown')}`);
+  const pooled = pooledReport(evaluations, data.aus);
   const paths = runPaths(c.runsDir, `${c.name}-cv`);
   mkdirSync(paths.dir, { recursive: true });
   writeFileAtomicSync(paths.report.markdown, `# ${c.name}: ${folds}-fold cross-validation by subject\n\n${lines.join('\n\n')}\n\n## Pooled over all folds\n\n${formatReport(pooled, 'markdown')}\n`);
@@ -150,6 +157,22 @@ export async function cvCommand(flags: CommonFlags & { overwrite?: boolean }, ct
   writeFileAtomicSync(paths.report.text, formatReport(pooled, 'text'));
   ctx.print(`Pooled over ${folds} folds:\n${formatReport(pooled, 'text')}\nreports: ${paths.report.markdown}`);
   return pooled;
+}
+
+/** `worker`: trains the runs that `cv|benchmark|ablation|data-efficiency --queue URL` queued, until stopped. */
+export async function workerCommand(flags: CommonFlags & { redis?: string; 'until-empty'?: boolean }, ctx: CommandContext): Promise<void> {
+  const redis = flags.redis ?? process.env.G2RL_REDIS;
+  if (!redis) throw new UserError('worker: give --redis URL (or set G2RL_REDIS)');
+  const c = config(flags);
+  await setupBackend(c.backend, ctx.reporter);
+  const worker = startTrainWorker(redis, ctx.reporter, ctx.stop, { log: (line) => ctx.reporter.info(line) });
+  ctx.reporter.info(`worker: waiting for runs on ${redactRedisUrl(redis)} (Ctrl-C stops after the current run's checkpoint)`);
+  try {
+    if (flags['until-empty']) await worker.idle();
+    else while (!ctx.stop.requested) await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await worker.close();
+  }
 }
 
 /** The number of bootstrap resamples from `--resamples` (default 2000). */
@@ -165,27 +188,27 @@ function positiveIntegerFlag(flag: string, value: string | undefined, fallback: 
 }
 
 /** `benchmark`: the data set's standard protocol, every fold, one results table (resumable). */
-export async function benchmarkCommand(flags: CommonFlags & { resamples?: string }, ctx: CommandContext): Promise<BenchmarkResult> {
-  const c = config(flags);
-  const { result, dir, markdown } = await runBenchmark({ config: c, reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+export async function benchmarkCommand(flags: CommonFlags & { resamples?: string; queue?: string }, ctx: CommandContext): Promise<BenchmarkResult> {
+  const { c, runs } = experimentSetup(flags);
+  const { result, dir, markdown } = await runBenchmark({ config: c, reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags), runs });
   ctx.print(`${markdown.split('\n## ICC(3,1) with')[0].trim()}\n\nresults: ${join(dir, 'results.md')} (and results.csv, results.json)`);
   return result;
 }
 
 /** `ablation`: G2RL (the config's λ) and the λ = 0 baseline for `--seeds` seeds, paired, with a bootstrap interval. */
-export async function ablationCommand(flags: CommonFlags & { seeds?: string; resamples?: string }, ctx: CommandContext): Promise<AblationResult> {
-  const c = config(flags);
-  const { result, dir, markdown } = await runAblation(c, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+export async function ablationCommand(flags: CommonFlags & { seeds?: string; resamples?: string; queue?: string }, ctx: CommandContext): Promise<AblationResult> {
+  const { c, runs } = experimentSetup(flags);
+  const { result, dir, markdown } = await runAblation(c, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags), runs });
   ctx.print(`${markdown.split('\n## Provenance')[0].trim()}\n\nreport: ${join(dir, 'ablation.md')} (and ablation.csv, ablation.json)`);
   return result;
 }
 
 /** `data-efficiency`: the ablation with 25, 50, … training subjects (`--train-subjects`). */
-export async function dataEfficiencyCommand(flags: CommonFlags & { seeds?: string; resamples?: string; 'train-subjects'?: string }, ctx: CommandContext): Promise<DataEfficiencyResult> {
-  const c = config(flags);
+export async function dataEfficiencyCommand(flags: CommonFlags & { seeds?: string; resamples?: string; 'train-subjects'?: string; queue?: string }, ctx: CommandContext): Promise<DataEfficiencyResult> {
+  const { c, runs } = experimentSetup(flags);
   const list = (flags['train-subjects'] ?? '25,50,100,200').split(',').map((v) => Number(v.trim()));
   if (list.some((n) => !Number.isInteger(n) || n < 1)) throw new UserError(`--train-subjects: expected subject counts separated by commas (e.g. 25,50,100,200), got ${JSON.stringify(flags['train-subjects'])}`);
-  const { result, dir, markdown } = await runDataEfficiency(c, list, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags) });
+  const { result, dir, markdown } = await runDataEfficiency(c, list, positiveIntegerFlag('seeds', flags.seeds, 1), { reporter: ctx.reporter, stop: ctx.stop, resamples: resamplesOf(flags), runs });
   ctx.print(`${markdown.trim()}\n\nreport: ${join(dir, 'data-efficiency.md')}`);
   return result;
 }
