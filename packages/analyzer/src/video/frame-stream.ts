@@ -25,8 +25,6 @@ export interface FrameStreamOptions {
   end?: number;
   /** Keep every N-th frame (1 = all). Default 1. */
   every?: number;
-  /** Drop this many frames after the start before the first kept one (used to resume mid-`every`). Default 0. */
-  skip?: number;
   /**
    * The frame number of the first decoded frame (at `start`). Default 1 without `start`;
    * with `start`, 1 + round(start × fps) (exact for constant-frame-rate files).
@@ -47,9 +45,8 @@ const PROBLEM = /error|invalid|corrupt|truncat|missing|concealing|non-existing|o
 /** The ffmpeg arguments that decode `file` to rgb24 frames on stdout with showinfo on stderr. */
 export function ffmpegDecodeArgs(file: string, options: FrameStreamOptions): string[] {
   const every = options.every ?? 1;
-  const skip = options.skip ?? 0;
   const filters: string[] = [];
-  if (every > 1 || skip > 0) filters.push(`select='gte(n\\,${skip})*not(mod(n-${skip}\\,${every}))'`);
+  if (every > 1) filters.push(`select='not(mod(n\\,${every}))'`);
   filters.push('showinfo');
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'verbose',
@@ -66,7 +63,6 @@ export function ffmpegDecodeArgs(file: string, options: FrameStreamOptions): str
  */
 export async function* decodeVideoFrames(file: string, tools: FfmpegTools, options: FrameStreamOptions = {}): AsyncGenerator<VideoFrame> {
   const every = options.every ?? 1;
-  const skip = options.skip ?? 0;
   const start = options.start ?? 0;
   if (!Number.isInteger(every) || every < 1) throw new VideoError('invalid-option', `every must be a positive integer, got ${every}`);
   if (!(start >= 0)) throw new VideoError('invalid-option', `start must be ≥ 0 seconds, got ${start}`);
@@ -165,7 +161,7 @@ export async function* decodeVideoFrames(file: string, tools: FfmpegTools, optio
       // Without -copyts ffmpeg shifts timestamps so that the seek point is 0.
       const timestamp = Math.round((start + seconds) * 1e6) / 1e6;
       if (options.end !== undefined && timestamp >= options.end - 1e-9) return;
-      yield { frame: firstFrame + skip + k * every, timestamp, image };
+      yield { frame: firstFrame + k * every, timestamp, image };
       k++;
     }
   } finally {
