@@ -4,6 +4,7 @@
 // true times; rotation metadata is applied by ffmpeg (autorotate). Frames are read one at a
 // time (the pipe's back-pressure holds ffmpeg), so memory does not grow with the video.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { RgbImage } from '@g2rl/face/pure';
 import type { FfmpegTools } from './ffmpeg-locate.js';
 import { lastErrorLine } from './probe.js';
@@ -114,7 +115,7 @@ export async function* decodeVideoFrames(file: string, tools: FfmpegTools, optio
   });
   child.stdout.on('end', () => { stdoutEnded = true; notify(); });
 
-  const failure = (what: string): VideoError => new VideoError('decode-failed', `${file}: ${what} (${spawnError ? spawnError.message : lastErrorLine(stderrTail)})`);
+  const failure = (what: string): VideoError => new VideoError('decode-failed', `${file}: ${what} (${spawnError ? spawnError.message : lastErrorLine(stderrTail, file)})`);
   const take = (bytes: number): Uint8Array => {
     const out = new Uint8Array(bytes);
     let filled = 0;
@@ -140,6 +141,7 @@ export async function* decodeVideoFrames(file: string, tools: FfmpegTools, optio
       if (spawnError) throw failure('cannot run ffmpeg');
       const info = infos.shift();
       if (!info) {
+        if (exited!.code !== 0 && k === 0 && !spawnError && existsSync(file)) throw new VideoError('no-frames', `${file}: no frame could be decoded (${lastErrorLine(stderrTail, file)})`);
         if (exited!.code !== 0) throw failure(`ffmpeg stopped with exit code ${exited!.code ?? exited!.signal} after ${k} frames`);
         return;
       }

@@ -39,10 +39,18 @@ export function runTool(command: string, args: string[], timeoutMs = 60_000): Pr
   });
 }
 
-/** The last meaningful line of a tool's stderr (what went wrong), without the `[demuxer @ 0x…]` prefix. */
-export function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim()).filter((l) => l.length > 0 && !/^(Input|Output) #|^Stream #|^Duration:|^Metadata:|^\w+\s*:/.test(l));
-  return lines.at(-1) ?? 'no message';
+/**
+ * What went wrong, from a tool's stderr: the first specific line (e.g. "moov atom not found")
+ * and the last (e.g. "Invalid data found when processing input"), without `[demuxer @ 0x…]`
+ * prefixes or the file name.
+ */
+export function lastErrorLine(stderr: string, file?: string): string {
+  const lines = stderr.split('\n')
+    .map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim())
+    .map((l) => (file && l.startsWith(`${file}: `) ? l.slice(file.length + 2) : l))
+    .filter((l) => l.length > 0 && !/^(Input|Output) #|^Stream #|^Duration:|^Metadata:|^\w+\s*:|deprecated/.test(l));
+  if (lines.length === 0) return 'no message';
+  return lines.length > 1 && lines[0] !== lines.at(-1) ? `${lines[0]}; ${lines.at(-1)}` : lines[0]!;
 }
 
 const rate = (text: string | undefined): number => {
@@ -86,7 +94,7 @@ export function parseFfmpegSummary(file: string, stderr: string): VideoInfo {
   const video = /Stream #\d+:\d+[^:]*: Video: (\w+)[^\n]*?, (\d{1,5})x(\d{1,5})[^\n]*/.exec(stderr);
   if (!video || /\(attached pic\)/.test(video[0])) {
     if (/^\s*Input #/m.test(stderr)) throw new VideoError('no-video-stream', `${file}: the file has no video stream`);
-    throw new VideoError('not-a-video', `${file}: not a video ffmpeg can read (${lastErrorLine(stderr)})`);
+    throw new VideoError('not-a-video', `${file}: not a video ffmpeg can read (${lastErrorLine(stderr, file)})`);
   }
   const fps = Number(/, ([\d.]+) fps/.exec(video[0])?.[1] ?? /, ([\d.]+) tbr/.exec(video[0])?.[1] ?? NaN);
   const time = /Duration: (\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
@@ -107,7 +115,7 @@ export function parseFfmpegSummary(file: string, stderr: string): VideoInfo {
 export async function probeVideo(file: string, tools: FfmpegTools): Promise<VideoInfo> {
   if (tools.ffprobe) {
     const result = await runTool(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-    if (result.code !== 0) throw new VideoError('not-a-video', `${file}: not a video ffprobe can read (${lastErrorLine(result.stderr)})`);
+    if (result.code !== 0) throw new VideoError('not-a-video', `${file}: not a video ffprobe can read (${lastErrorLine(result.stderr, file)})`);
     return parseFfprobeJson(file, result.stdout);
   }
   // `ffmpeg -i` with no output always exits 1; the summary is on stderr.

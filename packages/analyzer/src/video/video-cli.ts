@@ -1,7 +1,7 @@
 // g2rl-analyze on videos and image sequences: one output file per video, one row per frame
 // per face (OpenFace's columns), a progress bar, Ctrl-C leaving the frames done in
 // <name>.partial.csv and --resume continuing it. cli.ts hands videos here.
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { LANDMARK_SCHEMES } from '@g2rl/heatmaps';
 import type { FacePipeline } from '../pipeline.js';
@@ -84,7 +84,8 @@ export function outputFor(input: string, out: string | undefined, outIsFolder: b
 export async function runVideoJob(pipeline: FacePipeline, job: VideoJob, options: VideoRunOptions): Promise<VideoRunSummary> {
   const started = Date.now();
   const warnings: string[] = [];
-  const warn = (line: string): void => { if (warnings.length < 20 && !warnings.includes(line)) warnings.push(line); };
+  let warningCount = 0;
+  const warn = (line: string): void => { warningCount++; if (warnings.length < 3 && !warnings.includes(line)) warnings.push(line); };
   let info: VideoInfo | null = null;
   let frames: AsyncIterable<InputFrame>;
   let total: number | null = null;
@@ -153,7 +154,17 @@ export async function runVideoJob(pipeline: FacePipeline, job: VideoJob, options
     writer.close();
     if (options.showBar) process.stderr.write('\n');
   }
+  if (done === 0) {
+    rmSync(paths.partial, { force: true });
+    rmSync(paths.meta, { force: true });
+  }
   if (done === 0) throw new VideoError('no-frames', `${job.path}: no frame could be decoded${warnings[0] ? ` (${warnings[0]})` : ''}`);
+  if (warningCount > warnings.length) warnings.push(`… ${warningCount - warnings.length} more decoding messages`);
+  // A damaged file decodes partly without failing: say how much of it was read.
+  const expected = total === null ? null : total;
+  if (!interrupted && job.kind === 'video' && expected !== null && done < expected * 0.98 - 1) {
+    warnings.push(`decoded ${done} of the ${expected} frames the container announces: the file looks truncated or damaged`);
+  }
   if (!interrupted) await finishOutput(paths, shape, { format: options.format, aus: card.aus, calibration: options.calibrate, smooth: options.smooth });
   return { file: job.path, out: interrupted ? paths.partial : paths.out, frames: done, framesWithFace: withFace, faceIds: ids.size, interrupted, seconds: (Date.now() - started) / 1000, warnings, info, detections: analysis.tracker.counts.detections };
 }
