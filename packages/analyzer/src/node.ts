@@ -22,6 +22,12 @@ export async function createAnalyzer(options: NodeAnalyzerOptions = {}): Promise
 
 export { auColumn, csvHeader, csvRow, csvField } from './csv.js';
 export { analyzeVideo, type AnalyzeVideoOptions } from './video/analyze-video.js';
+export { VideoAnalysis, DEFAULT_DETECT_EVERY, type AnalyzedFrame, type InputFrame, type VideoAnalysisOptions } from './video/video-analysis.js';
+export { FaceTracker, type TrackedFace, type TrackerOptions } from './video/tracker.js';
+export { decodeVideoFrames, type FrameStreamOptions, type VideoFrame } from './video/frame-stream.js';
+export { locateFfmpeg, type FfmpegTools } from './video/ffmpeg-locate.js';
+export { probeVideo, type VideoInfo } from './video/probe.js';
+export { readImageSequence } from './video/image-sequence.js';
 export { CALIBRATION_PERCENTILE, calibrateSeries, percentile, type CalibrationMode } from './video/calibration.js';
 export { smoothSeries } from './video/smoothing.js';
 export { VideoError, type VideoErrorCode } from './video/video-error.js';

@@ -8,7 +8,7 @@ export type CalibrationMode = 'none' | 'video' | 'online';
 export const CALIBRATION_MODES: readonly CalibrationMode[] = ['none', 'video', 'online'];
 
 /** The low percentile taken as a person's neutral (see the README for the measurement). */
-export const CALIBRATION_PERCENTILE = 10;
+export const CALIBRATION_PERCENTILE = 20;
 /** Online calibration leaves the first frames as they are: a baseline from fewer is noise. */
 export const ONLINE_WARMUP = 25;
 

@@ -3,6 +3,6 @@
 import type { CalibrationMode } from './calibration.js';
 
 /** Default --calibrate. */
-export const DEFAULT_CALIBRATION: CalibrationMode = 'none';
+export const DEFAULT_CALIBRATION: CalibrationMode = 'video';
 /** Default --smooth (1 = no smoothing). */
 export const DEFAULT_SMOOTH = 1;

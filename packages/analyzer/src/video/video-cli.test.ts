@@ -83,7 +83,7 @@ describe('g2rl-analyze on video', () => {
     for (const au of AUS) {
       const values = faces.map((l) => l.aus[au] as number);
       for (const v of values) { expect(v).toBeGreaterThanOrEqual(0); expect(v).toBeLessThanOrEqual(5); }
-      // calibrated: the person's 10th percentile is now 0, so the smallest (smoothed) value is near 0
+      // calibrated: the person's 20th percentile is now 0, so the smallest (smoothed) value is near 0
       expect(Math.min(...values)).toBeLessThan(0.15);
     }
   });
