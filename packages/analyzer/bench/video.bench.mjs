@@ -3,7 +3,7 @@
 // by ffmpeg), on native and on wasm: end to end with tracking (the default --detect-every),
 // the detector on every frame, and the model alone (its batched crops: the limit); each in
 // its own process, with its peak RSS and where the time goes. `--memory` adds the RSS of a
-// 1-minute against a 10-minute clip through the whole CLI (every 25th frame analysed, all decoded).
+// 1-minute against a 10-minute clip through the whole CLI (`--memory-only`: just that) (every 25th frame analysed, all decoded).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,7 +60,7 @@ if (process.argv[2] === '--child') {
   const short = clip(10);
   const runs = [];
   const repeat = Number(process.env.REPEAT ?? 1);
-  for (const backend of ['native', 'wasm']) {
+  for (const backend of process.argv.includes('--memory-only') ? [] : ['native', 'wasm']) {
     for (const mode of ['tracking', 'every-frame', 'model']) {
       for (let r = 0; r < repeat; r++) {
         const before = load();
@@ -72,7 +72,7 @@ if (process.argv[2] === '--child') {
       }
     }
   }
-  if (process.argv.includes('--memory')) {
+  if (process.argv.includes('--memory') || process.argv.includes('--memory-only')) {
     // the whole CLI (decode, tracking, model, partial file, calibration pass), peak RSS from /usr/bin/time
     const cli = join(here, '..', 'dist', 'cli.js');
     for (const seconds of [60, 600]) {
