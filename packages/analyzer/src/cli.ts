@@ -3,17 +3,25 @@
 // Progress and the summary go to stderr, results to --out (atomically) or stdout; a file
 // that cannot be read is one line on stderr and the run goes on. Exit 0 = all inputs
 // analysed, 1 = some failed, 2 = usage error.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
+import { AnalyzerError } from './errors.js';
+import { createAnalyzer, createNodePipeline } from './node.js';
+import { DEFAULT_CALIBRATION, DEFAULT_SMOOTH } from './video/defaults.js';
+import { DEFAULT_DETECT_EVERY } from './video/video-analysis.js';
+import { VideoError } from './video/video-error.js';
+import { IMAGE_EXTENSIONS } from './video/sniff.js';
+import { describeRun, mediaKindOf, outputFor, parseCalibration, runVideoJob, type VideoJob } from './video/video-cli.js';
 import { analyzeImageTable } from './image-table.js';
-import { createAnalyzer } from './node.js';
 import { queueMain } from './queue/queue-cli.js';
 
-const USAGE = `g2rl-analyze — facial Action Unit intensities (0–5) for photos
+const USAGE = `g2rl-analyze — facial Action Unit intensities (0–5) for photos and videos
 
 Usage: g2rl-analyze <image|folder|glob>… [options]
+       g2rl-analyze <video>… [--out video.csv | --out folder/] [video options]
+       g2rl-analyze --sequence <folder of numbered frames> [--fps 30] [video options]
        g2rl-analyze queue add|status|retry-failed|drain …, g2rl-analyze worker …
          (share the work between machines on Redis: g2rl-analyze queue --help)
 
@@ -28,11 +36,26 @@ Options:
   -q, --quiet           no progress bar or summary
   -h, --help            this help
 
+Video options (a video is recognised by its content; decoded by ffmpeg):
+  --start <s> --end <s> analyse from/until these times (seconds)
+  --every <n>           every n-th frame (default 1)
+  --detect-every <n>    run the face detector every n frames, track in between (default ${DEFAULT_DETECT_EVERY}; 1 = every frame)
+  --calibrate none|video|online
+                        shift each AU of each face by a low percentile of that face's own
+                        predictions (default ${DEFAULT_CALIBRATION}; see the README for the measurement)
+  --smooth <n>          centred moving average over n frames (default ${DEFAULT_SMOOTH} = none)
+  --resume              continue the run that Ctrl-C stopped (from <name>.partial.csv)
+  --sequence            read the folders as image sequences (frames in file-number order)
+  --fps <f>             frame rate of an image sequence (default 30)
+
 Columns: image, face, box_x, box_y, box_width, box_height, confidence (detector score),
 quality, x_0…x_67, y_0…y_67 (landmarks, image pixels), then AU01_r, AU02_r, … (intensity 0–5).
-An image with no face gets no row (it is counted in the summary).`;
+An image with no face gets no row (it is counted in the summary).
 
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
+Video columns (OpenFace's): frame, face_id, timestamp, confidence, success, x_0…x_67,
+y_0…y_67, AU01_r, …; one row per frame per face, success = 0 (empty values) when no face.
+Without --out a video's rows go to <video name>.csv in the current folder.`;
+
 
 class UsageError extends Error {}
 
@@ -74,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' }, 'max-faces': { type: 'string' },
       'min-quality': { type: 'string' }, detector: { type: 'string' }, backend: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
+      start: { type: 'string' }, end: { type: 'string' }, every: { type: 'string' }, 'detect-every': { type: 'string' },
+      calibrate: { type: 'string' }, smooth: { type: 'string' }, resume: { type: 'boolean' }, sequence: { type: 'boolean' }, fps: { type: 'string' },
     },
   });
   if (values.help) {
@@ -92,9 +117,60 @@ async function main(argv: string[]): Promise<number> {
   const maxFaces = number('max-faces', values['max-faces'], 1, 1000, true);
   const minQuality = number('min-quality', values['min-quality'], 0, 1, false);
   if (values.detector !== undefined && values.detector !== 'ssd' && values.detector !== 'tiny') throw new UsageError(`--detector must be ssd or tiny, got ${values.detector}`);
-  const inputs = expandInputs(positionals);
   const quiet = values.quiet ?? false;
   const showBar = !quiet && process.stderr.isTTY;
+  const jobs: VideoJob[] = positionals.flatMap((p): VideoJob[] => {
+    if (/[*?]/.test(basename(p)) || !existsSync(p)) return [];
+    if (statSync(p).isDirectory()) return values.sequence ? [{ kind: 'sequence', path: p }] : [];
+    return mediaKindOf(p) === 'video' ? [{ kind: 'video', path: p }] : [];
+  });
+  if (jobs.length > 0) {
+    if (jobs.length !== positionals.length) throw new UsageError('give either photos (files, folders, globs) or videos / --sequence folders, not both in one run');
+    const every = number('every', values.every, 1, 1e6, true) ?? 1;
+    const detectEvery = number('detect-every', values['detect-every'], 1, 1e6, true) ?? DEFAULT_DETECT_EVERY;
+    const smooth = number('smooth', values.smooth, 1, 1e4, true) ?? DEFAULT_SMOOTH;
+    const start = number('start', values.start, 0, 1e9, false);
+    const end = number('end', values.end, 0, 1e9, false);
+    if (start !== undefined && end !== undefined && end <= start) throw new UsageError(`--end (${end}) must be after --start (${start})`);
+    const fps = number('fps', values.fps, 0.001, 1e4, false) ?? 30;
+    const calibrate = parseCalibration(values.calibrate, DEFAULT_CALIBRATION);
+    const outIsFolder = values.out !== undefined && (values.out.endsWith('/') || (existsSync(values.out) && statSync(values.out).isDirectory()) || (jobs.length > 1 && extname(values.out) === ''));
+    if (values.out && jobs.length > 1 && !outIsFolder) throw new UsageError(`--out ${values.out}: give a folder (ending in /) for ${jobs.length} videos`);
+    if (outIsFolder) mkdirSync(values.out!, { recursive: true });
+    const { pipeline, backend } = await createNodePipeline({
+      model: values.model ? resolve(values.model) : undefined, detector: values.detector as 'ssd' | 'tiny' | undefined, minQuality, maxFaces, backend: values.backend as never,
+    });
+    const stop = { requested: false };
+    const onInterrupt = (): void => {
+      if (stop.requested) process.exit(130); // a second Ctrl-C: now
+      stop.requested = true;
+    };
+    process.on('SIGINT', onInterrupt);
+    let failed = 0;
+    let interrupted = false;
+    for (const job of jobs) {
+      if (stop.requested) break;
+      try {
+        const summary = await runVideoJob(pipeline, job, {
+          out: outputFor(job.path, values.out, outIsFolder, format), format, start, end, every, detectEvery, calibrate, smooth,
+          resume: values.resume ?? false, fps, showBar, stop, maxFaces: maxFaces ?? 10, minQuality: minQuality ?? pipeline.settings.minQuality,
+        });
+        interrupted ||= summary.interrupted;
+        if (!quiet) {
+          for (const w of summary.warnings) process.stderr.write(`g2rl-analyze: ${job.path}: warning: ${w}\n`);
+          process.stderr.write(`g2rl-analyze: ${describeRun(summary)} (backend ${backend})\n`);
+        }
+      } catch (error) {
+        if (!(error instanceof VideoError || error instanceof AnalyzerError)) throw error;
+        failed++;
+        process.stderr.write(`g2rl-analyze: ${error.message}\n`);
+      }
+    }
+    process.off('SIGINT', onInterrupt);
+    pipeline.model.dispose();
+    return interrupted ? 130 : failed > 0 ? 1 : 0;
+  }
+  const inputs = expandInputs(positionals);
 
   const analyzer = await createAnalyzer({
     model: values.model ? resolve(values.model) : undefined,

@@ -20,6 +20,19 @@ export interface PipelineSettings {
   maxFaces: number;
 }
 
+/** A face whose landmarks passed the quality check. */
+export interface CheckedFace {
+  box: FaceResult['box'];
+  detectorScore: number;
+  quality: number;
+  /** N×2 landmarks in the card's scheme, image px. */
+  landmarks: Float32Array;
+  /** The same face's 68×2 iBUG landmarks (what the tracker follows). */
+  ibug68: Float32Array;
+  /** Index of the input box this face came from. */
+  input: number;
+}
+
 /** A face waiting for the model: its aligned crop and what maps results back. */
 interface PendingFace {
   image: number;
@@ -128,30 +141,18 @@ export class FacePipeline {
       }
       found = [{ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, detectorScore: null, quality: null, landmarks }];
     } else {
-      if (!this.detector) throw new AnalyzerError('invalid-option', 'this analyzer has no face detector; pass landmarks or aligned crops');
       let start = now();
-      const boxes = (await this.detector.detectBoxes(image)).slice(0, maxFaces);
+      const boxes = await this.detectBoxes(image, maxFaces);
       t.detect = now() - start;
       start = now();
-      // One landmark pass over the boxes and their shifted copies (the quality check).
-      const all = await this.detector.detectLandmarks(image, [...boxes.map((b) => b.box), ...boxes.map((b) => shiftedBox(b.box))]);
+      const checked = await this.checkFaces(image, boxes, minQuality);
       t.landmarks = now() - start;
-      found = [];
-      boxes.forEach((b, i) => {
-        const ibug = all[i]!;
-        const consistency = shiftConsistency(ibug, all[boxes.length + i]!, b.box);
-        const fit = templateFit(templateResidual(ibug, 'ibug68'));
-        const quality = round3(faceQuality(b.score, consistency, fit));
-        if (quality < minQuality) {
-          result.rejected.push({ box: roundBox(b.box), detectorScore: round3(b.score), quality });
-          return;
-        }
-        found.push({ box: b.box, detectorScore: b.score, quality, landmarks: this.toCardScheme(ibug) });
-      });
+      found = checked.faces;
+      result.rejected.push(...checked.rejected);
       if (found.length === 0) {
         const why = result.rejected.length > 0
           ? `${result.rejected.length} candidate(s) scored below minQuality ${minQuality} (best quality ${Math.max(...result.rejected.map((r) => r.quality))}): not a face`
-          : `no face with detector score ≥ ${this.detector.options.minConfidence}`;
+          : `no face with detector score ≥ ${this.detector!.options.minConfidence}`;
         throw new AnalyzerError('no-face', `${why} in the ${image.width}×${image.height} image; send a photo with a visible face, or an aligned crop`);
       }
     }
@@ -163,6 +164,33 @@ export class FacePipeline {
     });
     t.align = now() - start;
     return faces;
+  }
+
+  /** The detector's boxes for `image`, highest score first, at most `maxFaces`. */
+  async detectBoxes(image: RgbImage, maxFaces: number): Promise<{ box: FaceResult['box']; score: number }[]> {
+    if (!this.detector) throw new AnalyzerError('invalid-option', 'this analyzer has no face detector; pass landmarks or aligned crops');
+    return (await this.detector.detectBoxes(image)).slice(0, maxFaces);
+  }
+
+  /**
+   * Landmarks and quality for faces in given boxes (detected, or tracked from the previous
+   * frame): one landmark pass over the boxes and their shifted copies (the quality check).
+   * `faces` keep their input order; those below `minQuality` go to `rejected`.
+   */
+  async checkFaces(image: RgbImage, boxes: readonly { box: FaceResult['box']; score: number }[], minQuality: number): Promise<{ faces: CheckedFace[]; rejected: ImageResult['rejected'] }> {
+    if (!this.detector) throw new AnalyzerError('invalid-option', 'this analyzer has no face detector; pass landmarks or aligned crops');
+    const all = await this.detector.detectLandmarks(image, [...boxes.map((b) => b.box), ...boxes.map((b) => shiftedBox(b.box))]);
+    const faces: CheckedFace[] = [];
+    const rejected: ImageResult['rejected'] = [];
+    boxes.forEach((b, i) => {
+      const ibug = all[i]!;
+      const consistency = shiftConsistency(ibug, all[boxes.length + i]!, b.box);
+      const fit = templateFit(templateResidual(ibug, 'ibug68'));
+      const quality = round3(faceQuality(b.score, consistency, fit));
+      if (quality < minQuality) rejected.push({ box: roundBox(b.box), detectorScore: round3(b.score), quality });
+      else faces.push({ box: b.box, detectorScore: b.score, quality, landmarks: this.toCardScheme(ibug), ibug68: ibug, input: i });
+    });
+    return { faces, rejected };
   }
 
   /** The caller's landmarks as the card's scheme: its N points, or iBUG-68 mapped through toIbug68. */

@@ -1,6 +1,6 @@
 /**
  * What `g2rl-analyze queue add` puts on the queue: one job per video, per image folder, or per
- * loose image, from paths, simple globs and list files (`list.txt`: one input per line, `#`
+ * loose image (told apart by content), from paths, simple globs and list files (`list.txt`: one input per line, `#`
  * comments). The job id hashes the absolute input and the settings, so adding the same input
  * twice is a no-op; the result's name is the input's base name, and two inputs that would
  * write the same name are refused at once.
@@ -8,9 +8,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { jobIdFor, type JobSpec } from '@g2rl/queue';
+import { IMAGE_EXTENSIONS } from '../video/sniff.js';
+import { mediaKindOf } from '../video/video-cli.js';
 
-export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
-export const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|avi|mkv|webm|mpe?g|wmv|flv|y4m)$/i;
 
 /** The settings a worker passes on to g2rl-analyze (all optional, as on its command line). */
 export interface AnalysisSettings {
@@ -75,9 +75,7 @@ export function analysisJobsFor(args: readonly string[], out: string, format: 'c
     if (stat.isDirectory()) {
       if (!readdirSync(input).some((f) => IMAGE_EXTENSIONS.test(f))) throw new InputError(`${input}: the folder holds no images`);
       kind = 'images';
-    } else if (VIDEO_EXTENSIONS.test(input)) kind = 'video';
-    else if (IMAGE_EXTENSIONS.test(input)) kind = 'image';
-    else throw new InputError(`${input}: neither a video, an image nor a folder of images`);
+    } else kind = mediaKindOf(input); // by content, as g2rl-analyze itself decides
     const name = stat.isDirectory() ? basename(input) : basename(input, extname(input));
     const other = byName.get(name);
     if (other) throw new InputError(`${input} and ${other} would both write ${join(outDir, `${name}.${format}`)}: rename one or add them with different --out folders`);

@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishResult, type JobContext } from '@g2rl/queue';
 import { defaultModelDir } from '../node.js';
-import { IMAGE_EXTENSIONS, type AnalysisJob } from './analysis-jobs.js';
+import { IMAGE_EXTENSIONS } from '../video/sniff.js';
+import type { AnalysisJob } from './analysis-jobs.js';
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');

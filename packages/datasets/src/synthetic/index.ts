@@ -6,6 +6,7 @@ export { type FaceIdentity, type HairStyle, type Rgb, HAIR_STYLES, identityShape
 export { type FacePose, type Affine2d, poseMatrix, transformPoints } from './pose.js';
 export { type FaceParams, type FaceScene, type SampleFaceParamsOptions, sampleFaceParams, sampleScene } from './face-params.js';
 export { type IntensitySequence, EXPRESSIONS, sampleIntensitySequence } from './intensity-sequence.js';
+export { type RestingFaceBiasOptions, sampleRestingFaceBias, withRestingFaceBias } from './resting-face-bias.js';
 export { type ImageFormat, type RenderedFace, addPixelNoise, canonicalFaceLandmarks, faceLandmarks, renderFace, renderFaceSvg } from './render-face.js';
 export {
   type SynthesizeDatasetOptions,
