@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { temporaryPathFor, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+import { openAtomicFileSync, temporaryPathFor, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'g2rl-common-'));
 
@@ -46,5 +46,25 @@ describe('writeFileAtomic', () => {
 
   it('puts the temporary file beside the target', () => {
     expect(temporaryPathFor('/a/b/c.csv')).toMatch(/^\/a\/b\/\.c\.csv\.\d+\.[0-9a-f]{8}\.tmp$/);
+  });
+});
+
+describe('openAtomicFileSync', () => {
+  it('shows nothing at the target until commit; abort leaves the old file', () => {
+    const dir = fresh();
+    const path = join(dir, 'video.csv');
+    writeFileSync(path, 'old');
+    const file = openAtomicFileSync(path);
+    file.write('a,b\n');
+    file.write(new Uint8Array([49, 44, 50, 10]));
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    file.commit();
+    expect(readFileSync(path, 'utf8')).toBe('a,b\n1,2\n');
+    const second = openAtomicFileSync(path);
+    second.write('half');
+    second.abort();
+    expect(readFileSync(path, 'utf8')).toBe('a,b\n1,2\n');
+    expect(readdirSync(dir)).toEqual(['video.csv']);
+    expect(() => second.write('x')).toThrow(/after commit or abort/);
   });
 });

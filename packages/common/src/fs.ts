@@ -18,26 +18,65 @@ function toBytes(data: string | Uint8Array): Uint8Array {
 }
 
 /**
+ * A file written in pieces that appears at `path` only when `commit()` is called: the pieces
+ * go to a temporary file beside it; `commit` fsyncs and renames it over the target; `abort`
+ * (or any failed write) removes it and leaves the target as it was. For outputs too large to
+ * hold in memory (a video's CSV).
+ */
+export interface AtomicFileWriter {
+  readonly path: string;
+  write(data: string | Uint8Array): void;
+  commit(): void;
+  abort(): void;
+}
+
+/** Opens an {@link AtomicFileWriter} for `path`. */
+export function openAtomicFileSync(path: string): AtomicFileWriter {
+  const temp = temporaryPathFor(path);
+  const fd = openSync(temp, 'w');
+  let open = true;
+  const abort = () => {
+    if (open) closeSync(fd);
+    open = false;
+    rmSync(temp, { force: true });
+  };
+  return {
+    path,
+    write(data) {
+      if (!open) throw new Error(`openAtomicFileSync(${path}): write after commit or abort`);
+      try {
+        const bytes = toBytes(data);
+        let written = 0;
+        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      } catch (error) {
+        abort();
+        throw error;
+      }
+    },
+    commit() {
+      if (!open) throw new Error(`openAtomicFileSync(${path}): commit after commit or abort`);
+      try {
+        fsyncSync(fd);
+        closeSync(fd);
+        open = false;
+        renameSync(temp, path);
+      } catch (error) {
+        abort();
+        throw error;
+      }
+    },
+    abort,
+  };
+}
+
+/**
  * Writes `data` to `path` atomically: a temporary file beside it, fsync, rename over the
  * target. On any error the temporary file is removed and the target is left as it was.
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const temp = temporaryPathFor(path);
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      const bytes = toBytes(data);
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  const file = openAtomicFileSync(path);
+  file.write(data);
+  file.commit();
 }
 
 /** `writeFileAtomicSync`, asynchronously; `data` may also be several chunks written in order. */

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { calibrateSeries, type CalibrationMode } from './calibration.js';
+import { openAtomicFileSync } from '@g2rl/common/fs';
 import { parseVideoCsvLine, videoCsvLine, videoJsonLine, type VideoRow } from './openface-csv.js';
 import { smoothSeries } from './smoothing.js';
 import type { AnalyzedFrame } from './video-analysis.js';
@@ -146,10 +147,9 @@ export async function finishOutput(paths: OutputPaths, shape: RowShape, options:
   const adjusted = new Map<number, Float32Array>();
   for (const [id, values] of series) adjusted.set(id, smoothSeries(calibrateSeries(Float32Array.from(values), A, options.calibration), A, Math.max(1, options.smooth)));
   const position = new Map<number, number>();
-  const finishing = `${paths.out}.finishing`;
-  const fd = openSync(finishing, 'w');
+  const file = openAtomicFileSync(paths.out);
   try {
-    if (options.format === 'csv') writeSync(fd, `${shape.header}\n`);
+    if (options.format === 'csv') file.write(`${shape.header}\n`);
     let chunk: string[] = [];
     for await (const row of partialRows(paths.partial, shape)) {
       const values = row.aus ? adjusted.get(row.faceId) : undefined;
@@ -159,17 +159,14 @@ export async function finishOutput(paths: OutputPaths, shape: RowShape, options:
         row.aus = values.subarray(t * A, t * A + A);
       }
       chunk.push(options.format === 'csv' ? videoCsvLine(row, shape.landmarkCount, A) : videoJsonLine(row, options.aus));
-      if (chunk.length >= 500) { writeSync(fd, `${chunk.join('\n')}\n`); chunk = []; }
+      if (chunk.length >= 500) { file.write(`${chunk.join('\n')}\n`); chunk = []; }
     }
-    if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`);
-    fsyncSync(fd);
+    if (chunk.length > 0) file.write(`${chunk.join('\n')}\n`);
   } catch (error) {
-    closeSync(fd);
-    rmSync(finishing, { force: true });
+    file.abort();
     throw error;
   }
-  closeSync(fd);
-  renameSync(finishing, paths.out);
+  file.commit();
   rmSync(paths.partial, { force: true });
   rmSync(paths.meta, { force: true });
 }
