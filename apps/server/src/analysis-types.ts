@@ -68,6 +68,8 @@ export interface WorkerConfig {
   detector: 'ssd' | 'tiny';
   minConfidence: number;
   backend?: string;
+  /** Compute threads for this worker (the native backend's OpenMP team). */
+  threads: number;
 }
 
 export type ToWorker =

@@ -56,7 +56,8 @@ export async function defaultModelDir(): Promise<string> {
 
 /** Loads the model, the detector and the backend; the Analyzer is ready for its first image. */
 export async function createAnalyzer(options: NodeAnalyzerOptions = {}): Promise<Analyzer<NodeInput>> {
-  const backend = await initBackend({ prefer: options.backend, quiet: true });
+  // pnpm's strict layout hides our optional @g2rl/backend-native from @g2rl/backend: import it here.
+  const backend = await initBackend({ prefer: options.backend, quiet: true, loaders: { native: () => import('@g2rl/backend-native') } });
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   let loaded: { model: tf.LayersModel; card: ModelCard };
   let where: string;
