@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_DETECTOR, DETECTORS, type DetectorKind } from '@g2rl/face';
 import { missingModelFiles } from './model-files.js';
 import { createServer, type ServerOptions } from './server.js';
 
@@ -22,7 +23,7 @@ const FLAGS = {
   'max-queue': { type: 'string', env: 'G2RL_MAX_QUEUE', help: 'images that may wait before 503 (default 64)' },
   timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms (default 30000)' },
   'max-files': { type: 'string', env: 'G2RL_MAX_FILES', help: 'images per batch request (default 16)' },
-  detector: { type: 'string', env: 'G2RL_DETECTOR', help: "face detector: 'ssd' (default) or 'tiny'" },
+  detector: { type: 'string', env: 'G2RL_DETECTOR', help: `face detector: ${DETECTORS.join(', ')} (default ${DEFAULT_DETECTOR})` },
   'min-confidence': { type: 'string', env: 'G2RL_MIN_CONFIDENCE', help: 'minimum detector score (default 0.5)' },
   backend: { type: 'string', env: 'G2RL_BACKEND', help: 'tfjs backend: auto (default: native when @g2rl/backend-native is built, else wasm), native, wasm, cpu, tensorflow' },
   quiet: { type: 'boolean', env: 'G2RL_QUIET', help: 'no request log' },
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     return;
   }
   const detector = get('detector');
-  if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new Error(`--detector: expected 'ssd' or 'tiny', got ${JSON.stringify(detector)}`);
+  if (detector !== undefined && !(DETECTORS as readonly string[]).includes(detector)) throw new Error(`--detector: expected one of ${DETECTORS.join(', ')}, got ${JSON.stringify(detector)}`);
   const options: ServerOptions = {
     modelDir,
     host: get('host'),
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     maxQueue: numberFlag('max-queue', get('max-queue')),
     timeoutMs: numberFlag('timeout', get('timeout')),
     maxFiles: numberFlag('max-files', get('max-files')),
-    detector,
+    detector: detector as DetectorKind | undefined,
     minConfidence: numberFlag('min-confidence', get('min-confidence')),
     backend: get('backend'),
     logger: get('quiet') === 'true' || get('quiet') === '1' ? false : { level: 'info' },

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DETECTORS, type DetectorKind } from '@g2rl/face';
 import { LANDMARK_SCHEMES } from '@g2rl/heatmaps';
 import { csvHeader, csvRow } from './csv.js';
 import { AnalyzerError } from './errors.js';
@@ -23,7 +24,7 @@ Options:
   --model <dir>         model folder (default: @g2rl/model-small-synthetic, trained on synthetic faces)
   --max-faces <n>       faces per image, highest detector scores first (default 10)
   --min-quality <q>     drop detections whose quality (face-likeness, 0–1) is below q (default 0.1)
-  --detector ssd|tiny   face detector (default ssd)
+  --detector <name>     face detector: ssd, tiny, blazeface (default ssd)
   --backend <name>      auto | native | wasm | cpu | tensorflow (env G2RL_BACKEND; default auto)
   -q, --quiet           no progress bar or summary
   -h, --help            this help
@@ -101,14 +102,14 @@ async function main(argv: string[]): Promise<number> {
   };
   const maxFaces = number('max-faces', values['max-faces'], 1, 1000, true);
   const minQuality = number('min-quality', values['min-quality'], 0, 1, false);
-  if (values.detector !== undefined && values.detector !== 'ssd' && values.detector !== 'tiny') throw new UsageError(`--detector must be ssd or tiny, got ${values.detector}`);
+  if (values.detector !== undefined && !(DETECTORS as readonly string[]).includes(values.detector as string)) throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got ${values.detector}`);
   const inputs = expandInputs(positionals);
   const quiet = values.quiet ?? false;
   const showBar = !quiet && process.stderr.isTTY;
 
   const analyzer = await createAnalyzer({
     model: values.model ? resolve(values.model) : undefined,
-    detector: values.detector as 'ssd' | 'tiny' | undefined,
+    detector: values.detector as DetectorKind | undefined,
     minQuality,
     maxFaces,
     backend: values.backend as never,

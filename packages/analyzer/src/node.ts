@@ -3,7 +3,7 @@
 // @g2rl/model-small-synthetic; the backend is the fastest initBackend finds.
 import { readFile } from 'node:fs/promises';
 import { initBackend, type BackendPreference } from '@g2rl/backend';
-import { createFaceDetector, decodeImage, type RgbImage } from '@g2rl/face';
+import { createFaceDetector, decodeImage, type DetectorKind, type RgbImage } from '@g2rl/face';
 import { loadInferenceModel } from '@g2rl/models';
 import type { ModelCard } from '@g2rl/models/card';
 import sharp from 'sharp';
@@ -24,8 +24,8 @@ export type NodeInput = string | Uint8Array | RgbImage;
 export interface NodeAnalyzerOptions {
   /** A model folder (model.json, weights.bin, model-card.json) or a loaded one; default @g2rl/model-small-synthetic. */
   model?: string | { model: tf.LayersModel; card: ModelCard };
-  /** Face detector: 'ssd' (default) or 'tiny', or `false` for landmarks/aligned input only. */
-  detector?: 'ssd' | 'tiny' | false;
+  /** Face detector ('ssd', 'tiny', 'blazeface'; default @g2rl/face's DEFAULT_DETECTOR), or `false` for landmarks/aligned input only. */
+  detector?: DetectorKind | false;
   /** Detector score threshold in (0, 1); default 0.5. */
   minConfidence?: number;
   /** Faces below this quality are dropped as not-a-face; default DEFAULT_MIN_QUALITY. */
@@ -81,7 +81,7 @@ export async function createAnalyzer(options: NodeAnalyzerOptions = {}): Promise
   }
   const detector = options.detector === false
     ? null
-    : await createFaceDetector({ detector: options.detector ?? 'ssd', minConfidence: options.minConfidence ?? 0.5, maxFaces: 32 });
+    : await createFaceDetector({ detector: options.detector, minConfidence: options.minConfidence ?? 0.5, maxFaces: 32 });
   const pipeline = new FacePipeline(loaded.model, loaded.card, detector, {
     maxModelBatch: options.maxModelBatch ?? 32,
     minQuality: options.minQuality ?? DEFAULT_MIN_QUALITY,

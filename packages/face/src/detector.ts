@@ -4,9 +4,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+import { loadBlazefaceModel } from './blazeface-loader.js';
 import { faceApiDetector, resolveDetectorOptions, type FaceApiModule, type FaceDetector, type FaceDetectorOptions } from './face-api-detector.js';
 
-export { clipBox, type DetectedFace, type DetectorImage, type FaceBox, type FaceDetector, type FaceDetectorOptions } from './face-api-detector.js';
+export { clipBox, DEFAULT_DETECTOR, DETECTORS, type DetectedFace, type DetectorImage, type DetectorKind, type FaceBox, type FaceDetector, type FaceDetectorOptions } from './face-api-detector.js';
+export { blazefaceModelFile, loadBlazefaceModel } from './blazeface-loader.js';
 
 // import.meta.url is shimmed in the CJS build (tsup shims)
 const localRequire = createRequire(import.meta.url);
@@ -26,12 +28,13 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   const settings = resolveDetectorOptions(options, options.modelDir ?? faceApiModelDir());
   const faceapi = localRequire(FACE_API_ENTRY) as FaceApiModule;
   await faceapi.tf.ready();
-  const detectorNet = settings.detector === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector;
+  const detectorNet = settings.detector === 'ssd' ? faceapi.nets.ssdMobilenetv1 : settings.detector === 'tiny' ? faceapi.nets.tinyFaceDetector : undefined;
+  const blazeface = settings.detector === 'blazeface' ? await loadBlazefaceModel() : undefined;
   try {
-    if (!detectorNet.isLoaded) await detectorNet.loadFromDisk!(settings.modelDir);
+    if (detectorNet && !detectorNet.isLoaded) await detectorNet.loadFromDisk!(settings.modelDir);
     if (!faceapi.nets.faceLandmark68Net.isLoaded) await faceapi.nets.faceLandmark68Net.loadFromDisk!(settings.modelDir);
   } catch (error) {
     throw new Error(`createFaceDetector: could not load face-api weights from ${settings.modelDir}: ${(error as Error).message}`);
   }
-  return faceApiDetector(faceapi, settings);
+  return faceApiDetector(faceapi, settings, blazeface);
 }
