@@ -18,7 +18,8 @@
         "native/strided_copy.cc",
         "native/topk.cc",
         "native/cast.cc",
-        "native/pooling.cc"
+        "native/pooling.cc",
+        "native/peak.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

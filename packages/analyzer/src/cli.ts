@@ -24,7 +24,7 @@ Options:
   --model <dir>         model folder (default: @g2rl/model-small-synthetic, trained on synthetic faces)
   --max-faces <n>       faces per image, highest detector scores first (default 10)
   --min-quality <q>     drop detections whose quality (face-likeness, 0–1) is below q (default 0.1)
-  --detector <name>     face detector: ssd, tiny, blazeface (default ssd)
+  --detector <name>     face detector: ssd, tiny, blazeface (default blazeface, ssd without @vladmandic/human)
   --backend <name>      auto | native | wasm | cpu | tensorflow (env G2RL_BACKEND; default auto)
   -q, --quiet           no progress bar or summary
   -h, --help            this help

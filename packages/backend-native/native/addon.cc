@@ -137,6 +137,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerTopK(env, exports);
   registerCast(env, exports);
   registerPooling(env, exports);
+  registerPeak(env, exports);
   return exports;
 }
 

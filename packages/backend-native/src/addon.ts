@@ -115,6 +115,8 @@ export interface NativeAddon {
   ): void;
   /** Converts x's values into out (same length); dtype codes 0 float32, 1 int32, 2 bool (Uint8Array). */
   cast(x: Float32Array | Int32Array | Uint8Array, out: Float32Array | Int32Array | Uint8Array, from: number, to: number): void;
+  /** The measured fp32 FMA peak: `threads` threads × `iterations` rounds of 12 FMA chains in the widest ISA (avx512f, else avx2+fma). */
+  fmaPeak(iterations: number, threads: number): { gflops: number; isa: string; seconds: number };
   /** Max (average = false) or padding-excluding average pool, x N×H×W×C → out N×OH×OW×C; dims: see poolDims(). */
   pool2d(x: Float32Array, out: Float32Array, dims: Int32Array, average: boolean): void;
 }

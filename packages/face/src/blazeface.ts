@@ -1,6 +1,6 @@
 // BlazeFace (MediaPipe's short-range face detector, the 256×256 "back camera" model that
 // @vladmandic/human ships as models/blazeface.json) as a box finder for the face pipeline:
-// the image padded to a square and resized to 256×256 in [−1, 1], 896 anchors (16×16×2 at
+// the image resized to fit 256×256 (aspect kept), padded there, in [−1, 1], 896 anchors (16×16×2 at
 // stride 16, 8×8×6 at stride 32), boxes decoded and non-maximum suppressed here. The boxes are
 // then reframed to face-api's SSD framing (the 68-landmark net was trained on those crops).
 // No Node module is imported: this file runs in browsers.
@@ -52,22 +52,21 @@ export interface BlazefaceDecodeOptions {
 /**
  * The model's raw rows (N×17: score logit, box centre offset x, y and size w, h in input
  * pixels, 6 keypoints) → face boxes in the original image, best first, reframed with
- * BLAZEFACE_TO_SSD. `side` is the padded square's side in image pixels (the image sat at its
+ * BLAZEFACE_TO_SSD. `scale` = (x, y) image pixels per input pixel (the image sat at the input's
  * top-left corner).
  */
-export function decodeBlazeface(raw: Float32Array, anchors: Float32Array, side: number, options: BlazefaceDecodeOptions): { box: FaceBox; score: number }[] {
+export function decodeBlazeface(raw: Float32Array, anchors: Float32Array, scale: { x: number; y: number }, options: BlazefaceDecodeOptions): { box: FaceBox; score: number }[] {
   const n = anchors.length / 2;
   if (raw.length !== n * 17) throw new Error(`decodeBlazeface: expected ${n}×17 values, got ${raw.length}`);
-  const toImage = side / BLAZEFACE_INPUT;
   const candidates: { box: FaceBox; score: number }[] = [];
   for (let i = 0; i < n; i++) {
     const logit = raw[17 * i]!;
     const score = 1 / (1 + Math.exp(-Math.max(-100, Math.min(100, logit))));
     if (!(score >= options.minConfidence)) continue;
-    const cx = (raw[17 * i + 1]! + anchors[2 * i]!) * toImage;
-    const cy = (raw[17 * i + 2]! + anchors[2 * i + 1]!) * toImage;
-    const w = raw[17 * i + 3]! * toImage;
-    const h = raw[17 * i + 4]! * toImage;
+    const cx = (raw[17 * i + 1]! + anchors[2 * i]!) * scale.x;
+    const cy = (raw[17 * i + 2]! + anchors[2 * i + 1]!) * scale.y;
+    const w = raw[17 * i + 3]! * scale.x;
+    const h = raw[17 * i + 4]! * scale.y;
     if (!(w > 0 && h > 0)) continue;
     const s = Math.max(w, h);
     const { dx, dy, width, height } = BLAZEFACE_TO_SSD;
@@ -98,11 +97,15 @@ export async function blazefaceBoxes(net: BlazefaceModel, input: tfTypes.Tensor3
   const { tf } = net;
   const [height, width] = input.shape;
   const side = Math.max(height, width);
+  // Resize first (the int32 pixels straight to float), then pad the small result bottom/right
+  // to 256×256: the same picture as padding the image to a square first, at a fraction of the
+  // memory traffic. Each axis keeps its own exact scale.
+  const newHeight = Math.max(1, Math.round((height * BLAZEFACE_INPUT) / side));
+  const newWidth = Math.max(1, Math.round((width * BLAZEFACE_INPUT) / side));
   const rows = tf.tidy(() => {
-    // Pad bottom/right to a square (the aspect ratio kept), then 256×256 in [−1, 1].
-    const square = tf.pad(tf.cast(input, 'float32'), [[0, side - height], [0, side - width], [0, 0]]);
-    const resized = tf.image.resizeBilinear(square as tfTypes.Tensor3D, [BLAZEFACE_INPUT, BLAZEFACE_INPUT]);
-    const batch = tf.sub(tf.div(resized, 127.5), 1).expandDims(0);
+    const resized = tf.image.resizeBilinear(input, [newHeight, newWidth]);
+    const normalised = tf.sub(tf.div(resized, 127.5), 1);
+    const batch = tf.pad(normalised, [[0, BLAZEFACE_INPUT - newHeight], [0, BLAZEFACE_INPUT - newWidth], [0, 0]]).expandDims(0);
     const outputs = net.model.execute(batch) as tfTypes.Tensor[];
     // Four outputs: scores and regressors of the 512 stride-16 anchors and the 384 stride-32 ones.
     const bySize = [...outputs].sort((a, b) => a.size - b.size);
@@ -111,7 +114,7 @@ export async function blazefaceBoxes(net: BlazefaceModel, input: tfTypes.Tensor3
     return tf.concat([first, second], 1);
   });
   try {
-    return decodeBlazeface((await rows.data()) as Float32Array, net.anchors, side, options);
+    return decodeBlazeface((await rows.data()) as Float32Array, net.anchors, { x: width / newWidth, y: height / newHeight }, options);
   } finally {
     rows.dispose();
   }

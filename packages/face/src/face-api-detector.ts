@@ -27,14 +27,21 @@ export interface DetectedFace {
 export const DETECTORS = ['ssd', 'tiny', 'blazeface'] as const;
 export type DetectorKind = (typeof DETECTORS)[number];
 
-/** The default detector, chosen from measured recall and speed (packages/face/README.md). */
-export const DEFAULT_DETECTOR: DetectorKind = 'ssd';
+/**
+ * The default detector in Node, chosen from measured recall and speed (packages/face/README.md:
+ * BlazeFace found 71 of 72 synthetic faces of 48–288 px and 22 of 24 faces in real photos, SSD
+ * 50 and 23, Tiny 57 and 21, at 23 ms per 640×480 frame against SSD's 144 and Tiny's 68).
+ * Without its weights (the optional @vladmandic/human) and in browsers: FALLBACK_DETECTOR.
+ */
+export const DEFAULT_DETECTOR: DetectorKind = 'blazeface';
+export const FALLBACK_DETECTOR: DetectorKind = 'ssd';
 
 export interface FaceDetectorOptions {
   /**
    * `'ssd'` (face-api's SSD MobileNet v1: slowest, finds small and turned faces), `'tiny'`
    * (face-api's Tiny Face Detector) or `'blazeface'` (MediaPipe's BlazeFace, weights from
-   * @vladmandic/human; Node loader only). Default: DEFAULT_DETECTOR. The 68 landmarks always
+   * @vladmandic/human; Node loader only). Default: DEFAULT_DETECTOR when its weights are
+   * installed, else FALLBACK_DETECTOR (browsers: FALLBACK_DETECTOR). The 68 landmarks always
    * come from face-api's landmark net.
    */
   detector?: DetectorKind;
@@ -89,10 +96,10 @@ export interface FaceApiModule {
 /** The settings after defaults (modelDir: the Node loader's folder, or the browser's URL). */
 export type ResolvedDetectorOptions = Required<Omit<FaceDetectorOptions, 'modelDir'>> & { modelDir: string };
 
-/** Fills in the defaults and checks them. */
-export function resolveDetectorOptions(options: FaceDetectorOptions, modelDir: string): ResolvedDetectorOptions {
+/** Fills in the defaults (`detector` from `defaultDetector`) and checks them. */
+export function resolveDetectorOptions(options: FaceDetectorOptions, modelDir: string, defaultDetector: DetectorKind = FALLBACK_DETECTOR): ResolvedDetectorOptions {
   const settings = {
-    detector: options.detector ?? DEFAULT_DETECTOR,
+    detector: options.detector ?? defaultDetector,
     minConfidence: options.minConfidence ?? 0.5,
     maxFaces: options.maxFaces ?? 10,
     tinyInputSize: options.tinyInputSize ?? 416,

@@ -12,6 +12,8 @@ export {
   loadBlazefaceModel,
   DEFAULT_DETECTOR,
   DETECTORS,
+  FALLBACK_DETECTOR,
+  nodeDefaultDetector,
   type DetectorKind,
   type FaceDetector,
   type FaceDetectorOptions,
