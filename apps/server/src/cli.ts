@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DETECTOR, DETECTORS, type DetectorKind } from '@g2rl/face';
+import { DETECTORS, nodeDefaultDetector, type DetectorKind } from '@g2rl/face';
 import { missingModelFiles } from './model-files.js';
 import { createServer, type ServerOptions } from './server.js';
 
@@ -23,7 +23,7 @@ const FLAGS = {
   'max-queue': { type: 'string', env: 'G2RL_MAX_QUEUE', help: 'images that may wait before 503 (default 64)' },
   timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms (default 30000)' },
   'max-files': { type: 'string', env: 'G2RL_MAX_FILES', help: 'images per batch request (default 16)' },
-  detector: { type: 'string', env: 'G2RL_DETECTOR', help: `face detector: ${DETECTORS.join(', ')} (default ${DEFAULT_DETECTOR})` },
+  detector: { type: 'string', env: 'G2RL_DETECTOR', help: `face detector: ${DETECTORS.join(', ')} (default ${nodeDefaultDetector()}: blazeface when @vladmandic/human is installed, else ssd)` },
   'min-confidence': { type: 'string', env: 'G2RL_MIN_CONFIDENCE', help: 'minimum detector score (default 0.5)' },
   backend: { type: 'string', env: 'G2RL_BACKEND', help: 'tfjs backend: auto (default: native when @g2rl/backend-native is built, else wasm), native, wasm, cpu, tensorflow' },
   quiet: { type: 'boolean', env: 'G2RL_QUIET', help: 'no request log' },

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
-import { DEFAULT_DETECTOR, type DetectorKind } from '@g2rl/face';
+import { nodeDefaultDetector, type DetectorKind } from '@g2rl/face';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AnalyzeJob, ImageResult, JobOutcome } from './analysis-types.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
@@ -46,7 +46,7 @@ export interface ServerOptions {
   maxModelBatch?: number;
   /** Files per batch request. Default 16. */
   maxFiles?: number;
-  /** Face detector: 'ssd', 'tiny' or 'blazeface'. Default @g2rl/face's DEFAULT_DETECTOR. */
+  /** Face detector: 'ssd', 'tiny' or 'blazeface'. Default @g2rl/face's nodeDefaultDetector() (blazeface when installed). */
   detector?: DetectorKind;
   /** Minimum detector score. Default 0.5. */
   minConfidence?: number;
@@ -97,7 +97,7 @@ function withDefaults(o: ServerOptions): G2rlServer['options'] {
     timeoutMs: o.timeoutMs ?? 30_000,
     maxModelBatch: o.maxModelBatch ?? 16,
     maxFiles: o.maxFiles ?? 16,
-    detector: o.detector ?? DEFAULT_DETECTOR,
+    detector: o.detector ?? nodeDefaultDetector(),
     minConfidence: o.minConfidence ?? 0.5,
     backend: o.backend,
     logger: o.logger ?? false,
