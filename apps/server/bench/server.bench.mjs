@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench:server`, side by side in one run:
-//  1. served: POST /v1/analyze with one single-face 640×480 JPEG at concurrency 8 (autocannon,
-//     loopback): requests/s, errors, p50/p99 latency — the server with its default workers;
+//  1. served: POST /v1/analyze with one single-face 640×480 JPEG at concurrency 8 (wrk, or
+//     autocannon without it; loopback): requests/s, errors, p50/p99 latency — the server with its default workers;
 //  2. in-process: @g2rl/analyzer alone on all cores (one worker thread per core, the server's
 //     plan) on the same bytes, images/s, and served ÷ in-process;
 //  3. per stage (decode, detect, landmarks, align, model, postprocess = decode heatmaps): ms per
@@ -13,7 +13,9 @@
 // backbone exported to a temporary folder (same shapes and cost as a trained one).
 // Env: BENCH_REPS, BENCH_SECONDS (per measurement, default 15), BENCH_CONNECTIONS (default 8),
 // BENCH_DETECTOR (default @g2rl/face's), BENCH_WORKERS (default the server's plan).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,9 @@ const WORKERS = process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : 
 const STAGES = ['decode', 'detect', 'landmarks', 'align', 'model', 'postprocess'];
 const loadNative = () => import('@g2rl/backend-native');
 
+const execFileAsync = promisify(execFile);
+const WRK = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'g2rl-bench-'));
 const median = (values) => { const s = [...values].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 const load = () => loadavg()[0].toFixed(1);
@@ -80,7 +85,34 @@ async function inProcess({ modelDir, backend, workers, threads, jpeg, seconds = 
   return { imagesPerSecond: results.reduce((a, r) => a + r.images / r.seconds, 0), stageMs, backend: results[0].backend, images };
 }
 
+/** wrk's text report → the same fields (latency percentiles in ms). */
+function parseWrk(text) {
+  const ms = (label) => {
+    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
+    if (!m) return NaN;
+    return Number(m[1]) * { us: 1e-3, ms: 1, s: 1000 }[m[2]];
+  };
+  const total = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const errors = socket ? socket.slice(1).reduce((a, v) => a + Number(v), 0) : 0;
+  return { rps: total / SECONDS, ok: total - non2xx, non2xx, errors, p50: ms(50), p99: ms(99) };
+}
+
+/**
+ * POST the JPEG at CONNECTIONS for SECONDS. wrk (C, one thread) when installed: the load
+ * generator shares the 2 cores with the server, and autocannon (JS, in this process) took
+ * noticeably more of them.
+ */
 async function served(url, jpeg) {
+  if (WRK) {
+    const script = join(scratch, 'post.lua');
+    writeFileSync(join(scratch, 'face.jpg'), jpeg);
+    writeFileSync(script, `local f = io.open(${JSON.stringify(join(scratch, 'face.jpg'))}, "rb"); wrk.body = f:read("*all"); f:close()\nwrk.method = "POST"; wrk.headers["Content-Type"] = "image/jpeg"\n`);
+    // (asynchronously: this thread is the server's HTTP thread)
+    const { stdout } = await execFileAsync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--timeout', '30s', '--latency', '-s', script, `${url}/v1/analyze`]);
+    return parseWrk(stdout);
+  }
   const result = await autocannon({
     url: `${url}/v1/analyze`, method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg,
     connections: CONNECTIONS, duration: SECONDS, timeout: 30,
@@ -131,7 +163,7 @@ const url = await server.listen();
 if (!/^http:\/\/127\.0\.0\.1:/.test(url)) throw new Error(`bench must run on loopback, got ${url}`);
 await server.pool.ready;
 const plan = { workers: server.options.workers, threads: server.options.threads };
-console.log(`server.bench: ${url}, model ${model.what}, backend ${server.pool.backend}, detector ${DETECTOR}, ${plan.workers} workers × ${plan.threads} thread(s) on ${CORES} cores, image 640×480 JPEG ${jpeg.length} bytes, ${CONNECTIONS} connections, ${SECONDS} s per measurement, load ${load()}`);
+console.log(`server.bench: ${url}, model ${model.what}, backend ${server.pool.backend}, detector ${DETECTOR}, ${plan.workers} workers × ${plan.threads} thread(s) on ${CORES} cores, image 640×480 JPEG ${jpeg.length} bytes, ${CONNECTIONS} connections (${WRK ? 'wrk' : 'autocannon'}), ${SECONDS} s per measurement, load ${load()}`);
 const warm = await (await fetch(`${url}/v1/analyze`, { method: 'POST', body: jpeg, headers: { 'content-type': 'image/jpeg' } })).json();
 if (warm.faces?.length !== 1) throw new Error(`the bench image should have one face, the server found ${warm.faces?.length}: ${JSON.stringify(warm).slice(0, 300)}`);
 await autocannon({ url: `${url}/v1/analyze`, method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg, connections: CONNECTIONS, duration: 3 });
@@ -156,6 +188,7 @@ for (const backend of ['native', 'wasm']) {
 }
 const conv = await detectorConvThroughput(image);
 if (model.temporary) rmSync(model.dir, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 
 console.log(`\n1–2. Served vs in-process (${plan.workers} workers × ${plan.threads} thread(s), backend ${server.pool.backend}, detector ${DETECTOR}); targets ≥ 30 req/s, 0 errors, ratio ≥ 0.8`);
 console.log(['rep', 'req/s', '2xx', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'in-proc img/s', 'ratio', 'load'].map((h) => h.padStart(14)).join(''));

@@ -39,7 +39,7 @@ import { EXPAND_REDUCED_KERNEL, expandReducedKernel, installReductionGradients }
 import { padV2 } from './kernels/pad.js';
 import { avgPool, maxPool } from './kernels/pooling.js';
 import { resizeBilinear, resizeBilinearGrad, resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
-import { expandDims, reshape } from './kernels/shape.js';
+import { expandDims, identity, reshape } from './kernels/shape.js';
 import { slice, splitV, transpose } from './kernels/layout.js';
 import { tile } from './kernels/tile.js';
 import { topK } from './kernels/topk.js';
@@ -75,6 +75,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     Fill: fill,
     Reshape: reshape,
     ExpandDims: expandDims,
+    Identity: identity,
     Tile: tile,
     Transpose: transpose,
     Slice: slice,

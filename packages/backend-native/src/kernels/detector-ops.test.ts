@@ -229,9 +229,9 @@ describe.skipIf(!nativeReady)('native Cast, Fill, Reshape, ExpandDims match cpu'
     expect(counts.resizeBilinear).toBe(1);
   });
 
-  it('Fill, Reshape and ExpandDims (no data moved), and the cast gradient', () => {
+  it('Fill, Reshape, ExpandDims and Identity (no data moved), and the cast gradient', () => {
     expectExactlyAsCpu(() => [], () => [tf.fill([2, 3], 1.5), tf.fill([4], 7, 'int32'), tf.zeros([2, 2], 'bool'), tf.ones([3])]);
-    expectSameAsCpu([input([2, 3, 4], 1)], (x) => [x!.reshape([4, -1]), x!.expandDims(1), x!.expandDims(-1), tf.grad((t: tf.Tensor) => weightedSum(t.reshape([6, 4]).expandDims(0)))(x!)]);
+    expectSameAsCpu([input([2, 3, 4], 1)], (x) => [x!.reshape([4, -1]), tf.engine().runKernel('Identity', { x: x! }) as tf.Tensor, x!.expandDims(1), x!.expandDims(-1), tf.grad((t: tf.Tensor) => weightedSum(t.reshape([6, 4]).expandDims(0)))(x!)]);
     expectSameAsCpu([input([5], 2)], (x) => tf.grad((t: tf.Tensor) => weightedSum(t.cast('float32').mul(2)))(x!));
     expect(() => runOn('native', [input([2, 3], 1)], (x) => x!.reshape([4, 2]))).toThrow(/shape/);
   });

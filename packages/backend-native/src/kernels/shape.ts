@@ -1,4 +1,4 @@
-// Reshape and ExpandDims move no data on any backend: the output is the input's data under a
+// Reshape, ExpandDims and Identity move no data on any backend: the output is the input's data under a
 // new shape (one more reference to it), exactly what the cpu backend does, registered here so
 // that the native backend runs none of the cpu backend's kernels for them.
 import { util, type TensorInfo } from '@tensorflow/tfjs';
@@ -21,6 +21,10 @@ function sameData(kernelName: string, args: NativeKernelArgs, shape: number[]): 
 
 export function reshape(args: NativeKernelArgs, _addon: NativeAddon): TensorInfo | TensorInfo[] {
   return sameData('Reshape', args, [...(((args.attrs ?? {}) as Record<string, unknown>).shape as number[])]);
+}
+
+export function identity(args: NativeKernelArgs, _addon: NativeAddon): TensorInfo | TensorInfo[] {
+  return sameData('Identity', args, [...Object.values(args.inputs)[0]!.shape]);
 }
 
 export function expandDims(args: NativeKernelArgs, _addon: NativeAddon): TensorInfo | TensorInfo[] {
