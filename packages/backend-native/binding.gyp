@@ -16,7 +16,10 @@
         "native/tile.cc",
         "native/optimizer.cc",
         "native/strided_copy.cc",
-        "native/topk.cc"
+        "native/topk.cc",
+        "native/cast.cc",
+        "native/pooling.cc",
+        "native/peak.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -1,5 +1,6 @@
 // The messages between the HTTP thread and the inference worker, and the JSON the API
 // returns for each image. Plain data only: everything here crosses `postMessage`.
+import type { DetectorKind } from '@g2rl/face';
 import type { ProblemBody } from './problem.js';
 
 /** The stages timed for every image (ms in responses, seconds in /metrics). */
@@ -65,9 +66,11 @@ export interface WorkerConfig {
   modelDir: string;
   maxPixels: number;
   maxModelBatch: number;
-  detector: 'ssd' | 'tiny';
+  detector: DetectorKind;
   minConfidence: number;
   backend?: string;
+  /** Compute threads for this worker (the native backend's OpenMP team). */
+  threads: number;
 }
 
 export type ToWorker =

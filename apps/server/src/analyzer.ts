@@ -4,6 +4,7 @@
 // the server's wire format (`score`, PNG heatmaps) and its errors onto problem kinds.
 import sharp from 'sharp';
 import { AnalyzerError, createAnalyzer, type Analyzer as PipelineAnalyzer, type FaceResult as PipelineFace, type NodeInput } from '@g2rl/analyzer';
+import type { DetectorKind } from '@g2rl/face';
 import type { ModelCard } from '@g2rl/models/card';
 import type { AnalyzeJob, FaceResult, ImageResult, JobOutcome } from './analysis-types.js';
 import { loadServedModel } from './model-loader.js';
@@ -16,7 +17,7 @@ export interface AnalyzerOptions {
   maxPixels: number;
   /** At most this many face crops per model call. */
   maxModelBatch: number;
-  detector: 'ssd' | 'tiny';
+  detector: DetectorKind;
   minConfidence: number;
   /** Faces below this quality are not-a-face (default @g2rl/analyzer's). */
   minQuality?: number;

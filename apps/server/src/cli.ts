@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DETECTORS, nodeDefaultDetector, type DetectorKind } from '@g2rl/face';
 import { missingModelFiles } from './model-files.js';
 import { createServer, type ServerOptions } from './server.js';
 
@@ -15,15 +16,16 @@ const FLAGS = {
   token: { type: 'string', env: 'G2RL_TOKEN', help: 'require "Authorization: Bearer <token>" on /v1/* and /metrics' },
   'body-limit': { type: 'string', env: 'G2RL_BODY_LIMIT', help: 'largest body / file in bytes (default 10485760)' },
   'max-pixels': { type: 'string', env: 'G2RL_MAX_PIXELS', help: 'largest image in pixels (default 25000000)' },
-  workers: { type: 'string', env: 'G2RL_WORKERS', help: 'inference worker threads, each with its own detector and model (default 1)' },
+  workers: { type: 'string', env: 'G2RL_WORKERS', help: 'inference worker threads, each with its own detector and model (default: one per core; 1 with tensorflow)' },
+  threads: { type: 'string', env: 'G2RL_THREADS', help: "compute threads per worker, native backend (default: cores ÷ workers, at least 1)" },
   'max-batch': { type: 'string', env: 'G2RL_MAX_BATCH', help: 'images per worker batch (default 8)' },
   'batch-window': { type: 'string', env: 'G2RL_BATCH_WINDOW_MS', help: 'ms to wait for a batch to fill (default 5)' },
   'max-queue': { type: 'string', env: 'G2RL_MAX_QUEUE', help: 'images that may wait before 503 (default 64)' },
   timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms (default 30000)' },
   'max-files': { type: 'string', env: 'G2RL_MAX_FILES', help: 'images per batch request (default 16)' },
-  detector: { type: 'string', env: 'G2RL_DETECTOR', help: "face detector: 'ssd' (default) or 'tiny'" },
+  detector: { type: 'string', env: 'G2RL_DETECTOR', help: `face detector: ${DETECTORS.join(', ')} (default ${nodeDefaultDetector()}: blazeface when @vladmandic/human is installed, else ssd)` },
   'min-confidence': { type: 'string', env: 'G2RL_MIN_CONFIDENCE', help: 'minimum detector score (default 0.5)' },
-  backend: { type: 'string', env: 'G2RL_BACKEND', help: "tfjs backend: wasm (default), auto, cpu, native, tensorflow" },
+  backend: { type: 'string', env: 'G2RL_BACKEND', help: 'tfjs backend: auto (default: native when @g2rl/backend-native is built, else wasm), native, wasm, cpu, tensorflow' },
   quiet: { type: 'boolean', env: 'G2RL_QUIET', help: 'no request log' },
   help: { type: 'boolean', env: '', help: 'this text' },
 } as const;
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     return;
   }
   const detector = get('detector');
-  if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new Error(`--detector: expected 'ssd' or 'tiny', got ${JSON.stringify(detector)}`);
+  if (detector !== undefined && !(DETECTORS as readonly string[]).includes(detector)) throw new Error(`--detector: expected one of ${DETECTORS.join(', ')}, got ${JSON.stringify(detector)}`);
   const options: ServerOptions = {
     modelDir,
     host: get('host'),
@@ -85,12 +87,13 @@ async function main(): Promise<void> {
     bodyLimit: numberFlag('body-limit', get('body-limit')),
     maxPixels: numberFlag('max-pixels', get('max-pixels')),
     workers: numberFlag('workers', get('workers')),
+    threads: numberFlag('threads', get('threads')),
     maxBatch: numberFlag('max-batch', get('max-batch')),
     batchWindowMs: numberFlag('batch-window', get('batch-window')),
     maxQueue: numberFlag('max-queue', get('max-queue')),
     timeoutMs: numberFlag('timeout', get('timeout')),
     maxFiles: numberFlag('max-files', get('max-files')),
-    detector,
+    detector: detector as DetectorKind | undefined,
     minConfidence: numberFlag('min-confidence', get('min-confidence')),
     backend: get('backend'),
     logger: get('quiet') === 'true' || get('quiet') === '1' ? false : { level: 'info' },

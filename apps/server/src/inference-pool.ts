@@ -206,13 +206,19 @@ export class InferencePool {
     }
   }
 
-  /** Sends queued images to idle workers, up to maxBatch each. */
+  /**
+   * Sends queued images to idle workers, shared out evenly (at most maxBatch each): one worker
+   * taking all eight images of eight clients would leave the others idle until it is done
+   * (measured: 25 req/s with 2 workers, the throughput of one).
+   */
   private dispatch(): void {
     clearTimeout(this.windowTimer);
     this.windowTimer = undefined;
     let slot: Slot | undefined;
     while (this.state === 'ready' && this.queue.length > 0 && (slot = this.idleSlot())) {
-      const taken = this.queue.splice(0, this.options.maxBatch).filter((w) => !w.settled);
+      const idle = this.slots.filter((s) => s.ready && !s.batch).length;
+      const share = Math.min(this.options.maxBatch, Math.ceil(this.queue.length / idle));
+      const taken = this.queue.splice(0, share).filter((w) => !w.settled);
       if (taken.length === 0) continue;
       const id = this.nextBatch++;
       const started = performance.now();

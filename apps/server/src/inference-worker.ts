@@ -3,7 +3,7 @@
 // batch). Messages: ToWorker in, FromWorker out (analysis-types.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@g2rl/backend';
+import { initBackend, resolvePreference } from '@g2rl/backend';
 import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
 import { Analyzer } from './analyzer.js';
 import { problemBody } from './problem.js';
@@ -15,8 +15,17 @@ function send(message: FromWorker): void {
   port!.postMessage(message);
 }
 
+/** @g2rl/backend-native, an optional dependency of this app (pnpm's strict layout hides it from @g2rl/backend). */
+const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
+
 async function start(config: WorkerConfig): Promise<Analyzer> {
-  const backend = await initBackend({ prefer: (config.backend ?? process.env.G2RL_BACKEND ?? 'wasm') as 'wasm', quiet: true, loaders: { native: () => import('@g2rl/backend-native') } });
+  const prefer = resolvePreference(config.backend);
+  const backend = await initBackend({ prefer, quiet: true, loaders: { native: importNative } });
+  if (backend.name === 'native') {
+    // OpenMP's team size is per JS thread: each worker gets its share of the cores.
+    const native = (await importNative()) as typeof import('@g2rl/backend-native');
+    native.loadAddon().addon?.setThreads(config.threads);
+  }
   const analyzer = await Analyzer.create({ ...config, backend: backend.name });
   send({ type: 'ready', card: analyzer.card, backend: backend.name, tensors: tf.memory().numTensors });
   return analyzer;

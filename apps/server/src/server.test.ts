@@ -65,6 +65,14 @@ describe('service endpoints', () => {
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/analyze', '/v1/analyze/batch', '/v1/model', '/metrics']));
   });
 
+  it('runs on G2RL_BACKEND when set, else on native when @g2rl/backend-native is built', async () => {
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as { backend: string };
+    const nativeBuilt = ((await import('@g2rl/backend-native')) as { isNativeAvailable(): boolean }).isNativeAvailable();
+    const expected = process.env.G2RL_BACKEND || (nativeBuilt ? 'native' : 'wasm');
+    expect(ready.backend).toBe(expected);
+    if (process.env.G2RL_REQUIRE_NATIVE === '1' && !process.env.G2RL_BACKEND) expect(ready.backend).toBe('native');
+  });
+
   it('binds loopback by default', () => {
     expect(server.options.host).toBe('127.0.0.1');
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -371,7 +379,7 @@ describe('deadlines, start-up failures and the CLI', () => {
   });
 
   it('restarts a worker that dies and answers again', async () => {
-    const fragile = await createServer({ modelDir, port: 0 });
+    const fragile = await createServer({ modelDir, port: 0, workers: 1 });
     try {
       const url = await fragile.listen();
       await fragile.pool.ready;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
+import { nodeDefaultDetector, type DetectorKind } from '@g2rl/face';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AnalyzeJob, ImageResult, JobOutcome } from './analysis-types.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
@@ -14,6 +15,7 @@ import { ProblemError, kindOf as kindFromBody, problemBody, type ProblemBody, ty
 import { analysisSchema, analyzeQuerySchema, batchSchema, problemSchema, statusSchema } from './schemas.js';
 import { describeStart, sniffImageFormat } from './sniff.js';
 import { parseLandmarks } from './landmarks-field.js';
+import { planWorkers } from './workers.js';
 
 export interface ServerOptions {
   /** Folder with model.json, its weights and model-card.json. */
@@ -28,8 +30,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Largest image in pixels (width·height), checked from the header before decoding. Default 25 M. */
   maxPixels?: number;
-  /** Inference worker threads (each loads the detector and the model). Default 1. */
+  /** Inference worker threads (each loads the detector and the model). Default: planWorkers() (one per core). */
   workers?: number;
+  /** Compute threads per worker (the native backend's OpenMP team). Default: the cores shared out among the workers. */
+  threads?: number;
   /** Images per worker batch. Default 8. */
   maxBatch?: number;
   /** Milliseconds the first queued image waits for others. Default 5. */
@@ -42,14 +46,13 @@ export interface ServerOptions {
   maxModelBatch?: number;
   /** Files per batch request. Default 16. */
   maxFiles?: number;
-  /** Face detector: 'ssd' (default) or 'tiny'. */
-  detector?: 'ssd' | 'tiny';
+  /** Face detector: 'ssd', 'tiny' or 'blazeface'. Default @g2rl/face's nodeDefaultDetector() (blazeface when installed). */
+  detector?: DetectorKind;
   /** Minimum detector score. Default 0.5. */
   minConfidence?: number;
   /**
-   * tfjs backend for @g2rl/backend's initBackend. Default 'wasm': face-api's wasm build is
-   * made for it, and it is the fastest CPU backend for detection ('auto' tries tfjs-node and
-   * the native addon first).
+   * tfjs backend for @g2rl/backend's initBackend. Default 'auto' (env G2RL_BACKEND, else the
+   * fastest installed: tfjs-node, then @g2rl/backend-native, then wasm).
    */
   backend?: string;
   /** fastify logger setting. Default false. */
@@ -73,6 +76,11 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`createServer: options.${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
 function withDefaults(o: ServerOptions): G2rlServer['options'] {
   return {
     modelDir: resolve(o.modelDir),
@@ -81,14 +89,15 @@ function withDefaults(o: ServerOptions): G2rlServer['options'] {
     token: o.token || undefined,
     bodyLimit: o.bodyLimit ?? 10 * 1024 * 1024,
     maxPixels: o.maxPixels ?? 25_000_000,
-    workers: o.workers ?? 1,
+    ...planWorkers({ backend: o.backend ?? process.env.G2RL_BACKEND, workers: o.workers }),
+    ...(o.threads !== undefined ? { threads: positiveInteger('threads', o.threads) } : {}),
     maxBatch: o.maxBatch ?? 8,
     batchWindowMs: o.batchWindowMs ?? 5,
     maxQueue: o.maxQueue ?? 64,
     timeoutMs: o.timeoutMs ?? 30_000,
     maxModelBatch: o.maxModelBatch ?? 16,
     maxFiles: o.maxFiles ?? 16,
-    detector: o.detector ?? 'ssd',
+    detector: o.detector ?? nodeDefaultDetector(),
     minConfidence: o.minConfidence ?? 0.5,
     backend: o.backend,
     logger: o.logger ?? false,
@@ -135,6 +144,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
       detector: settings.detector,
       minConfidence: settings.minConfidence,
       backend: settings.backend,
+      threads: settings.threads,
     },
     workers: settings.workers,
     maxBatch: settings.maxBatch,

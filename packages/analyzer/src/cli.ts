@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
+import { DETECTORS, type DetectorKind } from '@g2rl/face';
 import { AnalyzerError } from './errors.js';
 import { createAnalyzer, createNodePipeline } from './node.js';
 import { DEFAULT_CALIBRATION, DEFAULT_SMOOTH } from './video/defaults.js';
@@ -31,7 +32,7 @@ Options:
   --model <dir>         model folder (default: @g2rl/model-small-synthetic, trained on synthetic faces)
   --max-faces <n>       faces per image, highest detector scores first (default 10)
   --min-quality <q>     drop detections whose quality (face-likeness, 0–1) is below q (default 0.1)
-  --detector ssd|tiny   face detector (default ssd)
+  --detector <name>     face detector: ssd, tiny, blazeface (default blazeface, ssd without @vladmandic/human)
   --backend <name>      auto | native | wasm | cpu | tensorflow (env G2RL_BACKEND; default auto)
   -q, --quiet           no progress bar or summary
   -h, --help            this help
@@ -116,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const maxFaces = number('max-faces', values['max-faces'], 1, 1000, true);
   const minQuality = number('min-quality', values['min-quality'], 0, 1, false);
-  if (values.detector !== undefined && values.detector !== 'ssd' && values.detector !== 'tiny') throw new UsageError(`--detector must be ssd or tiny, got ${values.detector}`);
+  if (values.detector !== undefined && !(DETECTORS as readonly string[]).includes(values.detector as string)) throw new UsageError(`--detector must be one of ${DETECTORS.join(', ')}, got ${values.detector}`);
   const quiet = values.quiet ?? false;
   const showBar = !quiet && process.stderr.isTTY;
   const jobs: VideoJob[] = positionals.flatMap((p): VideoJob[] => {
@@ -138,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.out && jobs.length > 1 && !outIsFolder) throw new UsageError(`--out ${values.out}: give a folder (ending in /) for ${jobs.length} videos`);
     if (outIsFolder) mkdirSync(values.out!, { recursive: true });
     const { pipeline, backend } = await createNodePipeline({
-      model: values.model ? resolve(values.model) : undefined, detector: values.detector as 'ssd' | 'tiny' | undefined, minQuality, maxFaces, backend: values.backend as never,
+      model: values.model ? resolve(values.model) : undefined, detector: values.detector as DetectorKind | undefined, minQuality, maxFaces, backend: values.backend as never,
     });
     const stop = { requested: false };
     const onInterrupt = (): void => {
@@ -174,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
 
   const analyzer = await createAnalyzer({
     model: values.model ? resolve(values.model) : undefined,
-    detector: values.detector as 'ssd' | 'tiny' | undefined,
+    detector: values.detector as DetectorKind | undefined,
     minQuality,
     maxFaces,
     backend: values.backend as never,

@@ -1,7 +1,7 @@
 // The warmed-up pipeline behind createAnalyzer and analyzeVideo: backend, model (a folder,
 // a loaded model, or the shipped @g2rl/model-small-synthetic), face detector.
 import { initBackend, type BackendPreference } from '@g2rl/backend';
-import { createFaceDetector } from '@g2rl/face';
+import { createFaceDetector, type DetectorKind } from '@g2rl/face';
 import { loadInferenceModel } from '@g2rl/models';
 import type { ModelCard } from '@g2rl/models/card';
 import type * as tf from '@tensorflow/tfjs';
@@ -12,8 +12,8 @@ import { DEFAULT_MIN_QUALITY } from './quality.js';
 export interface NodeAnalyzerOptions {
   /** A model folder (model.json, weights.bin, model-card.json) or a loaded one; default @g2rl/model-small-synthetic. */
   model?: string | { model: tf.LayersModel; card: ModelCard };
-  /** Face detector: 'ssd' (default) or 'tiny', or `false` for landmarks/aligned input only. */
-  detector?: 'ssd' | 'tiny' | false;
+  /** Face detector ('ssd', 'tiny', 'blazeface'; default @g2rl/face's DEFAULT_DETECTOR), or `false` for landmarks/aligned input only. */
+  detector?: DetectorKind | false;
   /** Detector score threshold in (0, 1); default 0.5. */
   minConfidence?: number;
   /** Faces below this quality are dropped as not-a-face; default DEFAULT_MIN_QUALITY. */
@@ -64,7 +64,7 @@ export async function createNodePipeline(options: NodeAnalyzerOptions = {}): Pro
   }
   const detector = options.detector === false
     ? null
-    : await createFaceDetector({ detector: options.detector ?? 'ssd', minConfidence: options.minConfidence ?? 0.5, maxFaces: 32 });
+    : await createFaceDetector({ detector: options.detector, minConfidence: options.minConfidence ?? 0.5, maxFaces: 32 });
   const pipeline = new FacePipeline(loaded.model, loaded.card, detector, {
     maxModelBatch: options.maxModelBatch ?? 32,
     minQuality: options.minQuality ?? DEFAULT_MIN_QUALITY,

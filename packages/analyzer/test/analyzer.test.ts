@@ -47,14 +47,20 @@ describe('createAnalyzer (Node, default model)', () => {
     expect(result.timings.model).toBeGreaterThan(0);
   });
 
-  it('refuses a cat: the detector fires (score > 0.8) but quality drops it', async () => {
+  it('refuses a cat: SSD fires (score > 0.8) but quality drops it; the default BlazeFace does not fire', async () => {
     const [outcome] = await analyzer.analyzeBatch([CAT]);
     expect(outcome).toBeInstanceOf(AnalyzerError);
     expect((outcome as AnalyzerError).code).toBe('no-face');
-    expect((outcome as AnalyzerError).message).toMatch(/not a face/);
-    const loose = await analyzer.analyze(CAT, { minQuality: 0 });
-    expect(loose.faces[0]!.detectorScore).toBeGreaterThan(0.8);
-    expect(loose.faces[0]!.quality).toBeLessThan(DEFAULT_MIN_QUALITY);
+    const ssd = await createAnalyzer({ backend: (process.env.G2RL_BACKEND as never) ?? 'auto', detector: 'ssd' });
+    try {
+      const [refused] = await ssd.analyzeBatch([CAT]);
+      expect((refused as AnalyzerError).message).toMatch(/not a face/);
+      const loose = await ssd.analyze(CAT, { minQuality: 0 });
+      expect(loose.faces[0]!.detectorScore).toBeGreaterThan(0.8);
+      expect(loose.faces[0]!.quality).toBeLessThan(DEFAULT_MIN_QUALITY);
+    } finally {
+      ssd.dispose();
+    }
   });
 
   it('finds the faces of a group photo, each above minQuality', async () => {

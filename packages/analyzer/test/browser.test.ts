@@ -88,7 +88,7 @@ describe.skipIf(!haveChromium)('the browser entry in Chromium', () => {
     await page.screenshot({ path: join(here, '..', 'test-results', 'browser.png') }).catch(() => undefined);
     await page.close();
 
-    const node = await createAnalyzer({ backend: 'cpu' });
+    const node = await createAnalyzer({ backend: 'cpu', detector: 'ssd' }); // the browser's detector
     const expected = await node.analyze(await decodeImage(PHOTO));
     node.dispose();
     expect(fromPixels.faces).toHaveLength(expected.faces.length);

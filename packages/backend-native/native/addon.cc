@@ -14,28 +14,32 @@ int64_t kParallelThreshold = [] {
   return parsed > 0 ? static_cast<int64_t>(parsed) : static_cast<int64_t>(1) << 16;
 }();
 
-namespace {
-dnnl_engine_t g_engine = nullptr;
-dnnl_stream_t g_stream = nullptr;
-
-void ensureEngine() {
-  if (g_engine) return;
-  if (dnnl_engine_create(&g_engine, dnnl_cpu, 0) != dnnl_success ||
-      dnnl_stream_create(&g_stream, g_engine, dnnl_stream_default_flags) != dnnl_success) {
-    g_engine = nullptr;
-    g_stream = nullptr;
-  }
+// The engine is shared (oneDNN engines are thread-safe); each JS thread (the main thread and
+// every worker_thread that loads the addon) gets its own stream, since streams are not.
+dnnl_engine_t engine() {
+  static dnnl_engine_t shared = [] {
+    dnnl_engine_t created = nullptr;
+    if (dnnl_engine_create(&created, dnnl_cpu, 0) != dnnl_success) created = nullptr;
+    return created;
+  }();
+  return shared;
 }
+
+namespace {
+struct ThreadStream {
+  dnnl_stream_t handle = nullptr;
+  ~ThreadStream() {
+    if (handle) dnnl_stream_destroy(handle);
+  }
+};
 }  // namespace
 
-dnnl_engine_t engine() {
-  ensureEngine();
-  return g_engine;
-}
-
 dnnl_stream_t stream() {
-  ensureEngine();
-  return g_stream;
+  thread_local ThreadStream local;
+  if (!local.handle && engine()) {
+    if (dnnl_stream_create(&local.handle, engine(), dnnl_stream_default_flags) != dnnl_success) local.handle = nullptr;
+  }
+  return local.handle;
 }
 
 void check(Napi::Env env, dnnl_status_t status, const char* what) {
@@ -109,7 +113,8 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// setThreads(n): the number of OpenMP threads for every later kernel.
+// setThreads(n): the number of OpenMP threads for every later kernel of the calling JS thread
+// (OpenMP's thread count is per host thread: each worker_thread sets its own).
 static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = intArg(info, 0, "threads");
   if (threads < 1) throw Napi::RangeError::New(info.Env(), "setThreads: threads must be >= 1");
@@ -130,6 +135,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerOptimizer(env, exports);
   registerStridedCopy(env, exports);
   registerTopK(env, exports);
+  registerCast(env, exports);
+  registerPooling(env, exports);
+  registerPeak(env, exports);
   return exports;
 }
 

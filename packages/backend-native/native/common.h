@@ -52,5 +52,8 @@ void registerTile(Napi::Env env, Napi::Object exports);
 void registerOptimizer(Napi::Env env, Napi::Object exports);
 void registerStridedCopy(Napi::Env env, Napi::Object exports);
 void registerTopK(Napi::Env env, Napi::Object exports);
+void registerCast(Napi::Env env, Napi::Object exports);
+void registerPooling(Napi::Env env, Napi::Object exports);
+void registerPeak(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl

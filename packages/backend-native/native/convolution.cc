@@ -3,13 +3,14 @@
 // HWIO (fh×fw×inC×outC) — and oneDNN reads/writes them in place; only the filter is
 // reordered (it is small) into whatever blocked layout the fastest implementation wants.
 //
-// dims (Int32Array, 17): N, H, W, C, KH, KW, OC, OH, OW, strideH, strideW, dilationH,
-// dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight.
+// dims (Int32Array, 18): N, H, W, C, KH, KW, OC, OH, OW, strideH, strideW, dilationH,
+// dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight, groups.
+// groups = C is tfjs's depthwise convolution: its filter KH×KW×C×M (M = OC / C, out channel
+// c·M + m) is oneDNN's grouped weights G×(OC/G)×1×KH×KW in the `hwigo` layout, in place.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,8 +25,10 @@ enum class ConvKind { Forward, BackwardData, BackwardWeights };
 // Activations fused into the forward convolution (tfjs `activation` attribute).
 enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
 
+constexpr size_t kDims = 18;
+
 struct ConvGeometry {
-  dnnl_dim_t n, h, w, c, kh, kw, oc, oh, ow;
+  dnnl_dim_t n, h, w, c, kh, kw, oc, oh, ow, groups;
   dnnl_dims_t strides, dilates, padL, padR;
 };
 
@@ -37,6 +40,7 @@ ConvGeometry readGeometry(const int32_t* d) {
   g.dilates[0] = d[11] - 1; g.dilates[1] = d[12] - 1;
   g.padL[0] = d[13]; g.padL[1] = d[14];
   g.padR[0] = d[15]; g.padR[1] = d[16];
+  g.groups = d[17];
   return g;
 }
 
@@ -64,10 +68,10 @@ struct ConvPlan {
   }
 };
 
-std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
-// The plan cache, the plans' filter buffers and the stream are shared by every JS thread that
-// loads the addon (worker_threads); convolutions run one at a time (each uses every core).
-std::mutex g_mutex;
+// One plan cache (and so one set of filter buffers) per JS thread: worker_threads that load
+// the addon (the server's inference workers) convolve at the same time without sharing
+// mutable state, each with its own OpenMP thread count, which oneDNN reads at plan creation.
+thread_local std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
 constexpr size_t kMaxPlans = 512;
 
 dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
@@ -80,12 +84,20 @@ dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
   return md;
 }
 
+// The weights: OIHW logically (HWIO in tfjs's memory, `tag` any for the primitive's choice);
+// grouped G×(OC/G)×(C/G)×KH×KW, tfjs's HWIO then being oneDNN's hwigo.
+dnnl_memory_desc_t weightsMd(Napi::Env env, const ConvGeometry& g, bool user) {
+  if (g.groups == 1) return makeMd(env, {g.oc, g.c, g.kh, g.kw}, user ? dnnl_hwio : dnnl_format_tag_any);
+  return makeMd(env, {g.groups, g.oc / g.groups, g.c / g.groups, g.kh, g.kw},
+                user ? dnnl_hwigo : dnnl_format_tag_any);
+}
+
 dnnl_primitive_desc_t forwardDesc(Napi::Env env, const ConvGeometry& g, bool bias,
                                   int activation, float alpha) {
   // NHWC activations fixed; the filter layout is left to oneDNN ('any').
   dnnl_memory_desc_t src = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc);
   dnnl_memory_desc_t dst = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
-  dnnl_memory_desc_t wts = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_format_tag_any);
+  dnnl_memory_desc_t wts = weightsMd(env, g, false);
   dnnl_memory_desc_t biasMd = makeMd(env, {g.oc}, dnnl_a);
   dnnl_convolution_desc_t desc;
   check(env,
@@ -146,7 +158,7 @@ dnnl_primitive_desc_t backwardWeightsDesc(Napi::Env env, const dnnl_convolution_
 
 ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, int activation,
                   float alpha) {
-  std::string key(reinterpret_cast<const char*>(dims), 17 * sizeof(int32_t));
+  std::string key(reinterpret_cast<const char*>(dims), kDims * sizeof(int32_t));
   key += static_cast<char>(kind);
   key += static_cast<char>(bias);
   key += static_cast<char>(activation);
@@ -159,8 +171,8 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   plan->srcMd = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc);
   plan->dstMd = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
   plan->biasMd = makeMd(env, {g.oc}, dnnl_a);
-  plan->userFilterMd = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_hwio);
-  dnnl_memory_desc_t wtsAny = makeMd(env, {g.oc, g.c, g.kh, g.kw}, dnnl_format_tag_any);
+  plan->userFilterMd = weightsMd(env, g, true);
+  dnnl_memory_desc_t wtsAny = weightsMd(env, g, false);
 
   dnnl_primitive_desc_t forward = forwardDesc(env, g, bias, activation, alpha);
   dnnl_primitive_desc_t pd = forward;
@@ -266,12 +278,11 @@ dnnl_memory_t preparedFilter(Napi::Env env, ConvPlan* plan, Memories& mem, float
 // filterId > 0 names the filter's contents (see preparedFilter); 0: no caching.
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::lock_guard<std::mutex> lock(g_mutex);
   float* x = floatArg(info, 0, "x");
   float* filter = floatArg(info, 1, "filter");
   float* bias = optionalFloatArg(info, 2, "bias");
   float* out = floatArg(info, 3, "out");
-  const int32_t* dims = intArrayArg(info, 4, "dims", 17);
+  const int32_t* dims = intArrayArg(info, 4, "dims", kDims);
   int activation = intArg(info, 5, "activation");
   float alpha = static_cast<float>(numberArg(info, 6, "alpha"));
   const double filterId = info.Length() > 7 && info[7].IsNumber() ? info[7].As<Napi::Number>().DoubleValue() : 0;
@@ -289,11 +300,10 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 // conv2dBackpropInput(dy NHWC(out), filter HWIO, dx NHWC(in), dims, filterId)
 Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::lock_guard<std::mutex> lock(g_mutex);
   float* dy = floatArg(info, 0, "dy");
   float* filter = floatArg(info, 1, "filter");
   float* dx = floatArg(info, 2, "dx");
-  const int32_t* dims = intArrayArg(info, 3, "dims", 17);
+  const int32_t* dims = intArrayArg(info, 3, "dims", kDims);
   const double filterId = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().DoubleValue() : 0;
   ConvPlan* plan = getPlan(env, ConvKind::BackwardData, dims, false, kLinear, 0.f);
   Memories mem(env);
@@ -309,11 +319,11 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
 // pixel: dw (C×OC) = xᵀ (C×M) · dy (M×OC), M = N·OH·OW, with x subsampled first when strided.
 // oneDNN 2.6.3's backward-weights kernels run these at 10–25 GFLOP/s on 2 cores (a 1×1
 // projection of the `small` preset took 3.9 ms); sgemm takes a fraction of that.
-std::vector<float> g_subsampled;
+thread_local std::vector<float> g_subsampled;
 
 bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* x, const float* dy,
                              float* dw) {
-  if (g.kh != 1 || g.kw != 1 || g.padL[0] || g.padL[1] || g.padR[0] || g.padR[1]) return false;
+  if (g.groups != 1 || g.kh != 1 || g.kw != 1 || g.padL[0] || g.padL[1] || g.padR[0] || g.padR[1]) return false;
   const int64_t m = g.n * g.oh * g.ow;
   const float* a = x;
   const int64_t sh = g.strides[0], sw = g.strides[1];
@@ -336,11 +346,10 @@ bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* 
 // conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::lock_guard<std::mutex> lock(g_mutex);
   float* x = floatArg(info, 0, "x");
   float* dy = floatArg(info, 1, "dy");
   float* dw = floatArg(info, 2, "dw");
-  const int32_t* dims = intArrayArg(info, 3, "dims", 17);
+  const int32_t* dims = intArrayArg(info, 3, "dims", kDims);
   static const bool noPointwise = std::getenv("G2RL_NATIVE_NO_POINTWISE") != nullptr;
   if (!noPointwise && pointwiseBackpropFilter(env, readGeometry(dims), x, dy, dw)) return env.Undefined();
   ConvPlan* plan = getPlan(env, ConvKind::BackwardWeights, dims, false, kLinear, 0.f);
@@ -362,9 +371,8 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
 // (e.g. "brg:avx512_core"); for the benchmark's report.
 Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::lock_guard<std::mutex> lock(g_mutex);
   int kind = intArg(info, 0, "kind");
-  const int32_t* dims = intArrayArg(info, 1, "dims", 17);
+  const int32_t* dims = intArrayArg(info, 1, "dims", kDims);
   ConvGeometry g = readGeometry(dims);
   dnnl_primitive_desc_t pd = forwardDesc(env, g, false, kLinear, 0.f);
   ConvPlan* plan = getPlan(env, static_cast<ConvKind>(kind), dims, false, kLinear, 0.f);
@@ -379,7 +387,6 @@ Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void clearConvolutionPlans() {
-  std::lock_guard<std::mutex> lock(g_mutex);
   g_plans.clear();
 }
 

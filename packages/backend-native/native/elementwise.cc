@@ -317,6 +317,21 @@ void unaryLoop(const float* x, float* out, int64_t size, float alpha) {
   for (int64_t i = 0; i < size; ++i) out[i] = unary<Op>(x[i], alpha);
 }
 
+// clip(x, out, lo, hi): ClipByValue, min(max(x, lo), hi); NaN stays NaN, as in the cpu kernel.
+Napi::Value Clip(const Napi::CallbackInfo& info) {
+  const float* x = floatArg(info, 0, "x");
+  float* out = floatArg(info, 1, "out");
+  const float lo = static_cast<float>(numberArg(info, 2, "lo"));
+  const float hi = static_cast<float>(numberArg(info, 3, "hi"));
+  const int64_t size = static_cast<int64_t>(floatLength(info, 1));
+#pragma omp parallel for simd schedule(static) if (size > kParallelThreshold)
+  for (int64_t i = 0; i < size; ++i) {
+    const float v = x[i];
+    out[i] = v > hi ? hi : (v < lo ? lo : v);
+  }
+  return info.Env().Undefined();
+}
+
 // unary(op, x, out, alpha)
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -456,6 +471,7 @@ void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
   exports.Set("compare", Napi::Function::New(env, Compare, "compare"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("clip", Napi::Function::New(env, Clip, "clip"));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad, "batchNormGrad"));
 }

@@ -1,5 +1,5 @@
-// Nearest-neighbour resize (NHWC) and its gradient, with tfjs's index rules (alignCorners,
-// halfPixelCenters) computed in double exactly as the `cpu` kernels do.
+// Nearest-neighbour resize (NHWC) and its gradient, and the bilinear resize, with tfjs's index
+// rules (alignCorners, halfPixelCenters) computed in double exactly as the `cpu` kernels do.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -92,9 +92,127 @@ Napi::Value ResizeNearestGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// One output index's two source indices and the weight of the second, along one axis.
+struct BilinearTap {
+  int64_t lo, hi;
+  float frac;
+};
+
+std::vector<BilinearTap> bilinearMap(int64_t oldSize, int64_t newSize, bool alignCorners,
+                                     bool halfPixelCenters) {
+  const double effIn = (alignCorners && newSize > 1) ? oldSize - 1 : oldSize;
+  const double effOut = (alignCorners && newSize > 1) ? newSize - 1 : newSize;
+  const double ratio = effIn / effOut;
+  std::vector<BilinearTap> map(newSize);
+  for (int64_t i = 0; i < newSize; ++i) {
+    const double source = halfPixelCenters ? ratio * (i + 0.5) - 0.5 : ratio * i;
+    const int64_t lo = std::max<int64_t>(0, static_cast<int64_t>(std::floor(source)));
+    map[i] = {lo, std::min<int64_t>(oldSize - 1, static_cast<int64_t>(std::ceil(source))),
+              static_cast<float>(source - lo)};
+  }
+  return map;
+}
+
+template <typename T>
+void bilinearLoop(const T* x, float* out, int64_t B, int64_t H, int64_t W, int64_t C,
+                  const std::vector<BilinearTap>& rows, const std::vector<BilinearTap>& cols) {
+  const int64_t NH = static_cast<int64_t>(rows.size()), NW = static_cast<int64_t>(cols.size());
+#pragma omp parallel for schedule(static) if (B * NH * NW * C > kParallelThreshold)
+  for (int64_t br = 0; br < B * NH; ++br) {
+    const int64_t b = br / NH;
+    const BilinearTap& r = rows[br % NH];
+    const T* top = x + (b * H + r.lo) * W * C;
+    const T* bottom = x + (b * H + r.hi) * W * C;
+    float* dst = out + br * NW * C;
+    for (int64_t j = 0; j < NW; ++j) {
+      const BilinearTap& c = cols[j];
+      const T *tl = top + c.lo * C, *tr = top + c.hi * C, *bl = bottom + c.lo * C, *brr = bottom + c.hi * C;
+      float* o = dst + j * C;
+#pragma omp simd
+      for (int64_t k = 0; k < C; ++k) {
+        const float t = static_cast<float>(tl[k]) + (static_cast<float>(tr[k]) - static_cast<float>(tl[k])) * c.frac;
+        const float d = static_cast<float>(bl[k]) + (static_cast<float>(brr[k]) - static_cast<float>(bl[k])) * c.frac;
+        o[k] = t + (d - t) * r.frac;
+      }
+    }
+  }
+}
+
+// resizeBilinear(x Float32Array | Int32Array, out Float32Array, dims [B, H, W, C, newH, newW],
+// alignCorners, halfPixelCenters): NHWC images, float32 out (int32 images as tfjs's cpu reads them).
+Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  float* out = floatArg(info, 1, "out");
+  const int32_t* d = intArrayArg(info, 2, "dims", 6);
+  const bool alignCorners = info[3].ToBoolean(), halfPixelCenters = info[4].ToBoolean();
+  const int64_t B = d[0], H = d[1], W = d[2], C = d[3], NH = d[4], NW = d[5];
+  if (static_cast<int64_t>(floatLength(info, 1)) != B * NH * NW * C) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native resizeBilinear: out must hold B·newH·newW·C floats");
+  }
+  const std::vector<BilinearTap> rows = bilinearMap(H, NH, alignCorners, halfPixelCenters);
+  const std::vector<BilinearTap> cols = bilinearMap(W, NW, alignCorners, halfPixelCenters);
+  Napi::Value x = info[0];
+  if (x.IsTypedArray() && x.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
+    Napi::Int32Array ints = x.As<Napi::Int32Array>();
+    if (static_cast<int64_t>(ints.ElementLength()) != B * H * W * C) throw Napi::RangeError::New(env, "resizeBilinear: x must hold B·H·W·C values");
+    bilinearLoop(ints.Data(), out, B, H, W, C, rows, cols);
+  } else {
+    const float* xf = floatArg(info, 0, "x");
+    if (static_cast<int64_t>(floatLength(info, 0)) != B * H * W * C) throw Napi::RangeError::New(env, "resizeBilinear: x must hold B·H·W·C values");
+    bilinearLoop(xf, out, B, H, W, C, rows, cols);
+  }
+  return env.Undefined();
+}
+
+// resizeBilinearGrad(dy B×newH×newW×C, dx B×H×W×C, dims [B, H, W, C, newH, newW], alignCorners,
+// halfPixelCenters): the exact adjoint of resizeBilinear (each dy value spread onto its four
+// source pixels with the forward's weights). tfjs 4.22's cpu kernel is not: it ignores
+// halfPixelCenters and returns dx with H and W swapped (wrong for non-square images).
+Napi::Value ResizeBilinearGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const float* dy = floatArg(info, 0, "dy");
+  float* dx = floatArg(info, 1, "dx");
+  const int32_t* d = intArrayArg(info, 2, "dims", 6);
+  const bool alignCorners = info[3].ToBoolean(), halfPixelCenters = info[4].ToBoolean();
+  const int64_t B = d[0], H = d[1], W = d[2], C = d[3], NH = d[4], NW = d[5];
+  if (static_cast<int64_t>(floatLength(info, 0)) != B * NH * NW * C || static_cast<int64_t>(floatLength(info, 1)) != B * H * W * C) {
+    throw Napi::RangeError::New(env, "@g2rl/backend-native resizeBilinearGrad: dy or dx does not match dims");
+  }
+  const std::vector<BilinearTap> rows = bilinearMap(H, NH, alignCorners, halfPixelCenters);
+  const std::vector<BilinearTap> cols = bilinearMap(W, NW, alignCorners, halfPixelCenters);
+  // One task per sample: no two threads add into the same dx element.
+#pragma omp parallel for schedule(static) if (B > 1 && B * NH * NW * C > kParallelThreshold)
+  for (int64_t b = 0; b < B; ++b) {
+    float* image = dx + b * H * W * C;
+    std::memset(image, 0, H * W * C * sizeof(float));
+    for (int64_t i = 0; i < NH; ++i) {
+      const BilinearTap& r = rows[i];
+      float* top = image + r.lo * W * C;
+      float* bottom = image + r.hi * W * C;
+      const float* g = dy + (b * NH + i) * NW * C;
+      for (int64_t j = 0; j < NW; ++j) {
+        const BilinearTap& c = cols[j];
+        const float wTL = (1.f - r.frac) * (1.f - c.frac), wTR = (1.f - r.frac) * c.frac;
+        const float wBL = r.frac * (1.f - c.frac), wBR = r.frac * c.frac;
+        const float* gj = g + j * C;
+        float *tl = top + c.lo * C, *tr = top + c.hi * C, *bl = bottom + c.lo * C, *br = bottom + c.hi * C;
+        for (int64_t k = 0; k < C; ++k) {
+          tl[k] += gj[k] * wTL;
+          tr[k] += gj[k] * wTR;
+          bl[k] += gj[k] * wBL;
+          br[k] += gj[k] * wBR;
+        }
+      }
+    }
+  }
+  return env.Undefined();
+}
+
 }  // namespace
 
 void registerImageOps(Napi::Env env, Napi::Object exports) {
+  exports.Set("resizeBilinearGrad", Napi::Function::New(env, ResizeBilinearGrad, "resizeBilinearGrad"));
+  exports.Set("resizeBilinear", Napi::Function::New(env, ResizeBilinear, "resizeBilinear"));
   exports.Set("resizeNearest", Napi::Function::New(env, ResizeNearest, "resizeNearest"));
   exports.Set("resizeNearestGrad", Napi::Function::New(env, ResizeNearestGrad, "resizeNearestGrad"));
 }

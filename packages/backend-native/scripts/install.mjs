@@ -91,4 +91,6 @@ if (build.status !== 0) {
   skip(`node-gyp build failed: ${firstError.trim().slice(0, 200)}`);
 }
 if (process.env.G2RL_NATIVE_VERBOSE === '1') console.log(output);
+// A reason recorded by an earlier, skipped install would contradict the binary now built.
+rmSync(join(packageDir, 'build', 'skipped.txt'), { force: true });
 console.log(`${prefix} built native kernels (oneDNN) in build/Release/g2rl_native.node`);

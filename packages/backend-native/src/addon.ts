@@ -96,6 +96,29 @@ export interface NativeAddon {
   /** Sorted top k of each n-long row (ties: lower index first); false (nothing written) for NaN or repeated infinities. */
   topk(x: Float32Array, values: Float32Array, indices: Int32Array, n: number, k: number): boolean;
   resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;
+  /** Bilinear resize, x B×H×W×C (float32 or int32 values) → out B×newH×newW×C; dims [B, H, W, C, newH, newW]. */
+  resizeBilinear(x: Float32Array | Int32Array, out: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
+  /** The adjoint of resizeBilinear: dy B×newH×newW×C → dx B×H×W×C (dims as resizeBilinear's). */
+  resizeBilinearGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean, halfPixelCenters: boolean): void;
+  /** out = min(max(x, lo), hi) element-wise (NaN kept). */
+  clip(x: Float32Array, out: Float32Array, lo: number, hi: number): void;
+  /** Each input viewed as outer × rowBytes[i] bytes; out row r = the inputs' rows r side by side. */
+  concat(inputs: (Float32Array | Int32Array | Uint8Array)[], out: Float32Array | Int32Array | Uint8Array, outer: number, rowBytes: Int32Array): void;
+  /** out (shape + before + after) = fill's one element, with x (shape) copied in at `before`; arrays of one element size (1 or 4 bytes). */
+  pad(
+    x: Float32Array | Int32Array | Uint8Array,
+    out: Float32Array | Int32Array | Uint8Array,
+    shape: Int32Array,
+    before: Int32Array,
+    after: Int32Array,
+    fill: Float32Array | Int32Array | Uint8Array,
+  ): void;
+  /** Converts x's values into out (same length); dtype codes 0 float32, 1 int32, 2 bool (Uint8Array). */
+  cast(x: Float32Array | Int32Array | Uint8Array, out: Float32Array | Int32Array | Uint8Array, from: number, to: number): void;
+  /** The measured fp32 FMA peak: `threads` threads × `iterations` rounds of 12 FMA chains in the widest ISA (avx512f, else avx2+fma). */
+  fmaPeak(iterations: number, threads: number): { gflops: number; isa: string; seconds: number };
+  /** Max (average = false) or padding-excluding average pool, x N×H×W×C → out N×OH×OW×C; dims: see poolDims(). */
+  pool2d(x: Float32Array, out: Float32Array, dims: Int32Array, average: boolean): void;
 }
 
 /** The package root: src/ and dist/ both sit one level below it. */

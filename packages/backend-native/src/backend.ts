@@ -20,12 +20,26 @@ import { BufferPool, poolLimitBytes } from './pool.js';
 import { RELU_GRAD_KERNEL, SQUARE_GRAD_KERNEL, installActivationGradients, reluGradKernel, squareGradKernel } from './kernels/activation-grad.js';
 import { ADAM_UPDATE_KERNEL, adamUpdateKernel } from './kernels/adam.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
-import { conv2D, conv2DBackpropFilter, conv2DBackpropInput, fusedConv2D } from './kernels/convolution.js';
+import { cast, fill } from './kernels/cast.js';
+import { concat, pack, unpack } from './kernels/concat.js';
+import {
+  conv2D,
+  conv2DBackpropFilter,
+  conv2DBackpropInput,
+  depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropFilter,
+  depthwiseConv2dNativeBackpropInput,
+  fusedConv2D,
+  fusedDepthwiseConv2D,
+} from './kernels/convolution.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { EXPAND_REDUCED_KERNEL, expandReducedKernel, installReductionGradients } from './kernels/reduce-grad.js';
-import { resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
+import { padV2 } from './kernels/pad.js';
+import { avgPool, maxPool } from './kernels/pooling.js';
+import { resizeBilinear, resizeBilinearGrad, resizeNearestNeighbor, resizeNearestNeighborGrad } from './kernels/resize.js';
+import { expandDims, identity, reshape } from './kernels/shape.js';
 import { slice, splitV, transpose } from './kernels/layout.js';
 import { tile } from './kernels/tile.js';
 import { topK } from './kernels/topk.js';
@@ -41,10 +55,27 @@ export function nativeKernels(): Record<string, NativeKernel> {
     FusedConv2D: fusedConv2D,
     Conv2DBackpropInput: conv2DBackpropInput,
     Conv2DBackpropFilter: conv2DBackpropFilter,
+    DepthwiseConv2dNative: depthwiseConv2dNative,
+    FusedDepthwiseConv2D: fusedDepthwiseConv2D,
+    DepthwiseConv2dNativeBackpropInput: depthwiseConv2dNativeBackpropInput,
+    DepthwiseConv2dNativeBackpropFilter: depthwiseConv2dNativeBackpropFilter,
+    MaxPool: maxPool,
+    AvgPool: avgPool,
     BatchMatMul: batchMatMul,
     _FusedMatMul: fusedMatMul,
     ResizeNearestNeighbor: resizeNearestNeighbor,
     ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
+    ResizeBilinear: resizeBilinear,
+    ResizeBilinearGrad: resizeBilinearGrad,
+    Concat: concat,
+    Pack: pack,
+    Unpack: unpack,
+    PadV2: padV2,
+    Cast: cast,
+    Fill: fill,
+    Reshape: reshape,
+    ExpandDims: expandDims,
+    Identity: identity,
     Tile: tile,
     Transpose: transpose,
     Slice: slice,

@@ -16,6 +16,7 @@ export async function createBrowserFaceDetector(options: BrowserFaceDetectorOpti
   }
   const url = options.modelUrl.replace(/\/+$/, '');
   const settings = resolveDetectorOptions(options, url);
+  if (settings.detector === 'blazeface') throw new Error("createBrowserFaceDetector: detector 'blazeface' is available in Node only (createFaceDetector); use 'ssd' or 'tiny'");
   const faceapi = faceapiModule as unknown as FaceApiModule;
   await faceapi.tf.ready();
   const detectorNet = settings.detector === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector;

@@ -2,6 +2,7 @@
 // source: the Node loader (detector.ts: wasm build, weights from the installed package) and
 // the browser loader (browser-detector.ts: the page's tfjs, weights from a URL) both end here.
 // No Node module is imported: this file runs in browsers.
+import { blazefaceBoxes, type BlazefaceModel } from './blazeface.js';
 import type { RgbImage } from './rgb-image.js';
 
 /** The detector's input: an `RgbImage` (row-major, channels-last RGB). */
@@ -22,9 +23,28 @@ export interface DetectedFace {
   landmarks: Float32Array;
 }
 
+/** The face detectors (box finders) on offer. */
+export const DETECTORS = ['ssd', 'tiny', 'blazeface'] as const;
+export type DetectorKind = (typeof DETECTORS)[number];
+
+/**
+ * The default detector in Node, chosen from measured recall and speed (packages/face/README.md:
+ * BlazeFace found 71 of 72 synthetic faces of 48–288 px and 22 of 24 faces in real photos, SSD
+ * 50 and 23, Tiny 57 and 21, at 23 ms per 640×480 frame against SSD's 144 and Tiny's 68).
+ * Without its weights (the optional @vladmandic/human) and in browsers: FALLBACK_DETECTOR.
+ */
+export const DEFAULT_DETECTOR: DetectorKind = 'blazeface';
+export const FALLBACK_DETECTOR: DetectorKind = 'ssd';
+
 export interface FaceDetectorOptions {
-  /** `'ssd'` (SSD MobileNet v1: slower, finds small and turned faces) or `'tiny'` (Tiny Face Detector). Default `'ssd'`. */
-  detector?: 'ssd' | 'tiny';
+  /**
+   * `'ssd'` (face-api's SSD MobileNet v1: slowest, finds small and turned faces), `'tiny'`
+   * (face-api's Tiny Face Detector) or `'blazeface'` (MediaPipe's BlazeFace, weights from
+   * @vladmandic/human; Node loader only). Default: DEFAULT_DETECTOR when its weights are
+   * installed, else FALLBACK_DETECTOR (browsers: FALLBACK_DETECTOR). The 68 landmarks always
+   * come from face-api's landmark net.
+   */
+  detector?: DetectorKind;
   /** Minimum detector score in (0, 1). Default 0.5. */
   minConfidence?: number;
   /** At most this many faces per image, highest scores first. Default 10. */
@@ -76,10 +96,10 @@ export interface FaceApiModule {
 /** The settings after defaults (modelDir: the Node loader's folder, or the browser's URL). */
 export type ResolvedDetectorOptions = Required<Omit<FaceDetectorOptions, 'modelDir'>> & { modelDir: string };
 
-/** Fills in the defaults and checks them. */
-export function resolveDetectorOptions(options: FaceDetectorOptions, modelDir: string): ResolvedDetectorOptions {
+/** Fills in the defaults (`detector` from `defaultDetector`) and checks them. */
+export function resolveDetectorOptions(options: FaceDetectorOptions, modelDir: string, defaultDetector: DetectorKind = FALLBACK_DETECTOR): ResolvedDetectorOptions {
   const settings = {
-    detector: options.detector ?? 'ssd',
+    detector: options.detector ?? defaultDetector,
     minConfidence: options.minConfidence ?? 0.5,
     maxFaces: options.maxFaces ?? 10,
     tinyInputSize: options.tinyInputSize ?? 416,
@@ -101,7 +121,7 @@ function checkImage(image: DetectorImage): void {
 }
 
 function checkOptions(o: Required<Omit<FaceDetectorOptions, 'modelDir'>>): void {
-  if (o.detector !== 'ssd' && o.detector !== 'tiny') throw new Error(`createFaceDetector: options.detector must be 'ssd' or 'tiny', got ${String(o.detector)}`);
+  if (!DETECTORS.includes(o.detector)) throw new Error(`createFaceDetector: options.detector must be one of ${DETECTORS.map((d) => `'${d}'`).join(', ')}, got ${String(o.detector)}`);
   if (!(o.minConfidence > 0 && o.minConfidence < 1)) throw new Error(`createFaceDetector: options.minConfidence must be in (0, 1), got ${o.minConfidence}`);
   if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) throw new Error(`createFaceDetector: options.maxFaces must be a positive integer, got ${o.maxFaces}`);
   if (!Number.isInteger(o.tinyInputSize) || o.tinyInputSize % 32 !== 0 || o.tinyInputSize < 32) {
@@ -110,10 +130,11 @@ function checkOptions(o: Required<Omit<FaceDetectorOptions, 'modelDir'>>): void 
 }
 
 /**
- * A FaceDetector over a loaded face-api module whose detector and landmark nets are loaded
- * (`settings.detector` picks SSD or Tiny). Every tensor made here is disposed.
+ * A FaceDetector over a loaded face-api module whose landmark net and (for 'ssd' / 'tiny')
+ * detector net are loaded; 'blazeface' needs its loaded model. Every tensor made here is disposed.
  */
-export function faceApiDetector(faceapi: FaceApiModule, settings: ResolvedDetectorOptions): FaceDetector {
+export function faceApiDetector(faceapi: FaceApiModule, settings: ResolvedDetectorOptions, blazeface?: BlazefaceModel): FaceDetector {
+  if (settings.detector === 'blazeface' && !blazeface) throw new Error("faceApiDetector: detector 'blazeface' needs its loaded model");
   const detectorOptions = settings.detector === 'ssd'
     ? new faceapi.SsdMobilenetv1Options({ minConfidence: settings.minConfidence, maxResults: settings.maxFaces })
     : new faceapi.TinyFaceDetectorOptions({ inputSize: settings.tinyInputSize, scoreThreshold: settings.minConfidence });
@@ -123,7 +144,9 @@ export function faceApiDetector(faceapi: FaceApiModule, settings: ResolvedDetect
     faceapi.tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 3], 'int32');
 
   async function boxesOf(input: FaceApiTensor, image: DetectorImage): Promise<{ box: FaceBox; score: number }[]> {
-    const detections = await faceapi.detectAllFaces(input, detectorOptions);
+    const detections = blazeface
+      ? await blazefaceBoxes(blazeface, input as unknown as Parameters<typeof blazefaceBoxes>[1], { minConfidence: settings.minConfidence, maxFaces: settings.maxFaces })
+      : await faceapi.detectAllFaces(input, detectorOptions);
     return detections
       .map((d) => ({ box: clipBox(d.box, image.width, image.height), score: d.score }))
       .filter((d) => d.box.width >= 1 && d.box.height >= 1)

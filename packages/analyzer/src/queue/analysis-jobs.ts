@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { DetectorKind } from '@g2rl/face';
 import { jobIdFor, type JobSpec } from '@g2rl/queue';
 import { IMAGE_EXTENSIONS } from '../video/sniff.js';
 import { mediaKindOf } from '../video/video-cli.js';
@@ -15,7 +16,7 @@ import { mediaKindOf } from '../video/video-cli.js';
 /** The settings a worker passes on to g2rl-analyze (all optional, as on its command line). */
 export interface AnalysisSettings {
   model?: string;
-  detector?: 'ssd' | 'tiny';
+  detector?: DetectorKind;
   minQuality?: number;
   maxFaces?: number;
   backend?: string;

@@ -4,6 +4,7 @@
  * "Many machines" section.
  */
 import { parseArgs } from 'node:util';
+import { DETECTORS, type DetectorKind } from '@g2rl/face';
 import { formatQueueStatus, openJobQueue, readCompleteResult, startWorker, DEFAULT_QUEUE } from '@g2rl/queue';
 import { analysisJobsFor, type AnalysisJob } from './analysis-jobs.js';
 import { runAnalysisJob } from './analysis-worker.js';
@@ -99,11 +100,11 @@ export async function queueMain(argv: string[], log: (line: string) => void = (l
           const format = (values.format as string | undefined) ?? 'csv';
           if (format !== 'csv' && format !== 'jsonl') throw new QueueUsageError(`--format must be csv or jsonl, got ${format}`);
           const detector = values.detector as string | undefined;
-          if (detector !== undefined && detector !== 'ssd' && detector !== 'tiny') throw new QueueUsageError(`--detector must be ssd or tiny, got ${detector}`);
+          if (detector !== undefined && !(DETECTORS as readonly string[]).includes(detector)) throw new QueueUsageError(`--detector must be one of ${DETECTORS.join(', ')}, got ${detector}`);
           const number = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
           const specs = analysisJobsFor(positionals, values.out as string, format, {
             ...(values.model ? { model: values.model as string } : {}),
-            ...(detector ? { detector } : {}),
+            ...(detector ? { detector: detector as DetectorKind } : {}),
             ...(values['min-quality'] !== undefined ? { minQuality: number('min-quality') } : {}),
             ...(values['max-faces'] !== undefined ? { maxFaces: number('max-faces') } : {}),
             ...(values.backend ? { backend: values.backend as string } : {}),

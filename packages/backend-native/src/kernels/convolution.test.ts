@@ -150,7 +150,7 @@ describe.skipIf(!nativeReady)('the reordered-filter cache', () => {
 describe('convDims', () => {
   it('packs tfjs conv info into the addon layout and rejects inexpressible padding', () => {
     const info = tf.backend_util.computeConv2DInfo([2, 9, 9, 3], [3, 3, 3, 8], 2, 1, 'same');
-    expect(Array.from(convDims(info)!)).toEqual([2, 9, 9, 3, 3, 3, 8, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1]);
+    expect(Array.from(convDims(info)!)).toEqual([2, 9, 9, 3, 3, 3, 8, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
     const ceil = tf.backend_util.computeConv2DInfo([1, 6, 6, 1], [3, 3, 1, 1], 2, 1, 0, 'ceil');
     // ceil rounding gives an output oneDNN's floor rule cannot reproduce: cpu must run it
     expect(ceil.outHeight).toBe(3);

@@ -1,6 +1,6 @@
 // Element-wise kernels: binary ops with every broadcast (same shape, scalar, per-channel
 // vector and per-sample value as fast paths; any other as strided reads), comparisons into
-// bool tensors, AddN, unary activations/maths, and the FusedBatchNorm forward. Non-float32
+// bool tensors, AddN, unary activations/maths, ClipByValue, and the FusedBatchNorm forward. Non-float32
 // dtypes and rank > 8 run the `cpu` kernel.
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs';
 import type { NativeAddon } from '../addon.js';
@@ -169,6 +169,17 @@ function unaryKernel(kernelName: string): NativeKernel {
   };
 }
 
+/** ClipByValue: min(max(x, clipValueMin), clipValueMax), NaN kept. */
+function clipByValue(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
+  const { backend, inputs } = args;
+  const x = floatValues(backend, inputs.x);
+  if (!x) return cpuKernel('ClipByValue', args);
+  const attrs = (args.attrs ?? {}) as Record<string, unknown>;
+  const out = outputArray(backend, x.length);
+  addon.clip(x, out, Number(attrs.clipValueMin), Number(attrs.clipValueMax));
+  return floatTensor(backend, [...inputs.x!.shape], out);
+}
+
 /** AddN: a running sum, each addition a same-shape native add. */
 function addN(args: NativeKernelArgs, addon: NativeAddon): TensorInfo | TensorInfo[] {
   const { backend } = args;
@@ -233,7 +244,7 @@ function compareKernel(kernelName: string): NativeKernel {
 
 /** Every element-wise kernel this package makes native, by tfjs kernel name. */
 export function elementwiseKernels(): Record<string, NativeKernel> {
-  const kernels: Record<string, NativeKernel> = { AddN: addN, FusedBatchNorm: fusedBatchNorm };
+  const kernels: Record<string, NativeKernel> = { AddN: addN, FusedBatchNorm: fusedBatchNorm, ClipByValue: clipByValue };
   for (const name of Object.keys(BINARY_OPS)) kernels[name] = binaryKernel(name);
   for (const name of Object.keys(UNARY_OPS)) kernels[name] = unaryKernel(name);
   for (const name of Object.keys(COMPARE_OPS)) kernels[name] = compareKernel(name);

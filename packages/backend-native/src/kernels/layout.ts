@@ -13,7 +13,7 @@ import { cpuKernel, outputArray, sizeOf, type NativeKernelArgs } from './util.js
  * kernel, in a Float32Array of integral values: the bits copied keep their meaning only if
  * the output is of the input's array type).
  */
-function bits(backend: MathBackendCPU, t: TensorInfo | undefined) {
+export function bits(backend: MathBackendCPU, t: TensorInfo | undefined) {
   if (t == null || (t.dtype !== 'float32' && t.dtype !== 'int32')) return null;
   const values = backend.data.get(t.dataId)?.values;
   if (values instanceof Float32Array) {
@@ -28,9 +28,9 @@ function bits(backend: MathBackendCPU, t: TensorInfo | undefined) {
   return null;
 }
 
-type Bits = NonNullable<ReturnType<typeof bits>>;
+export type Bits = NonNullable<ReturnType<typeof bits>>;
 
-function rowMajorStrides(shape: readonly number[]): number[] {
+export function rowMajorStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -41,7 +41,7 @@ function rowMajorStrides(shape: readonly number[]): number[] {
 }
 
 /** out = x[begin : begin + size] along every axis, copied. */
-function copySlice(backend: MathBackendCPU, addon: NativeAddon, x: TensorInfo, xBits: Bits, begin: number[], size: number[]): TensorInfo {
+export function copySlice(backend: MathBackendCPU, addon: NativeAddon, x: TensorInfo, xBits: Bits, begin: number[], size: number[]): TensorInfo {
   const strides = rowMajorStrides(x.shape);
   const offset = begin.reduce((sum, b, d) => sum + b * strides[d]!, 0);
   const out = xBits.output(sizeOf(size));
