@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_INPUT, BLAZEFACE_TO_SSD, blazefaceAnchors, decodeBlazeface, iou } from './blazeface.js';
+import { BLAZEFACE_INPUT, BLAZEFACE_TO_SSD, blazefaceAnchors, decodeBlazeface } from './blazeface.js';
+import { iou } from './box-overlap.js';
 
 /** N×17 rows, all scores very low, then `set` fills some. */
 function rows(n: number, set: (row: Float32Array, i: number) => void = () => undefined): Float32Array {

@@ -5,6 +5,7 @@
 // then reframed to face-api's SSD framing (the 68-landmark net was trained on those crops).
 // No Node module is imported: this file runs in browsers.
 import type * as tfTypes from '@tensorflow/tfjs';
+import { iou } from './box-overlap.js';
 import type { FaceBox } from './face-api-detector.js';
 
 /** The model's input side. */
@@ -33,14 +34,6 @@ export function blazefaceAnchors(inputSize = BLAZEFACE_INPUT): Float32Array {
   return Float32Array.from(out);
 }
 
-/** Intersection over union of two boxes. */
-export function iou(a: FaceBox, b: FaceBox): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
-}
 
 export interface BlazefaceDecodeOptions {
   minConfidence: number;

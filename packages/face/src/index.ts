@@ -21,4 +21,5 @@ export {
   type FaceBox,
   type DetectorImage,
 } from './detector.js';
-export { BLAZEFACE_INPUT, BLAZEFACE_TO_SSD, blazefaceAnchors, blazefaceBoxes, decodeBlazeface, iou, type BlazefaceModel } from './blazeface.js';
+export { BLAZEFACE_INPUT, BLAZEFACE_TO_SSD, blazefaceAnchors, blazefaceBoxes, decodeBlazeface, type BlazefaceModel } from './blazeface.js';
+export { iou } from './box-overlap.js';

@@ -7,4 +7,5 @@ export * from './affine.js';
 export * from './warp.js';
 export * from './template.js';
 export * from './align.js';
+export { iou } from './box-overlap.js';
 export { clipBox, faceApiDetector, resolveDetectorOptions, type FaceDetector, type FaceDetectorOptions, type DetectedFace, type FaceBox, type DetectorImage, type FaceApiModule } from './face-api-detector.js';

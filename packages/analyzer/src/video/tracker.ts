@@ -5,7 +5,7 @@
 // lost when its landmarks fail the quality check (a face that left, or turned away).
 import type { CheckedFace } from '../pipeline.js';
 import type { FaceResult } from '../types.js';
-import type { RgbImage } from '@g2rl/face/pure';
+import { iou, type RgbImage } from '@g2rl/face/pure';
 
 type Box = FaceResult['box'];
 
@@ -61,14 +61,7 @@ export function boxFromLandmarks(frame: BoxFrame, landmarks: ArrayLike<number>):
   return { x: x + frame.dx * r - width / 2, y: y + frame.dy * r - height / 2, width, height };
 }
 
-/** Intersection over union of two boxes. */
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
-}
+export { iou } from '@g2rl/face/pure';
 
 export class FaceTracker {
   private tracks: Track[] = [];
