@@ -21,7 +21,6 @@ export interface Analyzer<Input> {
   dispose(): void;
 }
 
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** An Analyzer over a pipeline and a decoder. */
 export function makeAnalyzer<Input>(pipeline: FacePipeline, decode: InputDecoder<Input>, backend: string): Analyzer<Input> {
@@ -30,23 +29,8 @@ export function makeAnalyzer<Input>(pipeline: FacePipeline, decode: InputDecoder
     if (disposed) throw new Error('Analyzer: used after dispose()');
     const perInput = Array.isArray(options) ? options : inputs.map(() => options as AnalyzeOptions);
     if (perInput.length !== inputs.length) throw new Error(`analyzeBatch: ${perInput.length} option objects for ${inputs.length} inputs`);
-    const images: RgbImage[] = [];
-    const decodeMs: number[] = [];
-    const slots: number[] = [];
-    const out: (ImageResult | Error)[] = new Array(inputs.length);
-    for (let i = 0; i < inputs.length; i++) {
-      const start = now();
-      try {
-        images.push(await decode(inputs[i]!));
-        decodeMs.push(now() - start);
-        slots.push(i);
-      } catch (error) {
-        out[i] = error as Error;
-      }
-    }
-    const results = await pipeline.analyze(images, slots.map((i) => perInput[i]!), decodeMs);
-    results.forEach((r, j) => { out[slots[j]!] = r; });
-    return out;
+    // Each input is decoded when the pipeline reaches it, not all up front (see FacePipeline.analyze).
+    return pipeline.analyze(inputs.map((input) => () => decode(input)), perInput);
   };
   return {
     card: pipeline.card,
