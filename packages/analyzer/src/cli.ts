@@ -4,7 +4,7 @@
 // that cannot be read is one line on stderr and the run goes on. Exit 0 = all inputs
 // analysed, 1 = some failed, 2 = usage error.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { DETECTORS, type DetectorKind } from '@g2rl/face';
@@ -16,6 +16,7 @@ import { VideoError } from './video/video-error.js';
 import { IMAGE_EXTENSIONS } from './video/sniff.js';
 import { describeRun, mediaKindOf, outputFor, parseCalibration, runVideoJob, type VideoJob } from './video/video-cli.js';
 import { analyzeImageTable } from './image-table.js';
+import { expandGlob, isGlob } from './input-glob.js';
 import { queueMain } from './queue/queue-cli.js';
 
 const USAGE = `g2rl-analyze — facial Action Unit intensities (0–5) for photos and videos
@@ -64,13 +65,8 @@ class UsageError extends Error {}
 export function expandInputs(args: string[]): string[] {
   const out: string[] = [];
   for (const arg of args) {
-    if (/[*?]/.test(basename(arg))) {
-      const dir = dirname(arg);
-      if (!existsSync(dir)) throw new UsageError(`${arg}: folder ${dir} does not exist`);
-      const pattern = new RegExp(`^${basename(arg).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-      const matched = readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => join(dir, f));
-      if (matched.length === 0) throw new UsageError(`${arg}: no file matches`);
-      out.push(...matched);
+    if (isGlob(arg)) {
+      out.push(...expandGlob(arg, arg, (message) => new UsageError(message)));
     } else if (existsSync(arg) && statSync(arg).isDirectory()) {
       const files = readdirSync(arg).filter((f) => IMAGE_EXTENSIONS.test(f)).sort().map((f) => join(arg, f));
       if (files.length === 0) throw new UsageError(`${arg}: the folder holds no images (${IMAGE_EXTENSIONS.source})`);
@@ -121,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   const quiet = values.quiet ?? false;
   const showBar = !quiet && process.stderr.isTTY;
   const jobs: VideoJob[] = positionals.flatMap((p): VideoJob[] => {
-    if (/[*?]/.test(basename(p)) || !existsSync(p)) return [];
+    if (isGlob(p) || !existsSync(p)) return [];
     if (statSync(p).isDirectory()) return values.sequence ? [{ kind: 'sequence', path: p }] : [];
     return mediaKindOf(p) === 'video' ? [{ kind: 'video', path: p }] : [];
   });

@@ -10,7 +10,7 @@ import { AnalyzerError } from './errors.js';
 import { defaultModelDir } from './node-pipeline.js';
 import { FacePipeline } from './pipeline.js';
 
-const image = (width: number): RgbImage => ({ width, height: 20, data: new Uint8Array(width * 20 * 3) });
+const image = (width: number): RgbImage => ({ width, height: 20, channels: 3, data: new Uint8Array(width * 20 * 3) });
 
 describe('FacePipeline.analyze, lazy images', () => {
   let model: tf.LayersModel;

@@ -9,9 +9,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { DetectorKind } from '@g2rl/face';
 import { jobIdFor, type JobSpec } from '@g2rl/queue';
+import { expandGlob, isGlob } from '../input-glob.js';
 import { IMAGE_EXTENSIONS } from '../video/sniff.js';
 import { mediaKindOf } from '../video/video-cli.js';
-
 
 /** The settings a worker passes on to g2rl-analyze (all optional, as on its command line). */
 export interface AnalysisSettings {
@@ -38,13 +38,8 @@ export class InputError extends Error {}
 
 function expandOne(arg: string, from: string, out: string[]): void {
   const path = resolve(from, arg);
-  if (/[*?]/.test(basename(path))) {
-    const dir = dirname(path);
-    if (!existsSync(dir)) throw new InputError(`${arg}: folder ${dir} does not exist`);
-    const pattern = new RegExp(`^${basename(path).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    const matched = readdirSync(dir).filter((f) => pattern.test(f)).sort();
-    if (matched.length === 0) throw new InputError(`${arg}: no file matches`);
-    for (const f of matched) out.push(join(dir, f));
+  if (isGlob(path)) {
+    out.push(...expandGlob(arg, path, (message) => new InputError(message)));
   } else if (!existsSync(path)) {
     throw new InputError(`${arg}: no such file or folder`);
   } else if (statSync(path).isFile() && extname(path).toLowerCase() === '.txt') {
