@@ -8,7 +8,8 @@
 //     image on one thread, native and wasm;
 //  4. the detector's convolutions: GFLOP/s achieved (tf.profile kernel times, FLOPs from their
 //     shapes) against this CPU's fp32 FMA peak measured here (1 thread and all cores).
-// Measurements 1 and 2 alternate BENCH_REPS times (default 3) so both sample the same load.
+// Measurements 1 and 2 alternate BENCH_REPS times (default 3) so both sample the same load;
+// each also reports the CPU time of this process per image, which other programs’ load does not move.
 // The model is runs/demo/model when `pnpm demo` has made one, else an untrained 'small'
 // backbone exported to a temporary folder (same shapes and cost as a trained one).
 // Env: BENCH_REPS, BENCH_SECONDS (per measurement, default 15), BENCH_CONNECTIONS (default 8),
@@ -68,6 +69,13 @@ async function modelFolder() {
   return { dir, temporary: true, what: `untrained 'small' backbone (${S}×${S} → ${H}×${H}×${2 * DISFA_AUS.length})` };
 }
 
+/**
+ * CPU time of this process (all its threads: HTTP, inference workers, V8's and libuv's
+ * helpers), ms. Per image, unlike throughput, it barely moves with other programs' load, so its
+ * ratio says what serving costs even on a shared machine (wrk's own CPU is not in it).
+ */
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
 /** @g2rl/analyzer in `workers` threads at once for SECONDS: images/s in total and mean stage ms. */
 async function inProcess({ modelDir, backend, workers, threads, jpeg, seconds = SECONDS }) {
   const pool = Array.from({ length: workers }, () => new Worker(join(here, 'analyzer-worker.mjs'), {
@@ -75,14 +83,16 @@ async function inProcess({ modelDir, backend, workers, threads, jpeg, seconds = 
   }));
   const ready = pool.map((w) => new Promise((res, rej) => { w.once('message', res); w.once('error', rej); }));
   await Promise.all(ready);
+  const cpu0 = cpuMs();
   const done = pool.map((w) => new Promise((res, rej) => { w.once('message', res); w.once('error', rej); }));
   const begin = Date.now() + 50;
   for (const w of pool) w.postMessage(begin);
   const results = await Promise.all(done);
+  const cpu = cpuMs() - cpu0;
   await Promise.all(pool.map((w) => w.terminate()));
   const images = results.reduce((a, r) => a + r.images, 0);
   const stageMs = Object.fromEntries(STAGES.map((s) => [s, results.reduce((a, r) => a + (r.sums[s] ?? 0), 0) / images]));
-  return { imagesPerSecond: results.reduce((a, r) => a + r.images / r.seconds, 0), stageMs, backend: results[0].backend, images };
+  return { imagesPerSecond: results.reduce((a, r) => a + r.images / r.seconds, 0), stageMs, backend: results[0].backend, images, cpuMsPerImage: cpu / images };
 }
 
 /** wrk's text report → the same fields (latency percentiles in ms). */
@@ -171,10 +181,13 @@ await autocannon({ url: `${url}/v1/analyze`, method: 'POST', headers: { 'content
 const reps = [];
 for (let r = 0; r < REPS; r++) {
   const loadBefore = load();
+  let cpu0 = cpuMs();
   const http = await served(url, jpeg);
+  const servedCpu = (cpuMs() - cpu0) / (http.ok + http.non2xx);
   const local = await inProcess({ modelDir: model.dir, backend: server.pool.backend, workers: plan.workers, threads: plan.threads, jpeg });
-  reps.push({ ...http, inProcess: local.imagesPerSecond, ratio: http.rps / local.imagesPerSecond, load: loadBefore });
-  console.log(`  rep ${r + 1}: served ${f(http.rps, 2)} req/s (2xx ${http.ok}, non-2xx ${http.non2xx}, errors ${http.errors}, p50 ${http.p50} ms, p99 ${http.p99} ms) | in-process ${f(local.imagesPerSecond, 2)} images/s | ratio ${f(http.rps / local.imagesPerSecond, 2)} | load ${loadBefore}`);
+  const localCpu = local.cpuMsPerImage;
+  reps.push({ ...http, inProcess: local.imagesPerSecond, ratio: http.rps / local.imagesPerSecond, servedCpu, localCpu, load: loadBefore });
+  console.log(`  rep ${r + 1}: served ${f(http.rps, 2)} req/s (2xx ${http.ok}, non-2xx ${http.non2xx}, errors ${http.errors}, p50 ${http.p50} ms, p99 ${http.p99} ms, ${f(servedCpu)} CPU ms/image) | in-process ${f(local.imagesPerSecond, 2)} images/s (${f(localCpu)} CPU ms/image) | ratio ${f(http.rps / local.imagesPerSecond, 2)} | load ${loadBefore}`);
 }
 await server.close();
 
@@ -191,9 +204,10 @@ if (model.temporary) rmSync(model.dir, { recursive: true, force: true });
 rmSync(scratch, { recursive: true, force: true });
 
 console.log(`\n1–2. Served vs in-process (${plan.workers} workers × ${plan.threads} thread(s), backend ${server.pool.backend}, detector ${DETECTOR}); targets ≥ 30 req/s, 0 errors, ratio ≥ 0.8`);
-console.log(['rep', 'req/s', '2xx', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'in-proc img/s', 'ratio', 'load'].map((h) => h.padStart(14)).join(''));
-reps.forEach((r, i) => console.log([i + 1, f(r.rps, 2), r.ok, r.non2xx, r.errors, r.p50, r.p99, f(r.inProcess, 2), f(r.ratio, 2), r.load].map((v) => String(v).padStart(14)).join('')));
-console.log(['median', f(median(reps.map((r) => r.rps)), 2), '', '', '', '', f(median(reps.map((r) => r.p99)), 0), f(median(reps.map((r) => r.inProcess)), 2), f(median(reps.map((r) => r.ratio)), 2), ''].map((v) => String(v).padStart(14)).join(''));
+console.log(['rep', 'req/s', '2xx', 'non-2xx', 'errors', 'p50 ms', 'p99 ms', 'in-proc img/s', 'ratio', 'CPU ms served', 'CPU ms in-proc', 'CPU ratio', 'load'].map((h) => h.padStart(15)).join(''));
+reps.forEach((r, i) => console.log([i + 1, f(r.rps, 2), r.ok, r.non2xx, r.errors, r.p50, r.p99, f(r.inProcess, 2), f(r.ratio, 2), f(r.servedCpu), f(r.localCpu), f(r.localCpu / r.servedCpu, 2), r.load].map((v) => String(v).padStart(15)).join('')));
+console.log(['median', f(median(reps.map((r) => r.rps)), 2), '', '', '', '', f(median(reps.map((r) => r.p99)), 0), f(median(reps.map((r) => r.inProcess)), 2), f(median(reps.map((r) => r.ratio)), 2), f(median(reps.map((r) => r.servedCpu))), f(median(reps.map((r) => r.localCpu))), f(median(reps.map((r) => r.localCpu / r.servedCpu)), 2), ''].map((v) => String(v).padStart(15)).join(''));
+console.log('   (ratio = served req/s ÷ in-process images/s; CPU ratio = in-process ÷ served CPU ms per image, this process only: the load-independent cost of serving)');
 
 console.log(`\n3. Per stage, ms per image, one image at a time on one thread (detector ${DETECTOR}; postprocess = decode heatmaps)`);
 console.log(['backend', ...STAGES, 'total', 'images/s'].map((h) => h.padStart(12)).join(''));
