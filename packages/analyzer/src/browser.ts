@@ -32,7 +32,9 @@ export interface BrowserAnalyzerOptions {
   model: string | { model: tf.LayersModel; card: ModelCard };
   /** URL of the folder with face-api's weight manifests; required unless `detector: false`. */
   faceApiUrl?: string;
-  detector?: 'ssd' | 'tiny' | false;
+  /** 'blazeface' (its graph model at `blazefaceUrl`, default `<faceApiUrl>/blazeface.json`), 'ssd' or 'tiny'; default 'ssd'. */
+  detector?: 'ssd' | 'tiny' | 'blazeface' | false;
+  blazefaceUrl?: string;
   /** The Tiny detector's input size (a multiple of 32; default 416): smaller is faster, finds fewer small faces. */
   tinyInputSize?: number;
   minConfidence?: number;
@@ -70,6 +72,7 @@ export async function createBrowserPipeline(options: BrowserAnalyzerOptions): Pr
     detector = await createBrowserFaceDetector({
       modelUrl: options.faceApiUrl, detector: options.detector ?? 'ssd', minConfidence: options.minConfidence ?? 0.5, maxFaces: 32,
       ...(options.tinyInputSize !== undefined ? { tinyInputSize: options.tinyInputSize } : {}),
+      ...(options.blazefaceUrl !== undefined ? { blazefaceUrl: options.blazefaceUrl } : {}),
     });
   }
   const pipeline = new FacePipeline(loaded.model, loaded.card, detector, {
