@@ -118,3 +118,6 @@ export function rgbaToRgb(data: Uint8ClampedArray | Uint8Array, width: number, h
 function isRgbImage(input: unknown): input is RgbImage {
   return typeof input === 'object' && input !== null && (input as RgbImage).channels === 3 && (input as RgbImage).data instanceof Uint8Array;
 }
+
+// The live page's parts, for an application that builds its own page around them.
+export { LiveSession, sessionCsv, type LiveFrame, type LiveSessionOptions, type StageTimes } from './web/live-session.js';

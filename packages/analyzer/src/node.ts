@@ -33,3 +33,5 @@ export { smoothSeries } from './video/smoothing.js';
 export { SeriesAdjustment, adjustRows, type AdjustmentOptions } from './video/series-adjustment.js';
 export { VideoError, type VideoErrorCode } from './video/video-error.js';
 export type { VideoRow } from './video/openface-csv.js';
+export { siteFiles, modelSiteFiles, faceApiSiteFiles, webAssetsDir, writeStaticSite, type SiteFile } from './web/static-site.js';
+export { LiveSession, sessionCsv, type LiveFrame, type LiveSessionOptions, type StageTimes } from './web/live-session.js';

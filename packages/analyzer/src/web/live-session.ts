@@ -93,6 +93,11 @@ export class LiveSession {
     return this.meter.rate();
   }
 
+  /** Milliseconds of each stage summed over the frames since the start (a bench takes differences). */
+  totals(): StageTimes & { frames: number; detections: number } {
+    return { ...this.sums, frames: this.frames, detections: this.detections };
+  }
+
   /** Mean milliseconds per frame of each stage since the start. */
   meanTimings(): StageTimes {
     const n = Math.max(1, this.frames);
