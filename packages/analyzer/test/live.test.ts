@@ -23,7 +23,7 @@ import { adjustRows } from '../src/video/series-adjustment.js';
 import { VideoAnalysis } from '../src/video/video-analysis.js';
 import { writeStaticSite } from '../src/web/static-site.js';
 import type { LiveApi } from '../src/web/live-app.js';
-import { refuseNodeImports } from './browser-bundle.test.js';
+import { refuseNodeImports } from './refuse-node-imports.js';
 
 const CHROMIUM = process.env.G2RL_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -37,6 +37,7 @@ const HOPPER = join(here, 'fixtures', 'grace-hopper.jpg');
 const ARTIFACTS = join(here, 'artifacts');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json', '.html': 'text/html', '.css': 'text/css', '.wasm': 'application/wasm' };
 const DETECT_EVERY = 5;
+const SHIFT_CHECK_EVERY = 3;
 const FRAMES = 16;
 
 /** A plain static file server over `root` (what any static host does), loopback only. */
@@ -102,7 +103,7 @@ describe.skipIf(!haveChromium)('the live page in Chromium with a fake camera', (
   };
 
   it('shows AUs from the camera that equal Node on the same frames (±0.05), downloads the video CSV, leaks nothing, stays on localhost', async () => {
-    const page = await open(`?backend=wasm&detectEvery=${DETECT_EVERY}&keepFrames=200`);
+    const page = await open(`?backend=wasm&detectEvery=${DETECT_EVERY}&shiftCheckEvery=${SHIFT_CHECK_EVERY}&keepFrames=200`);
     const backend = await page.evaluate(() => window.g2rlLive.backend!);
     expect(backend.name).toBe('wasm');
     expect(backend.simd).toBe(true);
@@ -134,15 +135,23 @@ describe.skipIf(!haveChromium)('the live page in Chromium with a fake camera', (
     }
     expect(frames[0]!.image.width).toBe(640);
     const { pipeline } = await createNodePipeline({ backend: 'wasm', detector: 'blazeface' });
-    const analysis = new VideoAnalysis(pipeline, { detectEvery: DETECT_EVERY, maxFaces: 4, minQuality: pipeline.settings.minQuality });
+    const analysis = new VideoAnalysis(pipeline, { detectEvery: DETECT_EVERY, shiftCheckEvery: SHIFT_CHECK_EVERY, maxFaces: 4, minQuality: pipeline.settings.minQuality });
     const nodeRows: VideoRow[] = [];
     for (const f of frames) nodeRows.push(...(await analysis.step(f)).rows);
     pipeline.model.dispose();
     expect(live.rows.map((r) => [r.frame, r.faceId, r.success])).toEqual(nodeRows.map((r) => [r.frame, r.faceId, r.success]));
     expect(live.rows.every((r) => r.success === 1)).toBe(true); // the face is in every frame
     let worst = 0;
-    live.rows.forEach((r, i) => r.aus!.forEach((v, a) => { worst = Math.max(worst, Math.abs(v - nodeRows[i]!.aus![a]!)); }));
-    console.log(`live page vs Node on ${frames.length} frames: largest AU difference ${worst.toFixed(4)}; ${live.totals.detections} detector runs`);
+    let worstLandmark = 0;
+    live.rows.forEach((r, i) => {
+      r.aus!.forEach((v, a) => { worst = Math.max(worst, Math.abs(v - nodeRows[i]!.aus![a]!)); });
+      r.landmarks!.forEach((v, k) => { worstLandmark = Math.max(worstLandmark, Math.abs(v - nodeRows[i]!.landmarks![k]!)); });
+      expect(Math.abs(r.confidence - nodeRows[i]!.confidence)).toBeLessThanOrEqual(0.01);
+    });
+    // the zoom moves the face: the frames are not one image repeated
+    expect(Math.abs(live.rows.at(-1)!.landmarks![0]! - live.rows[0]!.landmarks![0]!)).toBeGreaterThan(2);
+    console.log(`live page vs Node on ${frames.length} frames: largest AU difference ${worst.toFixed(4)}, largest landmark difference ${worstLandmark.toFixed(3)} px; ${live.totals.detections} detector runs`);
+    expect(worstLandmark).toBeLessThan(0.5);
     expect(worst).toBeLessThanOrEqual(0.05);
     expect(live.totals.detections).toBe(Math.ceil(live.frames / DETECT_EVERY));
 

@@ -19,6 +19,8 @@ export interface VideoAnalysisOptions {
   detectEvery: number;
   maxFaces: number;
   minQuality: number;
+  /** On tracked frames, the quality check's second landmark pass every this many frames (FaceTracker). Default 1. */
+  shiftCheckEvery?: number;
   /** Frames per model call (all their faces in one batch). Default 8. */
   batchFrames?: number;
   /** Told about a frame the model could not analyse (it becomes a success = 0 row). */
@@ -44,7 +46,7 @@ export class VideoAnalysis {
   readonly tracker: FaceTracker;
 
   constructor(private readonly pipeline: FacePipeline, private readonly options: VideoAnalysisOptions) {
-    this.tracker = new FaceTracker(options.faceSource ?? pipeline, { detectEvery: options.detectEvery, maxFaces: options.maxFaces, minQuality: options.minQuality });
+    this.tracker = new FaceTracker(options.faceSource ?? pipeline, { detectEvery: options.detectEvery, maxFaces: options.maxFaces, minQuality: options.minQuality, shiftCheckEvery: options.shiftCheckEvery });
   }
 
   /** Rows for each frame of `frames`, in order; stops when `frames` ends (or the caller stops). */

@@ -5,6 +5,7 @@
 // its code, the model and the weights from the server it came from.
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { AU_CATALOGUE } from '@g2rl/heatmaps';
 import { createBrowserPipeline } from '../browser.js';
 import { CALIBRATION_MODES, type CalibrationMode } from '../video/calibration.js';
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
   const { pipeline } = await createBrowserPipeline({
     model: config.model, faceApiUrl: config.faceApi, detector: config.detector, minQuality: config.minQuality, maxFaces: config.maxFaces,
   });
-  const session = new LiveSession(pipeline, { detectEvery: config.detectEvery, maxFaces: config.maxFaces, minQuality: config.minQuality, keepFrames: config.keepFrames });
+  const session = new LiveSession(pipeline, {
+    detectEvery: config.detectEvery, shiftCheckEvery: config.shiftCheckEvery, maxFaces: config.maxFaces, minQuality: config.minQuality, keepFrames: config.keepFrames,
+  });
   const aus = pipeline.card.aus;
   api.aus = aus;
 
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
     return k ? { frame: k.frame, timestamp: k.timestamp, width: k.image.width, height: k.image.height, rgb: toBase64(k.image.data) } : null;
   };
 
-  const threads = backend.threads ? `, ${tf.env().getNumber('WASM_NUM_THREADS') || navigator.hardwareConcurrency} threads` : '';
+  const threads = backend.threads ? `, ${getThreadsCount()} threads` : '';
   const backendText = `${backend.name}${backend.simd ? ' SIMD' : backend.simd === false ? ' (no SIMD)' : ''}${threads}`;
   status.textContent = `Ready: ${backendText}, detector ${config.detector} every ${config.detectEvery} frames, model ${pipeline.card.preset} (${aus.length} AUs). Start the camera or open a video file.`;
   status.className = 'status';

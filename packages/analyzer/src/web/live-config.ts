@@ -18,6 +18,8 @@ export interface LiveConfig {
   backend: LiveBackend;
   detector: (typeof LIVE_DETECTORS)[number];
   detectEvery: number;
+  /** The quality check's second landmark pass on tracked frames every this many frames (1 = every frame, as g2rl-analyze). */
+  shiftCheckEvery: number;
   minQuality: number;
   maxFaces: number;
   /** Seconds shown by the rolling plot. */
@@ -27,6 +29,9 @@ export interface LiveConfig {
   /** Keep the pixels of the first n frames (window.g2rlLive.keptFrame(i)): to check the page against Node. */
   keepFrames: number;
 }
+
+/** The page's default: half the landmark work on most tracked frames (README, "In the browser": the measurement). */
+export const LIVE_SHIFT_CHECK_EVERY = 5;
 
 export class LiveConfigError extends Error {}
 
@@ -60,6 +65,7 @@ export function parseLiveConfig(search: string): LiveConfig {
     backend: choice('backend', LIVE_BACKENDS, 'auto'),
     detector: choice('detector', LIVE_DETECTORS, 'blazeface'),
     detectEvery: number('detectEvery', DEFAULT_DETECT_EVERY, positiveInt, 'an integer ≥ 1'),
+    shiftCheckEvery: number('shiftCheckEvery', LIVE_SHIFT_CHECK_EVERY, positiveInt, 'an integer ≥ 1'),
     minQuality: number('minQuality', DEFAULT_MIN_QUALITY, (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
     maxFaces: number('maxFaces', 4, positiveInt, 'an integer ≥ 1'),
     plotSeconds: number('plotSeconds', 10, (n) => n > 0 && n <= 600, 'seconds in (0, 600]'),

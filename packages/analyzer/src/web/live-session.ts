@@ -16,6 +16,8 @@ export interface LiveSessionOptions {
   detectEvery: number;
   maxFaces: number;
   minQuality: number;
+  /** On tracked frames, the quality check's second landmark pass every this many frames (FaceTracker). Default 1. */
+  shiftCheckEvery?: number;
   /** Keep the pixels of the first this many frames (to check the page against Node on the same frames). Default 0. */
   keepFrames?: number;
 }
@@ -60,7 +62,7 @@ export class LiveSession {
         }
       }) as TrackerFaceSource[K];
     const faceSource: TrackerFaceSource = { detectBoxes: timed('detectBoxes', 'detect'), checkFaces: timed('checkFaces', 'landmarks') };
-    this.analysis = new VideoAnalysis(pipeline, { detectEvery: options.detectEvery, maxFaces: options.maxFaces, minQuality: options.minQuality, faceSource });
+    this.analysis = new VideoAnalysis(pipeline, { detectEvery: options.detectEvery, maxFaces: options.maxFaces, minQuality: options.minQuality, shiftCheckEvery: options.shiftCheckEvery, faceSource });
   }
 
   /** The model's AUs, in the card's order. */
