@@ -4,7 +4,7 @@
 // the frames/s over 12 s after a 5 s warm-up, with ms per frame per stage: grab (canvas read),
 // detector, landmarks + quality check, align + model + decode, draw. Configurations: wasm
 // (SIMD, one thread: what a plain static host gives), wasm with threads (the page
-// cross-origin isolated, as g2rl-serve's /live serves it), webgl (when the headless build
+// cross-origin isolated: COOP/COEP headers, which g2rl-serve's /live does not send), webgl (when the headless build
 // has it: SwiftShader, on the CPU); each with tracking (detector every 10 frames) and the
 // quality check's second landmark pass every 5 tracked frames (the page's default) or on
 // every frame (as g2rl-analyze), and, as the reference in the same run, the detector on every frame.
@@ -74,7 +74,7 @@ async function measure(context, base, query) {
 
 const configs = [
   { isolated: false, backend: 'wasm', label: 'wasm, one thread (plain static host)' },
-  { isolated: true, backend: 'wasm', label: 'wasm, threads (cross-origin isolated: g2rl-serve /live)' },
+  { isolated: true, backend: 'wasm', label: 'wasm, threads (the page cross-origin isolated)' },
   { isolated: false, backend: 'webgl', label: 'webgl (headless: SwiftShader on the CPU)' },
 ];
 const only = process.argv[2];
