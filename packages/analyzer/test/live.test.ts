@@ -185,12 +185,15 @@ describe.skipIf(!haveChromium)('the live page in Chromium with a fake camera', (
     for (const url of requests) expect(url.startsWith(base) || url.startsWith(`blob:${base}`), url).toBe(true);
   }, 300_000);
 
-  it("'auto' takes webgl when the browser gives it, else wasm, and says why", async () => {
+  it("'auto' takes webgl on a GPU, else wasm, and says why (headless --disable-gpu: software WebGL, so wasm)", async () => {
     const page = await open('');
     const backend = await page.evaluate(() => window.g2rlLive.backend!);
     console.log(`backend auto in headless Chromium --disable-gpu: ${backend.name}; skipped ${JSON.stringify(backend.skipped)}`);
     expect(['webgl', 'wasm']).toContain(backend.name);
-    if (backend.name === 'wasm') expect(backend.skipped.map((s) => s.backend)).toEqual(['webgl']);
+    if (backend.name === 'wasm') {
+      expect(backend.skipped.map((s) => s.backend)).toEqual(['webgl']);
+      expect(backend.skipped[0]!.reason).toMatch(/software|could not/);
+    }
     expect(await page.textContent('#status')).toContain(`Ready: ${backend.name}`);
     await page.close();
   }, 120_000);

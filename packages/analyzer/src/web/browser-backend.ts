@@ -1,5 +1,5 @@
-// The tfjs backend of the live page: webgl when the browser gives a working WebGL context,
-// else wasm (SIMD, and threads when the page is cross-origin isolated) with its .wasm binaries
+// The tfjs backend of the live page: webgl when the browser gives a working WebGL context on a
+// GPU (a software renderer is far slower than wasm on the same CPU), else wasm (SIMD, and threads when the page is cross-origin isolated) with its .wasm binaries
 // fetched from the page's own server — never from a CDN — else cpu.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -14,6 +14,19 @@ export interface BrowserBackend {
   skipped: { backend: string; reason: string }[];
 }
 
+/** The renderer's name when WebGL runs on the CPU (SwiftShader, llvmpipe), else null (a GPU, or no WebGL at all). */
+export function softwareWebgl(): string | null {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? renderer : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Sets the backend `prefer` asks for ('auto': webgl → wasm → cpu); `wasmUrl` is the folder of the .wasm files. */
 export async function initBrowserBackend(prefer: LiveBackend, wasmUrl: string): Promise<BrowserBackend> {
   const order = prefer === 'auto' ? ['webgl', 'wasm', 'cpu'] : [prefer];
@@ -21,6 +34,14 @@ export async function initBrowserBackend(prefer: LiveBackend, wasmUrl: string): 
   // tfjs fetches `<prefix>tfjs-backend-wasm[-simd|-threaded-simd].wasm`: an absolute prefix keeps it on this origin's folder.
   setWasmPaths(new URL(wasmUrl.endsWith('/') ? wasmUrl : `${wasmUrl}/`, location.href).href);
   for (const name of order) {
+    if (prefer === 'auto' && name === 'webgl') {
+      const software = softwareWebgl();
+      if (software) {
+        // measured (bench/live.bench.mjs, headless Chromium's SwiftShader): ≈ 0.5 frames/s against wasm's ≈ 17
+        skipped.push({ backend: 'webgl', reason: `WebGL is rendered in software (${software}): slower than wasm; ?backend=webgl forces it` });
+        continue;
+      }
+    }
     try {
       if (!(await tf.setBackend(name))) throw new Error('could not be initialised');
       await tf.ready();
