@@ -185,6 +185,23 @@ describe.skipIf(!haveChromium)('the live page in Chromium with a fake camera', (
     for (const url of requests) expect(url.startsWith(base) || url.startsWith(`blob:${base}`), url).toBe(true);
   }, 300_000);
 
+  it('a local video file: its frames are analysed with their media timestamps, then the page stops at its end', async () => {
+    const file = join(work, 'clip.webm');
+    ffmpeg(['-loop', '1', '-i', HOPPER, '-vf', 'scale=640:-2,crop=640:480', '-t', '2', '-r', '25', '-c:v', 'libvpx', '-b:v', '1M', '-pix_fmt', 'yuv420p', file]);
+    const page = await open(`?backend=wasm&detectEvery=${DETECT_EVERY}`);
+    await page.setInputFiles('#file', file);
+    await page.waitForFunction(() => window.g2rlLive.state === 'stopped' || window.g2rlLive.state === 'error', undefined, { timeout: 120_000 });
+    const live = await page.evaluate(() => ({ error: window.g2rlLive.error, rows: window.g2rlLive.rows(), status: document.getElementById('status')!.textContent }));
+    expect(live.error).toBeUndefined();
+    expect(live.status).toMatch(/the video ended/i);
+    expect(live.rows.length).toBeGreaterThanOrEqual(5);
+    expect(live.rows.every((r) => r.success === 1)).toBe(true);
+    const times = live.rows.map((r) => r.timestamp);
+    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+    expect(times.at(-1)!).toBeLessThanOrEqual(2.05); // the file's own clock, not the wall clock
+    await page.close();
+  }, 180_000);
+
   it("'auto' takes webgl on a GPU, else wasm, and says why (headless --disable-gpu: software WebGL, so wasm)", async () => {
     const page = await open('');
     const backend = await page.evaluate(() => window.g2rlLive.backend!);

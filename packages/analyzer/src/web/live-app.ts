@@ -208,17 +208,18 @@ async function main(): Promise<void> {
     }
   }
 
-  function stop(why = 'stopped'): void {
+  /** Ends the current source; `switching`: another source starts next (the page is not 'stopped'). */
+  function stop(why = 'stopped', switching = false): void {
     generation++;
     stream?.getTracks().forEach((track) => track.stop());
     stream = null;
     video.pause();
-    api.state = 'stopped';
+    api.state = switching ? 'ready' : 'stopped';
     status.textContent = `${why[0]!.toUpperCase()}${why.slice(1)}. ${session.frames} frames recorded; download them as CSV, or start again.`;
   }
 
   byId<HTMLButtonElement>('camera').addEventListener('click', async () => {
-    stop('switching to the camera');
+    stop('switching to the camera', true);
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
     } catch (error) {
@@ -237,7 +238,7 @@ async function main(): Promise<void> {
   byId<HTMLInputElement>('file').addEventListener('change', async (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
-    stop('switching to the file');
+    stop('switching to the file', true);
     video.srcObject = null;
     video.src = URL.createObjectURL(file); // a local object URL: the file is read by this tab, not uploaded
     try {
