@@ -167,6 +167,8 @@ async function main(): Promise<void> {
   async function run(gen: number, clock: 'wall' | 'media'): Promise<void> {
     let done = -1;
     const t0 = performance.now();
+    // a second source continues the recording: its clock starts where the last one stopped, so timestamps keep rising
+    const offset = session.rows.at(-1)?.timestamp ?? 0;
     api.state = 'running';
     let seen = -1;
     const hasFrameCallbacks = typeof (video as { requestVideoFrameCallback?: unknown }).requestVideoFrameCallback === 'function';
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
       const image = grabber.grab(video);
       grabMs += performance.now() - start;
       if (!image) continue;
-      const t = clock === 'media' ? mediaTime : (performance.now() - t0) / 1000;
+      const t = offset + (clock === 'media' ? mediaTime : (performance.now() - t0) / 1000);
       const frame = await session.process(image, t);
       if (gen !== generation) break;
       start = performance.now();
