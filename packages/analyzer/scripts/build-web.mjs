@@ -4,7 +4,7 @@
 // (esbuild), and tfjs-backend-wasm's .wasm binaries beside them, so the page fetches nothing
 // from anywhere but its own folder. `g2rl-analyze web --out DIR` and g2rl-serve's /live
 // serve this folder with a model folder and face-api's weights added.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,6 @@ import { build } from 'esbuild';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(packageDir, 'package.json'));
-
-/** The files of the built page (besides the model and the weights), by name. */
-export const WEB_FILES = ['index.html', 'live.css', 'live.js', 'live.js.map', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 /** Builds the page into `outDir` (default dist/web); `plugins` for esbuild (a test adds its Node-import check). */
 export async function buildWeb(outDir = join(packageDir, 'dist', 'web'), plugins = []) {
@@ -33,7 +30,8 @@ export async function buildWeb(outDir = join(packageDir, 'dist', 'web'), plugins
   });
   for (const file of ['index.html', 'live.css']) copyFileSync(join(packageDir, 'web', file), join(outDir, file));
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  for (const file of WEB_FILES.filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(outDir, file));
+  // every binary the backend may pick (plain, SIMD, threaded SIMD); static-site.ts lists what a site needs
+  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(outDir, file));
   return { outDir, warnings: result.warnings };
 }
 
