@@ -26,6 +26,27 @@ describe('LiveSession', () => {
   }, 120_000);
   afterAll(() => pipeline?.model.dispose());
 
+  it('checkFaces with known consistencies skips the shifted landmark pass and scores with the given values', async () => {
+    const image = frames[0]!.image!;
+    const boxes = await pipeline.detectBoxes(image, 4);
+    const measured = await pipeline.checkFaces(image, boxes, 0.1);
+    expect(measured.faces).toHaveLength(1);
+    const calls: number[] = [];
+    const detectLandmarks = pipeline.detector!.detectLandmarks;
+    pipeline.detector!.detectLandmarks = (img, b) => { calls.push(b.length); return detectLandmarks(img, b); };
+    try {
+      const again = await pipeline.checkFaces(image, boxes, 0.1, [measured.faces[0]!.consistency]);
+      const halved = await pipeline.checkFaces(image, boxes, 0.1, [measured.faces[0]!.consistency / 2]);
+      expect(calls).toEqual([1, 1]); // the box alone, not the box and its shifted copy
+      expect(again.faces[0]!.quality).toBe(measured.faces[0]!.quality);
+      expect(Array.from(again.faces[0]!.ibug68)).toEqual(Array.from(measured.faces[0]!.ibug68));
+      expect(halved.faces[0]!.quality).toBeCloseTo(measured.faces[0]!.quality / 2, 2);
+      await expect(pipeline.checkFaces(image, boxes, 0.1, [])).rejects.toThrow(/0 consistency values for 1 boxes/);
+    } finally {
+      pipeline.detector!.detectLandmarks = detectLandmarks;
+    }
+  });
+
   it('gives the rows of the video path on the same frames, timed per stage, and its CSV is the video CSV', async () => {
     const options = { detectEvery: 5, maxFaces: 10, minQuality: 0.1 };
     const expected: AnalyzedFrame[] = [];
