@@ -70,6 +70,6 @@ export function parseLiveConfig(search: string): LiveConfig {
     maxFaces: number('maxFaces', 4, positiveInt, 'an integer ≥ 1'),
     plotSeconds: number('plotSeconds', 10, (n) => n > 0 && n <= 600, 'seconds in (0, 600]'),
     plotAus,
-    keepFrames: number('keepFrames', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 1000, 'an integer in [0, 1000]'),
+    keepFrames: number('keepFrames', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 300, 'an integer in [0, 300] (each 640×480 frame holds 0.9 MB)'),
   };
 }
