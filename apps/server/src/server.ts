@@ -16,6 +16,7 @@ import { analysisSchema, analyzeQuerySchema, batchSchema, problemSchema, statusS
 import { describeStart, sniffImageFormat } from './sniff.js';
 import { parseLandmarks } from './landmarks-field.js';
 import { planWorkers } from './workers.js';
+import { liveRoutes } from './live-route.js';
 
 export interface ServerOptions {
   /** Folder with model.json, its weights and model-card.json. */
@@ -297,6 +298,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
   for (const [route, s] of Object.entries(statics)) {
     app.get(route, async (_request, reply) => reply.type(s.type).header('cache-control', 'no-cache').send(s.body));
   }
+  await app.register(liveRoutes, { modelDir: settings.modelDir });
 
   return {
     app,

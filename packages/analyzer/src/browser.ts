@@ -13,6 +13,15 @@ import { DEFAULT_MIN_QUALITY } from './quality.js';
 export * from './types.js';
 export * from './errors.js';
 export type { Analyzer } from './analyzer.js';
+export { FacePipeline } from './pipeline.js';
+// The video path's pure parts (tracking, rows, calibration): the live page runs them in the tab.
+export { VideoAnalysis, DEFAULT_DETECT_EVERY, type AnalyzedFrame, type InputFrame, type VideoAnalysisOptions } from './video/video-analysis.js';
+export { FaceTracker, type TrackedFace, type TrackerOptions, type TrackerFaceSource } from './video/tracker.js';
+export { videoCsvHeader, videoCsvLine, parseVideoCsvLine, type VideoRow } from './video/openface-csv.js';
+export { CALIBRATION_MODES, CALIBRATION_PERCENTILE, calibrateSeries, percentile, type CalibrationMode } from './video/calibration.js';
+export { smoothSeries } from './video/smoothing.js';
+export { SeriesAdjustment, adjustRows, type AdjustmentOptions } from './video/series-adjustment.js';
+export { DEFAULT_CALIBRATION, DEFAULT_SMOOTH } from './video/defaults.js';
 export { DEFAULT_MIN_QUALITY, QUALITY_SHIFT, faceQuality, shiftConsistency, templateFit, templateResidual } from './quality.js';
 
 /** A browser input. */
@@ -23,7 +32,11 @@ export interface BrowserAnalyzerOptions {
   model: string | { model: tf.LayersModel; card: ModelCard };
   /** URL of the folder with face-api's weight manifests; required unless `detector: false`. */
   faceApiUrl?: string;
-  detector?: 'ssd' | 'tiny' | false;
+  /** 'blazeface' (its graph model at `blazefaceUrl`, default `<faceApiUrl>/blazeface.json`), 'ssd' or 'tiny'; default 'ssd'. */
+  detector?: 'ssd' | 'tiny' | 'blazeface' | false;
+  blazefaceUrl?: string;
+  /** The Tiny detector's input size (a multiple of 32; default 416): smaller is faster, finds fewer small faces. */
+  tinyInputSize?: number;
   minConfidence?: number;
   minQuality?: number;
   maxFaces?: number;
@@ -32,6 +45,12 @@ export interface BrowserAnalyzerOptions {
 
 /** Loads the model and the detector from their URLs on the active tfjs backend. */
 export async function createAnalyzer(options: BrowserAnalyzerOptions): Promise<Analyzer<BrowserInput>> {
+  const { pipeline, backend } = await createBrowserPipeline(options);
+  return makeAnalyzer(pipeline, async (input: BrowserInput) => toRgbImage(input), backend);
+}
+
+/** The warmed-up FacePipeline behind createAnalyzer, for callers that drive it frame by frame (the live page). */
+export async function createBrowserPipeline(options: BrowserAnalyzerOptions): Promise<{ pipeline: FacePipeline; backend: string }> {
   await tf.ready();
   let loaded: { model: tf.LayersModel; card: ModelCard };
   let where: string;
@@ -50,7 +69,11 @@ export async function createAnalyzer(options: BrowserAnalyzerOptions): Promise<A
   let detector = null;
   if (options.detector !== false) {
     if (!options.faceApiUrl) throw new AnalyzerError('invalid-option', 'faceApiUrl (the folder of face-api weights) is required unless detector: false');
-    detector = await createBrowserFaceDetector({ modelUrl: options.faceApiUrl, detector: options.detector ?? 'ssd', minConfidence: options.minConfidence ?? 0.5, maxFaces: 32 });
+    detector = await createBrowserFaceDetector({
+      modelUrl: options.faceApiUrl, detector: options.detector ?? 'ssd', minConfidence: options.minConfidence ?? 0.5, maxFaces: 32,
+      ...(options.tinyInputSize !== undefined ? { tinyInputSize: options.tinyInputSize } : {}),
+      ...(options.blazefaceUrl !== undefined ? { blazefaceUrl: options.blazefaceUrl } : {}),
+    });
   }
   const pipeline = new FacePipeline(loaded.model, loaded.card, detector, {
     maxModelBatch: options.maxModelBatch ?? 32,
@@ -58,7 +81,7 @@ export async function createAnalyzer(options: BrowserAnalyzerOptions): Promise<A
     maxFaces: options.maxFaces ?? 10,
   });
   pipeline.warmUp();
-  return makeAnalyzer(pipeline, async (input: BrowserInput) => toRgbImage(input), tf.getBackend());
+  return { pipeline, backend: tf.getBackend() };
 }
 
 /** Any browser image source → RgbImage (drawn once into a canvas when it is not pixels already). */
@@ -78,7 +101,11 @@ export function toRgbImage(input: BrowserInput): RgbImage {
     context.drawImage(source as CanvasImageSource, 0, 0, width, height);
     pixels = context.getImageData(0, 0, width, height);
   }
-  const { width, height, data } = pixels;
+  return rgbaToRgb(pixels.data, pixels.width, pixels.height);
+}
+
+/** RGBA bytes (canvas ImageData) → an RgbImage (the alpha dropped). */
+export function rgbaToRgb(data: Uint8ClampedArray | Uint8Array, width: number, height: number): RgbImage {
   const rgb = new Uint8Array(width * height * 3);
   for (let p = 0, q = 0; p < width * height; p++, q += 4) {
     rgb[3 * p] = data[q]!;
@@ -91,3 +118,6 @@ export function toRgbImage(input: BrowserInput): RgbImage {
 function isRgbImage(input: unknown): input is RgbImage {
   return typeof input === 'object' && input !== null && (input as RgbImage).channels === 3 && (input as RgbImage).data instanceof Uint8Array;
 }
+
+// The live page's parts, for an application that builds its own page around them.
+export { LiveSession, sessionCsv, type LiveFrame, type LiveSessionOptions, type StageTimes } from './web/live-session.js';

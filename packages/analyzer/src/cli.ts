@@ -18,6 +18,7 @@ import { describeRun, mediaKindOf, outputFor, parseCalibration, runVideoJob, typ
 import { analyzeImageTable } from './image-table.js';
 import { expandGlob, isGlob } from './input-glob.js';
 import { queueMain } from './queue/queue-cli.js';
+import { webMain } from './web/web-cli.js';
 
 const USAGE = `g2rl-analyze — facial Action Unit intensities (0–5) for photos and videos
 
@@ -26,6 +27,8 @@ Usage: g2rl-analyze <image|folder|glob>… [options]
        g2rl-analyze --sequence <folder of numbered frames> [--fps 30] [video options]
        g2rl-analyze queue add|status|retry-failed|drain …, g2rl-analyze worker …
          (share the work between machines on Redis: g2rl-analyze queue --help)
+       g2rl-analyze web --out DIR [--model DIR]
+         (the live page, webcam → AUs in the browser, as a static folder: g2rl-analyze web --help)
 
 Options:
   --out <file>          results.csv or results.jsonl (default: CSV on stdout)
@@ -87,6 +90,7 @@ function progress(done: number, total: number, started: number): void {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'queue' || argv[0] === 'worker') return queueMain(argv);
+  if (argv[0] === 'web') return webMain(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

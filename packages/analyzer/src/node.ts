@@ -30,5 +30,8 @@ export { probeVideo, type VideoInfo } from './video/probe.js';
 export { readImageSequence } from './video/image-sequence.js';
 export { CALIBRATION_PERCENTILE, calibrateSeries, percentile, type CalibrationMode } from './video/calibration.js';
 export { smoothSeries } from './video/smoothing.js';
+export { SeriesAdjustment, adjustRows, type AdjustmentOptions } from './video/series-adjustment.js';
 export { VideoError, type VideoErrorCode } from './video/video-error.js';
 export type { VideoRow } from './video/openface-csv.js';
+export { siteFiles, modelSiteFiles, faceApiSiteFiles, webAssetsDir, writeStaticSite, type SiteFile } from './web/static-site.js';
+export { LiveSession, sessionCsv, type LiveFrame, type LiveSessionOptions, type StageTimes } from './web/live-session.js';

@@ -32,6 +32,8 @@ export interface CheckedFace {
   landmarks: Float32Array;
   /** The same face's 68×2 iBUG landmarks (what the tracker follows). */
   ibug68: Float32Array;
+  /** The shift consistency that went into `quality` (measured, or the caller's from an earlier frame). */
+  consistency: number;
   /** Index of the input box this face came from. */
   input: number;
 }
@@ -185,20 +187,24 @@ export class FacePipeline {
   /**
    * Landmarks and quality for faces in given boxes (detected, or tracked from the previous
    * frame): one landmark pass over the boxes and their shifted copies (the quality check).
+   * With `knownConsistency` (one value per box, e.g. a tracked face's from a recent frame) the
+   * shifted pass is skipped and those values go into the quality instead: half the landmark work.
    * `faces` keep their input order; those below `minQuality` go to `rejected`.
    */
-  async checkFaces(image: RgbImage, boxes: readonly { box: FaceResult['box']; score: number }[], minQuality: number): Promise<{ faces: CheckedFace[]; rejected: ImageResult['rejected'] }> {
+  async checkFaces(image: RgbImage, boxes: readonly { box: FaceResult['box']; score: number }[], minQuality: number, knownConsistency?: readonly number[]): Promise<{ faces: CheckedFace[]; rejected: ImageResult['rejected'] }> {
     if (!this.detector) throw new AnalyzerError('invalid-option', 'this analyzer has no face detector; pass landmarks or aligned crops');
-    const all = await this.detector.detectLandmarks(image, [...boxes.map((b) => b.box), ...boxes.map((b) => shiftedBox(b.box))]);
+    if (knownConsistency && knownConsistency.length !== boxes.length) throw new AnalyzerError('invalid-option', `checkFaces: ${knownConsistency.length} consistency values for ${boxes.length} boxes`);
+    const shifted = knownConsistency ? [] : boxes.map((b) => shiftedBox(b.box));
+    const all = await this.detector.detectLandmarks(image, [...boxes.map((b) => b.box), ...shifted]);
     const faces: CheckedFace[] = [];
     const rejected: ImageResult['rejected'] = [];
     boxes.forEach((b, i) => {
       const ibug = all[i]!;
-      const consistency = shiftConsistency(ibug, all[boxes.length + i]!, b.box);
+      const consistency = knownConsistency ? knownConsistency[i]! : shiftConsistency(ibug, all[boxes.length + i]!, b.box);
       const fit = templateFit(templateResidual(ibug, 'ibug68'));
       const quality = round3(faceQuality(b.score, consistency, fit));
       if (quality < minQuality) rejected.push({ box: roundBox(b.box), detectorScore: round3(b.score), quality });
-      else faces.push({ box: b.box, detectorScore: b.score, quality, landmarks: this.toCardScheme(ibug), ibug68: ibug, input: i });
+      else faces.push({ box: b.box, detectorScore: b.score, quality, landmarks: this.toCardScheme(ibug), ibug68: ibug, input: i, consistency });
     });
     return { faces, rejected };
   }

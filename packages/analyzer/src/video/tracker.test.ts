@@ -12,14 +12,15 @@ const landmarksIn = (face: Box): Float32Array => Float32Array.from({ length: 136
 /** A scene: per frame, the true face squares. The fake net finds a face when the box overlaps it by ≥ 0.4. */
 function scene(faces: (frame: number) => Box[]) {
   let frame = 0;
-  const calls = { detect: 0, check: 0 };
+  const calls = { detect: 0, check: 0, reused: [] as boolean[] };
   const source: TrackerFaceSource = {
     async detectBoxes() { calls.detect++; return faces(frame).map((box) => ({ box, score: 0.9 })); },
-    async checkFaces(_image, boxes) {
+    async checkFaces(_image, boxes, _minQuality, known) {
       calls.check++;
+      calls.reused.push(known !== undefined);
       const truth = faces(frame);
       const found = boxes.map((b, input) => ({ b, input, face: truth.find((t) => iou(t, b.box) >= 0.4) })).filter((x) => x.face);
-      return { faces: found.map(({ b, input, face }) => ({ box: b.box, detectorScore: b.score, quality: 0.8, landmarks: landmarksIn(face!), ibug68: landmarksIn(face!), input })) };
+      return { faces: found.map(({ b, input, face }) => ({ box: b.box, detectorScore: b.score, quality: 0.8, landmarks: landmarksIn(face!), ibug68: landmarksIn(face!), input, consistency: known ? known[input]! : 0.9 - 0.01 * frame })) };
     },
   };
   const image = { data: new Uint8Array(3), width: 1, height: 1, channels: 3 } as RgbImage;
@@ -52,6 +53,17 @@ describe('FaceTracker', () => {
     expect(new Set(ids.map((x) => x.join()))).toEqual(new Set(['0,1']));
     expect(s.calls.detect).toBe(4);
     expect(tracker.counts).toEqual({ frames: 20, detections: 4, trackedFaces: 32 });
+  });
+
+  it('shiftCheckEvery: tracked frames reuse each track\'s last consistency, measured again every n frames', async () => {
+    const s = scene((f) => [{ x: 10 + f, y: 10, width: 40, height: 40 }]);
+    const tracker = new FaceTracker(s.source, { detectEvery: 100, maxFaces: 10, minQuality: 0.1, shiftCheckEvery: 3 });
+    const consistency: number[] = [];
+    for (let f = 0; f < 8; f++, s.next()) consistency.push((await tracker.step(s.image))[0]!.consistency);
+    // frame 0: the detection (measured); then two frames reuse, the third measures again
+    expect(s.calls.reused).toEqual([false, true, true, false, true, true, false, true, true, false, true].slice(0, s.calls.check));
+    expect(consistency.map((c) => Number(c.toFixed(2)))).toEqual([0.9, 0.9, 0.9, 0.87, 0.87, 0.87, 0.84, 0.84]);
+    expect(() => new FaceTracker(s.source, { detectEvery: 1, maxFaces: 1, minQuality: 0, shiftCheckEvery: 0 })).toThrow(/shiftCheckEvery/);
   });
 
   it('re-detects on the frame a face is lost; a face that comes back gets a new id', async () => {

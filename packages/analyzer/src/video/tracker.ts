@@ -12,7 +12,7 @@ type Box = FaceResult['box'];
 /** What the tracker needs from the pipeline: detection and the landmark + quality check. */
 export interface TrackerFaceSource {
   detectBoxes(image: RgbImage, maxFaces: number): Promise<{ box: Box; score: number }[]>;
-  checkFaces(image: RgbImage, boxes: readonly { box: Box; score: number }[], minQuality: number): Promise<{ faces: CheckedFace[] }>;
+  checkFaces(image: RgbImage, boxes: readonly { box: Box; score: number }[], minQuality: number, knownConsistency?: readonly number[]): Promise<{ faces: CheckedFace[] }>;
 }
 
 export interface TrackerOptions {
@@ -22,6 +22,12 @@ export interface TrackerOptions {
   minQuality: number;
   /** A detection continues a track when their boxes overlap at least this much (IoU). Default 0.3. */
   minOverlap?: number;
+  /**
+   * On tracked frames, measure the quality check's shift consistency (a second landmark pass)
+   * every this many frames, and reuse each track's last value in between. Default 1 (every
+   * frame). Detection frames always measure it.
+   */
+  shiftCheckEvery?: number;
 }
 
 /** A face in one frame, with its track id. */
@@ -34,7 +40,7 @@ export interface TrackedFace extends CheckedFace {
 /** Box placement relative to the landmarks: centre offset and size in units of the landmarks' RMS radius. */
 interface BoxFrame { dx: number; dy: number; w: number; h: number }
 
-interface Track { id: number; score: number; box: Box; frame: BoxFrame; ibug68: Float32Array }
+interface Track { id: number; score: number; box: Box; frame: BoxFrame; ibug68: Float32Array; consistency: number; sinceShiftCheck: number }
 
 /** Centroid and RMS radius of N×2 points. */
 export function pointSpread(points: ArrayLike<number>): { x: number; y: number; r: number } {
@@ -72,6 +78,8 @@ export class FaceTracker {
 
   constructor(private readonly source: TrackerFaceSource, private readonly options: TrackerOptions) {
     if (!Number.isInteger(options.detectEvery) || options.detectEvery < 1) throw new RangeError(`detectEvery must be a positive integer, got ${options.detectEvery}`);
+    const every = options.shiftCheckEvery ?? 1;
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`shiftCheckEvery must be a positive integer, got ${every}`);
   }
 
   /** Continue from faces seen before (a resumed run): their ids, boxes and 68×2 landmarks. */
@@ -80,7 +88,7 @@ export class FaceTracker {
       const { x, y, r } = pointSpread(f.ibug68);
       // a detector box is about 2.6 radii wide around the landmarks' centre (face-api SSD on real faces)
       const box = { x: x - 1.3 * r, y: y - 1.3 * r, width: 2.6 * r, height: 2.6 * r };
-      return { id: f.id, score: 1, box, frame: boxFrameOf(box, f.ibug68), ibug68: f.ibug68 };
+      return { id: f.id, score: 1, box, frame: boxFrameOf(box, f.ibug68), ibug68: f.ibug68, consistency: 1, sinceShiftCheck: 0 };
     });
     this.nextId = Math.max(nextId, ...faces.map((f) => f.id + 1));
     this.sinceDetection = this.options.detectEvery; // detect on the first frame, matching these tracks
@@ -91,11 +99,15 @@ export class FaceTracker {
     this.counts.frames++;
     if (this.tracks.length > 0 && this.sinceDetection < this.options.detectEvery) {
       const boxes = this.tracks.map((t) => ({ box: t.box, score: t.score }));
-      const { faces } = await this.source.checkFaces(image, boxes, this.options.minQuality);
+      const every = this.options.shiftCheckEvery ?? 1;
+      const reuse = every > 1 && this.tracks.every((t) => t.sinceShiftCheck + 1 < every);
+      const { faces } = reuse
+        ? await this.source.checkFaces(image, boxes, this.options.minQuality, this.tracks.map((t) => t.consistency))
+        : await this.source.checkFaces(image, boxes, this.options.minQuality);
       this.counts.trackedFaces += boxes.length;
       if (faces.length === boxes.length) {
         this.sinceDetection++;
-        return faces.map((face, i) => this.update(this.tracks[i]!, face, false));
+        return faces.map((face, i) => this.update(this.tracks[i]!, face, false, reuse));
       }
       // a track is lost: detect on this very frame, so the frame is not missed
     }
@@ -123,19 +135,21 @@ export class FaceTracker {
     }
     const tracks: Track[] = [];
     const out = faces.map((face, f) => {
-      const track = trackOf.get(f) ?? { id: this.nextId++, score: 0, box: face.box, frame: boxFrameOf(face.box, face.ibug68), ibug68: face.ibug68 };
+      const track = trackOf.get(f) ?? { id: this.nextId++, score: 0, box: face.box, frame: boxFrameOf(face.box, face.ibug68), ibug68: face.ibug68, consistency: 1, sinceShiftCheck: 0 };
       track.score = face.detectorScore;
       track.frame = boxFrameOf(face.box, face.ibug68);
       tracks.push(track);
-      return this.update(track, face, true);
+      return this.update(track, face, true, false);
     });
     this.tracks = tracks.sort((a, b) => a.id - b.id);
     return out.sort((a, b) => a.id - b.id);
   }
 
-  /** Moves `track` to `face` and places its next box from the new landmarks. */
-  private update(track: Track, face: CheckedFace, detected: boolean): TrackedFace {
+  /** Moves `track` to `face` and places its next box from the new landmarks; `reused`: this frame's consistency was the track's. */
+  private update(track: Track, face: CheckedFace, detected: boolean, reused: boolean): TrackedFace {
     track.ibug68 = face.ibug68;
+    track.consistency = face.consistency;
+    track.sinceShiftCheck = reused ? track.sinceShiftCheck + 1 : 0;
     track.box = boxFromLandmarks(track.frame, face.ibug68);
     return { ...face, id: track.id, detected };
   }

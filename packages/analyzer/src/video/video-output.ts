@@ -8,10 +8,10 @@ import { createReadStream, closeSync, existsSync, fsyncSync, openSync, renameSyn
 import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
-import { calibrateSeries, type CalibrationMode } from './calibration.js';
+import type { CalibrationMode } from './calibration.js';
 import { openAtomicFileSync } from '@g2rl/common/fs';
 import { parseVideoCsvLine, videoCsvLine, videoJsonLine, type VideoRow } from './openface-csv.js';
-import { smoothSeries } from './smoothing.js';
+import { SeriesAdjustment } from './series-adjustment.js';
 import type { AnalyzedFrame } from './video-analysis.js';
 import { VideoError } from './video-error.js';
 
@@ -135,29 +135,14 @@ export async function finishOutput(paths: OutputPaths, shape: RowShape, options:
     rmSync(paths.meta, { force: true });
     return;
   }
-  const series = new Map<number, number[]>();
-  if (options.calibration !== 'none' || options.smooth > 1) {
-    for await (const row of partialRows(paths.partial, shape)) {
-      if (!row.aus) continue;
-      let s = series.get(row.faceId);
-      if (!s) series.set(row.faceId, (s = []));
-      for (let a = 0; a < A; a++) s.push(row.aus[a]!);
-    }
-  }
-  const adjusted = new Map<number, Float32Array>();
-  for (const [id, values] of series) adjusted.set(id, smoothSeries(calibrateSeries(Float32Array.from(values), A, options.calibration), A, Math.max(1, options.smooth)));
-  const position = new Map<number, number>();
+  const adjustment = new SeriesAdjustment(A, { calibration: options.calibration, smooth: Math.max(1, options.smooth) });
+  if (adjustment.changesRows) for await (const row of partialRows(paths.partial, shape)) adjustment.add(row);
   const file = openAtomicFileSync(paths.out);
   try {
     if (options.format === 'csv') file.write(`${shape.header}\n`);
     let chunk: string[] = [];
-    for await (const row of partialRows(paths.partial, shape)) {
-      const values = row.aus ? adjusted.get(row.faceId) : undefined;
-      if (row.aus && values) {
-        const t = position.get(row.faceId) ?? 0;
-        position.set(row.faceId, t + 1);
-        row.aus = values.subarray(t * A, t * A + A);
-      }
+    for await (const read of partialRows(paths.partial, shape)) {
+      const row = adjustment.changesRows ? adjustment.adjust(read) : read;
       chunk.push(options.format === 'csv' ? videoCsvLine(row, shape.landmarkCount, A) : videoJsonLine(row, options.aus));
       if (chunk.length >= 500) { file.write(`${chunk.join('\n')}\n`); chunk = []; }
     }
