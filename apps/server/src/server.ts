@@ -16,6 +16,7 @@ import { analysisSchema, analyzeQuerySchema, batchSchema, problemSchema, statusS
 import { describeStart, sniffImageFormat } from './sniff.js';
 import { parseLandmarks } from './landmarks-field.js';
 import { planWorkers } from './workers.js';
+import { multipartProblem } from './multipart-errors.js';
 
 export interface ServerOptions {
   /** Folder with model.json, its weights and model-card.json. */
@@ -185,7 +186,8 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     metrics.requestSeconds.observe(reply.elapsedTime / 1000, { route });
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+  app.setErrorHandler((raw: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    const error = multipartProblem(raw);
     if (error instanceof ProblemError) {
       metrics.errors.inc({ type: error.kind });
       return sendProblem(reply, error.toBody(request.url), error.headers);
