@@ -23,6 +23,12 @@ export interface FuzzTarget {
   expected(error: unknown): boolean;
   /** Per-execution time limit (default 5 s): past it the execution is a hang. */
   timeoutMs?: number;
+  /**
+   * Most ArrayBuffer memory (typed arrays, Buffers) an execution may leave allocated, default
+   * 256 MiB: a parser that believes a header claiming gigabytes shows up here even when the
+   * machine has the memory (the V8 heap limit does not count these).
+   */
+  maxArrayBufferBytes?: number;
 }
 
 /** A result that breaks a target's invariant (never an allowed outcome). */
@@ -34,7 +40,8 @@ export type Outcome =
   | { kind: 'result' }
   | { kind: 'typed-error'; message: string }
   | { kind: 'crash'; error: unknown }
-  | { kind: 'hang'; ms: number };
+  | { kind: 'hang'; ms: number }
+  | { kind: 'memory'; bytes: number };
 
 /** Runs one input through a target and says how it ended. */
 export async function execute(target: FuzzTarget, input: Uint8Array): Promise<Outcome> {
@@ -52,20 +59,30 @@ export async function execute(target: FuzzTarget, input: Uint8Array): Promise<Ou
       return { kind: 'crash', error };
     }
   })();
+  let outcome: Outcome;
   try {
-    return await Promise.race([run, hang]);
+    outcome = await Promise.race([run, hang]);
   } finally {
     clearTimeout(timer);
   }
+  const bytes = process.memoryUsage().arrayBuffers;
+  if (outcome.kind !== 'crash' && outcome.kind !== 'hang' && bytes > (target.maxArrayBufferBytes ?? 256 * 1024 * 1024)) {
+    // Garbage not yet collected counts too: collect when we can before calling it a finding.
+    (globalThis as { gc?: () => void }).gc?.();
+    const after = process.memoryUsage().arrayBuffers;
+    if (after > (target.maxArrayBufferBytes ?? 256 * 1024 * 1024) || !(globalThis as { gc?: () => void }).gc) return { kind: 'memory', bytes: after };
+  }
+  return outcome;
 }
 
-export const isFinding = (outcome: Outcome): boolean => outcome.kind === 'crash' || outcome.kind === 'hang';
+export const isFinding = (outcome: Outcome): boolean => outcome.kind === 'crash' || outcome.kind === 'hang' || outcome.kind === 'memory';
 
 export function describeOutcome(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'result': return 'result';
     case 'typed-error': return `typed error: ${outcome.message}`;
     case 'hang': return `hang (no answer in ${outcome.ms} ms)`;
+    case 'memory': return `memory: ${(outcome.bytes / 2 ** 20).toFixed(0)} MiB of ArrayBuffers still allocated after the execution`;
     case 'crash': {
       const e = outcome.error as Error;
       return `crash: ${e?.name ?? typeof e}: ${e?.message ?? String(e)}\n${e?.stack?.split('\n').slice(1, 6).join('\n') ?? ''}`;

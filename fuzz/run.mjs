@@ -31,7 +31,7 @@ function runTarget(target) {
   const current = join(work, `${target}.current`);
   const result = join(work, `${target}.json`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=2048', vitest, 'run', '--config', join(here, 'vitest.config.mts'), '--reporter=dot'], {
+    const child = spawn(process.execPath, ['--max-old-space-size=2048', '--expose-gc', vitest, 'run', '--config', join(here, 'vitest.config.mts'), '--reporter=dot'], {
       env: { ...process.env, FUZZ_TARGET: target, FUZZ_SECONDS: String(seconds), FUZZ_SEED: values.seed, FUZZ_CURRENT: current, FUZZ_RESULT: result },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,8 +2,7 @@
 // or a DatasetError naming the manifest and, for a bad line, its line number. With
 // skipBad: true nothing may throw at all. Seeds: the fixtures' manifests (packages/datasets
 // testing/fixtures.ts), whose image paths exist, so the image check runs too.
-import { writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError } from '../../packages/datasets/src/errors.js';
 import { readManifest } from '../../packages/datasets/src/readers/manifest.js';
