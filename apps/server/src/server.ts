@@ -17,6 +17,7 @@ import { describeStart, sniffImageFormat } from './sniff.js';
 import { parseLandmarks } from './landmarks-field.js';
 import { planWorkers } from './workers.js';
 import { liveRoutes } from './live-route.js';
+import { multipartProblem } from './multipart-errors.js';
 
 export interface ServerOptions {
   /** Folder with model.json, its weights and model-card.json. */
@@ -186,7 +187,8 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     metrics.requestSeconds.observe(reply.elapsedTime / 1000, { route });
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+  app.setErrorHandler((raw: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    const error = multipartProblem(raw);
     if (error instanceof ProblemError) {
       metrics.errors.inc({ type: error.kind });
       return sendProblem(reply, error.toBody(request.url), error.headers);

@@ -9,7 +9,7 @@
  * is `{ "$typed": "Float32Array", "offset": bytes, "length": elements }`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '@g2rl/common/fs';
+import { openAtomicFileSync, writeFileAtomicSync } from '@g2rl/common/fs';
 import { UserError } from './errors.js';
 
 const MAGIC = 'G2RLCKPT';
@@ -83,8 +83,35 @@ export function decodeCheckpoint<T = unknown>(bytes: Buffer, source = 'checkpoin
   }) as T;
 }
 
+/** Checkpoints saved by this process so far (counts for the fault injection below). */
+let saves = 0;
+
+/**
+ * Writes the checkpoint atomically. A full disk (ENOSPC, EDQUOT) is a UserError that says so:
+ * the temporary file is gone and the previous checkpoint, if any, is untouched and resumable.
+ *
+ * Fault injection for the kill soak (apps/trainer/soak/kill-resume.mjs):
+ * `G2RL_FAULT_KILL_IN_CHECKPOINT=<n>` makes the process SIGKILL itself halfway through writing
+ * its n-th checkpoint, leaving a half-written temporary file, as a kill at that moment would.
+ */
 export function saveCheckpoint(path: string, state: unknown): void {
-  writeFileAtomicSync(path, encodeCheckpoint(state));
+  const bytes = encodeCheckpoint(state);
+  saves++;
+  if (Number(process.env.G2RL_FAULT_KILL_IN_CHECKPOINT) === saves) {
+    const file = openAtomicFileSync(path);
+    file.write(bytes.subarray(0, bytes.length >> 1));
+    process.kill(process.pid, 'SIGKILL');
+  }
+  try {
+    writeFileAtomicSync(path, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') throw error;
+    const previous = existsSync(path)
+      ? `the previous checkpoint there is intact: free some space and continue with --resume`
+      : 'no earlier checkpoint exists: free some space and start again';
+    throw new UserError(`${path}: no space left on the device to write the checkpoint (${bytes.length} bytes, ${code}); ${previous}`);
+  }
 }
 
 export function loadCheckpoint<T = unknown>(path: string): T {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -37,6 +37,44 @@ export function runPaths(runsDir: string, name: string): RunPaths {
   };
 }
 
+/** Creates the run folder and its subfolders, and clears what killed runs left half-written. */
 export function makeRunFolders(paths: RunPaths): void {
   for (const sub of ['', 'checkpoints', 'plots', 'model']) mkdirSync(join(paths.dir, sub), { recursive: true });
+  for (const sub of ['', 'checkpoints', 'model']) removeStaleTemporaries(join(paths.dir, sub));
+}
+
+/** `.name.<pid>.<hex>.tmp`: @g2rl/common/fs's temporary file beside a target (temporaryPathFor). */
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temporary files of atomic writes whose writer is gone (a run killed while writing
+ * its checkpoint leaves one, as large as a checkpoint); a live writer's file is left alone.
+ * @returns the names removed
+ */
+export function removeStaleTemporaries(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = TEMPORARY.exec(name);
+    if (!match || processAlive(Number(match[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -104,7 +104,9 @@ export async function trainRun(options: {
   if (options.resume) {
     const saved = readRunCheckpoint(paths, hash);
     trainer.setState(saved.trainer);
-    if (saved.phase === 'train' && saved.loader.epoch < config.train.epochs) loader.setState(saved.loader);
+    // Also when every epoch is done (a kill between the last epoch's checkpoint and the 'done'
+    // one): the loop then has nothing left to run, instead of starting again from epoch 0.
+    if (saved.phase === 'train') loader.setState(saved.loader);
     phase = saved.phase;
     pretrainEpoch = saved.pretrainEpoch;
     history = saved.history;

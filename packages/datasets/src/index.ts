@@ -15,7 +15,7 @@ export {
   type DisfaNumberingChoice,
 } from './readers/disfa-landmark-files.js';
 export { readBp4d, type Bp4dOptions } from './readers/bp4d.js';
-export { readMatV5, writeMatV5, matRows, hdf5Kind, type MatArray } from './readers/mat-v5.js';
+export { readMatV5, writeMatV5, matRows, hdf5Kind, MatFileError, MAT_MAX_INFLATED_BYTES, type MatArray } from './readers/mat-v5.js';
 export { extractFrames, type ExtractFramesOptions } from './readers/frames.js';
 export { extractDisfaFrames, type DisfaExtraction, type DisfaFramesOptions } from './readers/disfa-frames.js';
 export * from './loader/augment.js';

@@ -44,6 +44,8 @@ export function landmarkProblem(landmarks: ArrayLike<number>, scheme: LandmarkSc
   if (landmarks.length !== 2 * n) return `scheme ${scheme} needs ${2 * n} numbers (N = ${n} points × 2), got ${landmarks.length}`;
   for (let i = 0; i < landmarks.length; i++) {
     if (!Number.isFinite(landmarks[i])) return `landmark ${i >> 1} ${i % 2 ? 'y' : 'x'} is ${landmarks[i]}, expected a finite number`;
+    // Samples keep landmarks as float32: a finite double beyond ±3.4e38 would become Infinity there.
+    if (!Number.isFinite(Math.fround(landmarks[i]))) return `landmark ${i >> 1} ${i % 2 ? 'y' : 'x'} is ${landmarks[i]}, beyond the float32 range (±3.4e38)`;
   }
   return undefined;
 }

@@ -38,9 +38,12 @@ export interface CacheOptions {
   concurrency?: number;
   /** Called after every `progressEvery` crops with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Called when a cache file is found damaged (truncated, or failing its checksum) and is rebuilt. */
+  onDamaged?: (file: string, reason: string) => void;
 }
 
-const CACHE_FORMAT = 'g2rl-aligned-crops/1';
+// /2: the index holds the binary file's sha256, checked on every load.
+const CACHE_FORMAT = 'g2rl-aligned-crops/2';
 
 /**
  * Decodes and aligns every sample once and stores the crops on disk, keyed by a hash of the
@@ -49,7 +52,9 @@ const CACHE_FORMAT = 'g2rl-aligned-crops/1';
  * again; any change makes a new key. A cache made for a superset of the samples (same S,
  * scheme, points; every requested sample unchanged) is reused as it is: `prepare` can cache
  * a whole data set and each fold's train and test split load that one file (the loader finds
- * rows by sample id). Writes are atomic (temp file + rename).
+ * rows by sample id). Writes are atomic (temp file + rename). Every load checks the binary
+ * file's size and sha256 against the index: a truncated or corrupted file is rebuilt (and
+ * reported to `onDamaged`), never handed to training.
  * All samples must share one landmark scheme (the scheme sets N).
  */
 export async function cacheAlignedCrops(samples: readonly Sample[], options: CacheOptions): Promise<AlignedCropCache> {
@@ -65,7 +70,8 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
   const key = createHash('sha256').update(JSON.stringify(settings)).update(fingerprints.join('\n')).digest('hex');
   await mkdir(options.cacheDir, { recursive: true });
   const base = join(options.cacheDir, `aligned-${key.slice(0, 24)}`);
-  const existing = (await loadCache(base, key)) ?? (await loadSupersetCache(options.cacheDir, settings, samples, fingerprints));
+  const damaged = options.onDamaged ?? (() => undefined);
+  const existing = (await loadCache(base, key, damaged)) ?? (await loadSupersetCache(options.cacheDir, settings, samples, fingerprints, damaged, key));
   if (existing) return existing;
 
   const cropBytes = size * size * 3;
@@ -92,12 +98,14 @@ export async function cacheAlignedCrops(samples: readonly Sample[], options: Cac
 
   // float32 landmarks start on a 4-byte boundary, whatever S and the count are
   const landmarkOffset = Math.ceil(crops.length / 4) * 4;
+  const padding = new Uint8Array(landmarkOffset - crops.length);
+  const landmarkBytes = new Uint8Array(landmarks.buffer, landmarks.byteOffset, landmarks.byteLength);
+  const sha256 = createHash('sha256').update(crops).update(padding).update(landmarkBytes).digest('hex');
   const index = {
     format: CACHE_FORMAT, key, template: ALIGNMENT_TEMPLATE, size, scheme, points, count: samples.length, landmarkCount,
-    ids: samples.map((s) => s.id), fingerprints, cropBytes: crops.length, landmarkOffset, landmarkBytes: landmarks.byteLength,
+    ids: samples.map((s) => s.id), fingerprints, cropBytes: crops.length, landmarkOffset, landmarkBytes: landmarks.byteLength, sha256,
   };
-  const padding = new Uint8Array(landmarkOffset - crops.length);
-  await writeFileAtomic(base + '.bin', [crops, padding, new Uint8Array(landmarks.buffer, landmarks.byteOffset, landmarks.byteLength)]);
+  await writeFileAtomic(base + '.bin', [crops, padding, landmarkBytes]);
   // The index goes last: a cache with an index is complete.
   await writeFileAtomic(base + '.json', JSON.stringify(index));
   return { format: CACHE_FORMAT, key, size, scheme, points, count: samples.length, landmarkCount, ids: index.ids, crops, landmarks, path: base + '.bin' };
@@ -115,43 +123,61 @@ interface CacheIndex {
   format: string; key: string; template: string; size: number; scheme: LandmarkScheme; points: AlignmentPoints;
   count: number; landmarkCount: number; ids: string[]; fingerprints: string[];
   cropBytes: number; landmarkOffset: number; landmarkBytes: number;
+  /** Of the whole binary file. */
+  sha256: string;
 }
 
 /** A complete cache in `cacheDir` with the same settings that holds every requested sample unchanged. */
 async function loadSupersetCache(
   cacheDir: string, settings: { template: string; size: number; scheme: LandmarkScheme; points: AlignmentPoints },
-  samples: readonly Sample[], fingerprints: string[],
+  samples: readonly Sample[], fingerprints: string[], damaged: (file: string, reason: string) => void, tried: string,
 ): Promise<AlignedCropCache | undefined> {
   const names = (await readdir(cacheDir)).filter((n) => /^aligned-[0-9a-f]+\.json$/.test(n)).sort();
   for (const name of names) {
     const index = await readIndex(join(cacheDir, name));
-    if (!index || index.format !== CACHE_FORMAT || index.count < samples.length || !Array.isArray(index.fingerprints)) continue;
+    if (!index || index.format !== CACHE_FORMAT || index.key === tried || index.count < samples.length || !Array.isArray(index.fingerprints)) continue;
     if (index.template !== settings.template || index.size !== settings.size || index.scheme !== settings.scheme || index.points !== settings.points) continue;
     const have = new Map(index.ids.map((id, row) => [id, index.fingerprints[row]]));
     if (!samples.every((s, i) => have.get(s.id) === fingerprints[i])) continue;
-    const loaded = await loadCache(join(cacheDir, name.replace(/\.json$/, '')), index.key);
+    const loaded = await loadCache(join(cacheDir, name.replace(/\.json$/, '')), index.key, damaged);
     if (loaded) return loaded;
   }
   return undefined;
 }
 
-async function loadCache(base: string, key: string): Promise<AlignedCropCache | undefined> {
+async function loadCache(base: string, key: string, damaged: (file: string, reason: string) => void): Promise<AlignedCropCache | undefined> {
   const index = await readIndex(base + '.json');
   if (!index || index.format !== CACHE_FORMAT || index.key !== key) return undefined;
+  const file = base + '.bin';
   const total = index.landmarkOffset + index.landmarkBytes;
-  const info = await stat(base + '.bin').catch(() => undefined);
-  if (!info || info.size !== total) return undefined; // incomplete or damaged: rebuild
+  const info = await stat(file).catch(() => undefined);
+  if (!info) {
+    damaged(file, 'missing');
+    return undefined;
+  }
+  if (info.size !== total) {
+    damaged(file, `${info.size} bytes, the index says ${total} (truncated or damaged)`);
+    return undefined;
+  }
   const shared = new SharedArrayBuffer(total);
   const bytes = new Uint8Array(shared);
-  const handle = await open(base + '.bin', 'r');
+  const handle = await open(file, 'r');
   try {
     for (let at = 0; at < total; ) {
       const { bytesRead } = await handle.read(bytes, at, Math.min(1 << 26, total - at), at);
-      if (bytesRead === 0) return undefined;
+      if (bytesRead === 0) {
+        damaged(file, `ends at byte ${at} of ${total}`);
+        return undefined;
+      }
       at += bytesRead;
     }
   } finally {
     await handle.close();
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== index.sha256) {
+    damaged(file, `sha256 ${sha256.slice(0, 12)}… differs from the index's ${String(index.sha256).slice(0, 12)}… (corrupted)`);
+    return undefined;
   }
   return {
     format: CACHE_FORMAT, key, size: index.size, scheme: index.scheme, points: index.points, count: index.count,

@@ -11,7 +11,7 @@ import {
   type DisfaLandmarkNaming,
   type DisfaLandmarkNumbering,
 } from './disfa-landmark-files.js';
-import { matRows, readMatV5 } from './mat-v5.js';
+import { MatFileError, matRows, readMatV5 } from './mat-v5.js';
 import { listFrameImages, readFrameIntensities } from './text.js';
 
 export interface DisfaOptions extends BadDataOptions, DisfaLayoutOptions {
@@ -198,7 +198,9 @@ export function landmarksFromMat(bytes: Uint8Array, file: string): Landmarks | s
   try {
     variables = readMatV5(bytes, file);
   } catch (error) {
-    return (error as Error).message;
+    // Only the reader's own verdict on the file; anything else is a bug to surface, not bad data.
+    if (!(error instanceof MatFileError)) throw error;
+    return error.message;
   }
   const candidates = variables.filter((v) => v.dims.length === 2 && v.data.length > 0 && (v.dims[1] === 2 || v.dims[0] === 2));
   const chosen = candidates.find((v) => v.name === 'pts') ?? candidates[0];

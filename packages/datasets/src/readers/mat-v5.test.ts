@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hdf5Kind, matRows, readMatV5, writeMatV5 } from './mat-v5.js';
+import { deflateSync } from 'node:zlib';
+import { hdf5Kind, MatFileError, matRows, readMatV5, writeMatV5 } from './mat-v5.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures');
 
@@ -69,5 +70,56 @@ describe('readMatV5', () => {
     Buffer.from('\x89HDF\r\n\x1a\n', 'latin1').copy(file, 512);
     expect(hdf5Kind(file)).toBeUndefined();
     expect(readMatV5(file)[0].dims).toEqual([66, 2]);
+  });
+
+  // Found by fuzzing (fuzz/targets/mat-v5.ts; the inputs are in fuzz/corpus/mat-v5/): each was a
+  // RangeError from inside the reader, now a MatFileError naming the file.
+  describe('damaged files found by fuzzing', () => {
+    const pts = Array.from({ length: 66 }, (_, i) => [i, 2 * i]);
+    const plain = () => writeMatV5({ pts });
+    const expectMatError = (bytes: Uint8Array, message: RegExp) => {
+      let error: unknown;
+      try {
+        readMatV5(bytes, 'f.mat');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(MatFileError);
+      expect((error as MatFileError).file).toBe('f.mat');
+      expect((error as Error).message).toMatch(message);
+    };
+
+    it('a small data element claiming more than the 4 bytes its tag holds', () => {
+      const file = plain();
+      // the tag of the name element (128 + matrix tag 8 + flags 16 + dims 16) made a small-element tag of 256 bytes
+      file.writeUInt32LE((256 << 16) | 1, 168);
+      expectMatError(file, /f\.mat: small data element at byte 168 claims 256 bytes; at most 4 fit in its tag/);
+    });
+
+    it('a data element whose byte count is not a whole number of values', () => {
+      const file = plain();
+      file.writeUInt32LE(8 * 132 - 3, 188); // the doubles' byte count (their tag is at 184)
+      expectMatError(file, /variable pts has dims 66×2 = 132 values but stores/);
+    });
+
+    it('dimensions claiming 4 G values are refused before anything is allocated for them', () => {
+      const file = plain();
+      file.writeInt32LE(0x7fffffff, 160); // rows
+      expectMatError(file, /variable pts has dims 2147483647×2 = 4294967294 values but stores 132/);
+      file.writeInt32LE(-1, 160);
+      expectMatError(file, /dimensions at byte 152 are \[-1,2\]/);
+    });
+
+    it('an element running past the end of its matrix, bad zlib data, and compression inside compression', () => {
+      const file = plain();
+      file.writeUInt32LE(1000, 132); // the matrix claims fewer bytes than its parts
+      expect(() => readMatV5(file, 'f.mat')).toThrow(MatFileError);
+      const header = plain().subarray(0, 128);
+      const tag = (type: number, length: number) => { const t = Buffer.alloc(8); t.writeUInt32LE(type, 0); t.writeUInt32LE(length, 4); return t; };
+      expectMatError(Buffer.concat([header, tag(15, 16), Buffer.alloc(16, 7)]), /compressed element at byte 128 is not valid zlib data/);
+      const inner = deflateSync(plain().subarray(128));
+      const nested = deflateSync(Buffer.concat([tag(15, inner.length), inner]));
+      expectMatError(Buffer.concat([header, tag(15, nested.length), nested]), /compressed element inside a compressed element/);
+    });
   });
 });

@@ -32,6 +32,14 @@ const CLASS_NAMES: Record<number, string> = {
   8: 'int8', 9: 'uint8', 10: 'int16', 11: 'uint16', 12: 'int32', 13: 'uint32', 14: 'int64', 15: 'uint64',
 };
 
+/** A file that is not a readable MAT v5 file; the message starts with the file's name. */
+export class MatFileError extends Error {
+  override name = 'MatFileError';
+  constructor(readonly file: string, detail: string) {
+    super(`${file}: ${detail}`);
+  }
+}
+
 interface Element {
   type: number;
   start: number; // byte offset of the data
@@ -39,60 +47,91 @@ interface Element {
   next: number; // offset of the following element (8-byte aligned)
 }
 
-function readElement(view: DataView, offset: number, le: boolean, where: string): Element {
-  if (offset + 8 > view.byteLength) throw new Error(`${where}: truncated data element tag at byte ${offset}`);
+/**
+ * Largest inflated size of one miCOMPRESSED element (256 MiB): zlib is told the limit, so a
+ * small file that inflates to gigabytes (a "zip bomb", or a damaged length) is refused
+ * before the memory is taken. A DISFA landmark file inflates to about 1 kB.
+ */
+export const MAT_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+
+/** The element whose tag is at `offset`; it must end by `end` (its parent's end or the file's). */
+function readElement(view: DataView, offset: number, end: number, le: boolean, where: string): Element {
+  if (offset + 8 > end) throw new MatFileError(where, `truncated data element tag at byte ${offset}`);
   const first = view.getUint32(offset, le);
   // Small data element: the byte count lives in the upper 16 bits and the data in the tag's last 4 bytes.
   if (first >>> 16 !== 0) {
-    return { type: first & 0xffff, start: offset + 4, length: first >>> 16, next: offset + 8 };
+    const length = first >>> 16;
+    if (length > 4) throw new MatFileError(where, `small data element at byte ${offset} claims ${length} bytes; at most 4 fit in its tag`);
+    return { type: first & 0xffff, start: offset + 4, length, next: offset + 8 };
   }
   const length = view.getUint32(offset + 4, le);
   const start = offset + 8;
-  if (start + length > view.byteLength) {
-    throw new Error(`${where}: data element at byte ${offset} claims ${length} bytes but the file ends at ${view.byteLength}`);
+  if (start + length > end) {
+    throw new MatFileError(where, `data element at byte ${offset} claims ${length} bytes but ${end === view.byteLength ? 'the file' : 'its enclosing element'} ends at ${end}`);
   }
   // Compressed elements are not padded; all others are padded to 8 bytes.
   const next = first === MI_COMPRESSED ? start + length : start + Math.ceil(length / 8) * 8;
   return { type: first, start, length, next };
 }
 
-function readNumbers(view: DataView, element: Element, le: boolean, where: string): Float64Array {
+function readNumbers(view: DataView, element: Element, le: boolean, where: string, what: string): Float64Array {
   const spec = NUMERIC_TYPES[element.type];
-  if (!spec) throw new Error(`${where}: unsupported numeric data type ${element.type}`);
+  if (!spec) throw new MatFileError(where, `${what}: unsupported numeric data type ${element.type}`);
   const [size, get] = spec;
+  if (element.length % size !== 0) throw new MatFileError(where, `${what}: ${element.length} bytes is not a whole number of ${size}-byte values`);
   const out = new Float64Array(element.length / size);
   for (let i = 0; i < out.length; i++) out[i] = get(view, element.start + i * size, le);
   return out;
 }
 
 function readMatrix(view: DataView, element: Element, le: boolean, where: string): MatArray | undefined {
+  const end = element.start + element.length;
   let at = element.start;
-  const flagsElement = readElement(view, at, le, where);
+  const flagsElement = readElement(view, at, end, le, where);
+  if (flagsElement.length < 4) throw new MatFileError(where, `array flags at byte ${at} hold ${flagsElement.length} bytes, expected 8`);
   const classId = view.getUint32(flagsElement.start, le) & 0xff;
   at = flagsElement.next;
-  const dimsElement = readElement(view, at, le, where);
-  const dims = Array.from(readNumbers(view, dimsElement, le, where));
+  const dimsElement = readElement(view, at, end, le, where);
+  const dims = Array.from(readNumbers(view, dimsElement, le, where, `dimensions at byte ${at}`));
+  if (dims.length < 2 || !dims.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new MatFileError(where, `dimensions at byte ${at} are ${JSON.stringify(dims)}; expected at least 2 integers ≥ 0`);
+  }
   at = dimsElement.next;
-  const nameElement = readElement(view, at, le, where);
+  const nameElement = readElement(view, at, end, le, where);
   const name = new TextDecoder().decode(new Uint8Array(view.buffer, view.byteOffset + nameElement.start, nameElement.length));
   at = nameElement.next;
   const className = CLASS_NAMES[classId] ?? `class ${classId}`;
   if (classId < 6 || classId > 15) return { name, dims, className, data: new Float64Array(0) };
-  const real = readElement(view, at, le, where);
-  const data = readNumbers(view, real, le, `${where} (variable ${name})`);
+  const real = readElement(view, at, end, le, where);
   const count = dims.reduce((a, b) => a * b, 1);
-  if (data.length !== count) {
-    throw new Error(`${where}: variable ${name} has dims ${dims.join('×')} = ${count} values but stores ${data.length}`);
+  // Checked before reading: dims that claim more values than the bytes hold are refused
+  // without allocating for them.
+  const size = NUMERIC_TYPES[real.type]?.[0];
+  if (size !== undefined && count * size !== real.length) {
+    throw new MatFileError(where, `variable ${name} has dims ${dims.join('×')} = ${count} values but stores ${real.length / size}`);
   }
+  const data = readNumbers(view, real, le, where, `variable ${name}`);
   return { name, dims, className, data };
 }
 
-function readElements(view: DataView, offset: number, le: boolean, where: string, out: MatArray[]): void {
+function inflate(view: DataView, element: Element, where: string): DataView {
+  let inflated: Buffer;
+  try {
+    inflated = inflateSync(new Uint8Array(view.buffer, view.byteOffset + element.start, element.length), { maxOutputLength: MAT_MAX_INFLATED_BYTES });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `inflates to more than ${MAT_MAX_INFLATED_BYTES} bytes` : `is not valid zlib data (${(error as Error).message})`;
+    throw new MatFileError(where, `compressed element at byte ${element.start - 8} ${reason}`);
+  }
+  return new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength);
+}
+
+function readElements(view: DataView, offset: number, le: boolean, where: string, out: MatArray[], compressed = false): void {
   while (offset + 8 <= view.byteLength) {
-    const element = readElement(view, offset, le, where);
+    const element = readElement(view, offset, view.byteLength, le, where);
     if (element.type === MI_COMPRESSED) {
-      const inflated = inflateSync(new Uint8Array(view.buffer, view.byteOffset + element.start, element.length));
-      readElements(new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength), 0, le, where, out);
+      // MATLAB compresses each top-level variable once; a compressed element inside one is damage (and unbounded recursion).
+      if (compressed) throw new MatFileError(where, `compressed element inside a compressed element at byte ${offset}`);
+      readElements(inflate(view, element, where), 0, le, where, out, true);
     } else if (element.type === MI_MATRIX && element.length > 0) {
       const matrix = readMatrix(view, element, le, where);
       if (matrix) out.push(matrix);
@@ -133,16 +172,16 @@ export function hdf5Kind(bytes: Uint8Array): 'hdf5' | 'mat-v7.3' | 'mat-v7.3-wit
  * @param where the file's name, for error messages
  */
 export function readMatV5(bytes: Uint8Array, where = 'MAT-file'): MatArray[] {
-  if (bytes.length < 128) throw new Error(`${where}: ${bytes.length} bytes is too short for a MAT-file (128-byte header)`);
+  if (bytes.length < 128) throw new MatFileError(where, `${bytes.length} bytes is too short for a MAT-file (128-byte header)`);
   const hdf5 = hdf5Kind(bytes);
-  if (hdf5 === 'mat-v7.3') throw new Error(`${where}: this is a MATLAB -v7.3 (HDF5) file; re-save it with save(..., '-v7')`);
-  if (hdf5 === 'hdf5') throw new Error(`${where}: this is an HDF5 file, not a MAT-file (its first 8 bytes are the HDF5 signature)`);
+  if (hdf5 === 'mat-v7.3') throw new MatFileError(where, `this is a MATLAB -v7.3 (HDF5) file; re-save it with save(..., '-v7')`);
+  if (hdf5 === 'hdf5') throw new MatFileError(where, `this is an HDF5 file, not a MAT-file (its first 8 bytes are the HDF5 signature)`);
   if (hdf5 === 'mat-v7.3-without-superblock') {
-    throw new Error(`${where}: the header says MATLAB 7.3 (HDF5) but no HDF5 superblock follows at byte 512, 1024, …; the file is damaged or truncated`);
+    throw new MatFileError(where, `the header says MATLAB 7.3 (HDF5) but no HDF5 superblock follows at byte 512, 1024, …; the file is damaged or truncated`);
   }
   const endian = String.fromCharCode(bytes[126], bytes[127]);
   if (endian !== 'IM' && endian !== 'MI') {
-    throw new Error(`${where}: not a Level 5 MAT-file (header endian indicator is ${JSON.stringify(endian)}, expected "IM" or "MI")`);
+    throw new MatFileError(where, `not a Level 5 MAT-file (header endian indicator is ${JSON.stringify(endian)}, expected "IM" or "MI")`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: MatArray[] = [];

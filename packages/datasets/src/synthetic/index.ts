@@ -14,6 +14,7 @@ export {
   type SyntheticDatasetInfo,
   type SyntheticManifestEntry,
   SYNTHETIC_GENERATOR_VERSION,
+  SYNTHETIC_CHECKSUMS,
   SYNTHETIC_INFO,
   SYNTHETIC_MANIFEST,
   readSyntheticManifest,

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../readers/manifest.js';
 import { SYNTHETIC_AUS } from './action-units.js';
-import { SYNTHETIC_INFO, SYNTHETIC_MANIFEST, readSyntheticManifest, synthesizeDataset } from './synthesize-dataset.js';
+import { SYNTHETIC_CHECKSUMS, SYNTHETIC_INFO, SYNTHETIC_MANIFEST, readSyntheticManifest, synthesizeDataset } from './synthesize-dataset.js';
 
 const dirs: string[] = [];
 const fresh = async (): Promise<string> => {
@@ -38,7 +38,7 @@ describe('synthesizeDataset', () => {
     expect(result.entries.length).toBe(120);
     const manifest = await readSyntheticManifest(join(dir, SYNTHETIC_MANIFEST));
     expect(manifest).toEqual(result.entries);
-    expect((await readdir(dir)).filter((n) => n.startsWith('S')).sort()).toEqual(['S001', 'S002', 'S003', 'S004']);
+    expect((await readdir(dir)).filter((n) => /^S\d+$/.test(n)).sort()).toEqual(['S001', 'S002', 'S003', 'S004']);
     for (const e of manifest) {
       expect(Object.keys(e).sort()).toEqual(['aus', 'frame', 'id', 'image', 'intensities', 'landmarks', 'scheme', 'subject']);
       expect(e.scheme).toBe('ibug68');
@@ -76,6 +76,39 @@ describe('synthesizeDataset', () => {
     expect(rendered).toBe(10);
   });
 
+  it('renders again, on reuse, the images that are truncated, altered or missing (checksums), and only those', async () => {
+    const dir = await fresh();
+    const opts = { outDir: dir, identities: 2, framesPerIdentity: 4, seed: 6, size: 64 };
+    const first = await synthesizeDataset(opts);
+    const sums = await readFile(join(dir, SYNTHETIC_CHECKSUMS), 'utf8');
+    expect(sums.trim().split('\n')).toHaveLength(8);
+    expect(sums).toMatch(/^[0-9a-f]{64} {2}S001\/F0000\.png$/m);
+    const good = await Promise.all(first.entries.map((e) => readFile(join(dir, e.image))));
+    const [truncated, altered, missing] = ['S001/F0001.png', 'S002/F0000.png', 'S002/F0003.png'];
+    await writeFile(join(dir, truncated), good[1].subarray(0, 100));
+    const flipped = Buffer.from(good[4]);
+    flipped[flipped.length - 20] ^= 1; // inside the PNG's data: still a file of the right size
+    await writeFile(join(dir, altered), flipped);
+    await rm(join(dir, missing));
+    let rendered = 0;
+    const again = await synthesizeDataset({ ...opts, onProgress: () => rendered++ });
+    expect(again.reused).toBe(true);
+    expect(again.repaired).toEqual([truncated, altered, missing].sort());
+    expect(rendered).toBe(0); // onProgress counts full renders; the repair is not one
+    const after = await Promise.all(again.entries.map((e) => readFile(join(dir, e.image))));
+    after.forEach((bytes, i) => expect(bytes.equals(good[i]), again.entries[i].image).toBe(true));
+    expect(await readFile(join(dir, SYNTHETIC_CHECKSUMS), 'utf8')).toBe(sums);
+    expect((await synthesizeDataset(opts)).repaired).toEqual([]);
+  });
+
+  it('does not reuse a data set without its checksum file', async () => {
+    const dir = await fresh();
+    const opts = { outDir: dir, identities: 1, framesPerIdentity: 2, seed: 2, size: 64 };
+    await synthesizeDataset(opts);
+    await rm(join(dir, SYNTHETIC_CHECKSUMS));
+    expect((await synthesizeDataset(opts)).reused).toBe(false);
+  });
+
   it('does not reuse an incomplete data set (no dataset.json) and removes folders of a larger earlier one', async () => {
     const dir = await fresh();
     await mkdir(join(dir, 'S009'), { recursive: true });
@@ -83,7 +116,7 @@ describe('synthesizeDataset', () => {
     await writeFile(join(dir, SYNTHETIC_MANIFEST), 'half written');
     const result = await synthesizeDataset({ outDir: dir, identities: 2, framesPerIdentity: 3, size: 64 });
     expect(result.reused).toBe(false);
-    expect((await readdir(dir)).sort()).toEqual(['S001', 'S002', SYNTHETIC_INFO, SYNTHETIC_MANIFEST].sort());
+    expect((await readdir(dir)).sort()).toEqual(['S001', 'S002', SYNTHETIC_CHECKSUMS, SYNTHETIC_INFO, SYNTHETIC_MANIFEST].sort());
   });
 
   it('honours count (the last subject gets fewer frames) and jpeg', async () => {

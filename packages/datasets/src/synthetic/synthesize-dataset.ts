@@ -5,6 +5,7 @@
  * Everything random is drawn from one seed, per subject from its own forked stream, so the
  * manifest (and `dataset.json`) are byte-identical for a seed whatever the concurrency.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ import { syntheticRng } from './rng.js';
 export const SYNTHETIC_GENERATOR_VERSION = '1.0.0';
 export const SYNTHETIC_MANIFEST = 'manifest.jsonl';
 export const SYNTHETIC_INFO = 'dataset.json';
+/** `sha256sum`-format list of every image ("<hex>  S001/F0000.png"), checked on reuse. */
+export const SYNTHETIC_CHECKSUMS = 'SHA256SUMS';
 
 export interface SynthesizeDatasetOptions {
   /** Folder to write into (created if missing). */
@@ -76,8 +79,10 @@ export interface SynthesizedDataset {
   manifestPath: string;
   info: SyntheticDatasetInfo;
   entries: SyntheticManifestEntry[];
-  /** True if an existing data set matched the options and nothing was rendered. */
+  /** True if an existing data set matched the options (and at most `repaired` was rendered again). */
   reused: boolean;
+  /** Images of a reused data set that were missing or failed their checksum, rendered again. */
+  repaired: string[];
 }
 
 type Resolved = SyntheticDatasetInfo['options'] & { seed: number; concurrency: number };
@@ -203,7 +208,57 @@ async function tryReuse(r: Resolved, outDir: string): Promise<SynthesizedDataset
     return undefined;
   }
   if (entries.length !== info.counts.images) return undefined;
-  return { outDir, manifestPath, info, entries, reused: true };
+  const sums = await readChecksums(outDir);
+  if (!sums || !entries.every((e) => sums.has(e.image))) return undefined;
+  // Every image against its checksum: a truncated or altered file is rendered again, never trained on.
+  const damaged = new Set<string>();
+  await forEachLimited(entries, r.concurrency, async (e) => {
+    const bytes = await readFile(join(outDir, e.image)).catch(() => undefined);
+    if (!bytes || sha256(bytes) !== sums.get(e.image)) damaged.add(e.image);
+  });
+  if (damaged.size > 0) {
+    await forEachLimited([...planImages(r)].filter((p) => damaged.has(p.entry.image)), r.concurrency, async ({ entry, params }) => {
+      const { png } = await renderFace(params, r.format);
+      await mkdir(join(outDir, entry.subject), { recursive: true });
+      await writeFileAtomic(join(outDir, entry.image), png);
+      sums.set(entry.image, sha256(png));
+    });
+    await writeChecksums(outDir, sums);
+  }
+  return { outDir, manifestPath, info, entries, reused: true, repaired: [...damaged].sort() };
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** image path → sha256 from SHA256SUMS, or undefined when the file is missing or malformed. */
+async function readChecksums(outDir: string): Promise<Map<string, string> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, SYNTHETIC_CHECKSUMS), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const sums = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+    if (!match) return undefined;
+    sums.set(match[2], match[1]);
+  }
+  return sums;
+}
+
+async function writeChecksums(outDir: string, sums: Map<string, string>): Promise<void> {
+  const lines = [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([image, hex]) => `${hex}  ${image}\n`);
+  await writeFileAtomic(join(outDir, SYNTHETIC_CHECKSUMS), lines.join(''));
+}
+
+/** Runs `work` on every item, at most `limit` at once. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]);
+  }));
 }
 
 /**
@@ -221,9 +276,11 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   // The old marker goes first: an interrupted run must never look complete.
   await rm(join(outDir, SYNTHETIC_INFO), { force: true });
   await rm(join(outDir, SYNTHETIC_MANIFEST), { force: true });
+  await rm(join(outDir, SYNTHETIC_CHECKSUMS), { force: true });
   await removeStaleSubjects(outDir, r);
 
   const entries: SyntheticManifestEntry[] = [];
+  const sums = new Map<string, string>();
   const madeDirs = new Set<string>();
   const plan = planImages(r);
   let done = 0;
@@ -239,6 +296,7 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
       try {
         const { png } = await renderFace(params, r.format);
         await writeFileAtomic(join(outDir, entry.image), png);
+        sums.set(entry.image, sha256(png));
       } catch (error) {
         failed = true;
         throw new Error(`synthesizeDataset: could not render or write ${join(outDir, entry.image)}: ${(error as Error).message}`);
@@ -249,10 +307,11 @@ export async function synthesizeDataset(options: SynthesizeDatasetOptions): Prom
   await Promise.all(Array.from({ length: r.concurrency }, worker));
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const manifestPath = join(outDir, SYNTHETIC_MANIFEST);
+  await writeChecksums(outDir, sums);
   await writeFileAtomic(manifestPath, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const info = summarize(r, entries);
   await writeFileAtomic(join(outDir, SYNTHETIC_INFO), JSON.stringify(info, null, 2) + '\n');
-  return { outDir, manifestPath, info, entries, reused: false };
+  return { outDir, manifestPath, info, entries, reused: false, repaired: [] };
 }
 
 /** Remove subject folders (S001…) of an earlier, larger data set in the same folder. */
