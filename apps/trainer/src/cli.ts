@@ -36,6 +36,8 @@ const COMMON: Options = {
   'skip-bad': { type: 'boolean' },
   'max-train': { type: 'string' },
   'max-train-subjects': { type: 'string' },
+  'validation-subjects': { type: 'string' },
+  'held-out': { type: 'string' },
   'synthetic-seed': { type: 'string' },
   subjects: { type: 'string' },
   'images-dir': { type: 'string' },
@@ -73,6 +75,8 @@ const COMMON_HELP = `Common options:
       --identities <n>      synthetic identities; --frames <n> frames each
       --fold <k>            which fold to hold out (0-based)
       --max-train <n>       cap on training images;  --max-train-subjects <n>  on training subjects (by seed)
+      --validation-subjects <n>  keep n of each fold's training subjects out for tuning (by seed)
+      --held-out <which>    test | validation: which held-out subjects train/eval score  (default test)
       --skip-bad            skip malformed records (counted) instead of stopping
       --subjects <list>     only these subjects, e.g. SN001,SN002 (disfa, bp4d)
       --images-dir <dir>    extracted frames (default <data-path>/Images);  --landmarks-dir <dir>  landmark files
@@ -236,6 +240,8 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.data!, 'fold', num('fold'));
   set(o.data!, 'maxTrainSamples', num('max-train'));
   set(o.data!, 'maxTrainSubjects', num('max-train-subjects'));
+  set(o.data!, 'validationSubjects', num('validation-subjects'));
+  set(o.data!, 'heldOut', str('held-out'));
   if (values['skip-bad']) o.data!.skipBad = true;
   set(o.data!, 'syntheticSeed', num('synthetic-seed'));
   const subjects = str('subjects');

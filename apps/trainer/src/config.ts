@@ -49,6 +49,13 @@ export interface TrainConfig {
     maxTrainSamples: number;
     /** Train on at most this many of the split's training subjects, chosen by seed (0 = all); the data-efficiency runs. */
     maxTrainSubjects: number;
+    /**
+     * Subjects of each fold's training side kept out of training for tuning, chosen by seed
+     * (0 = none): choices are made on them, and the test subjects are scored once at the end.
+     */
+    validationSubjects: number;
+    /** Which held-out subjects `train`/`eval` score: 'test' (the fold's) or 'validation' (needs validationSubjects > 0). */
+    heldOut: 'test' | 'validation';
     /** Seed of the synthetic data set; null = the run's `seed` (ablation --seeds keeps one data set). */
     syntheticSeed: number | null;
     /** Only these subjects (disfa: 'SN001', …; bp4d: 'F001', …); null = every subject found. */
@@ -145,7 +152,8 @@ export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
    */
   demo: {
     name: 'demo',
-    data: { kind: 'synthetic', identities: 250, framesPerIdentity: 30 },
+    // 275 identities: 55 test (5-fold), 20 validation (for tuning; never the test ones), 200 train.
+    data: { kind: 'synthetic', identities: 275, framesPerIdentity: 30, validationSubjects: 20 },
     model: { preset: 'small', sigma: 2 },
     train: {
       epochs: 3,
@@ -188,6 +196,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
     skipBad: false,
     maxTrainSamples: 0,
     maxTrainSubjects: 0,
+    validationSubjects: 0,
+    heldOut: 'test',
     syntheticSeed: null,
     subjects: null,
     imagesDir: null,
@@ -351,6 +361,9 @@ export function validateConfig(config: TrainConfig, source: string): void {
   if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
   int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
   int('data.maxTrainSubjects', config.data.maxTrainSubjects, 0);
+  int('data.validationSubjects', config.data.validationSubjects, 0);
+  oneOf('data.heldOut', config.data.heldOut, ['test', 'validation']);
+  if (config.data.heldOut === 'validation' && config.data.validationSubjects === 0) bad('data.validationSubjects', 'above 0 when data.heldOut is "validation"', 0);
   if (config.data.syntheticSeed !== null) int('data.syntheticSeed', config.data.syntheticSeed, 0, 2 ** 32 - 1);
   if (config.data.subjects !== null && (!Array.isArray(config.data.subjects) || config.data.subjects.length === 0 || !config.data.subjects.every((s) => typeof s === 'string' && s !== ''))) {
     bad('data.subjects', 'null or a non-empty list of subject ids (e.g. ["SN001", "SN002"])', config.data.subjects);
