@@ -133,6 +133,12 @@ export interface TrainConfig {
      * Rare AUs (AU5, AU20 in spontaneous data) otherwise get too few gradient steps to be learnt.
      */
     rareAuRepeat: number;
+    /**
+     * `L_S` weight of a heatmap channel whose AU is active in the frame, against 1 for an
+     * inactive one (the codec's `activeWeight`): most channels are empty, and the plain mean
+     * shrinks uncertain peaks towards 0. 1 = the plain mean.
+     */
+    activeChannelWeight: number;
     augment: {
       flip: boolean;
       rotateDegrees: number;
@@ -228,6 +234,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     geometryLearningRate: DEFAULT_GEOMETRY_LEARNING_RATE,
     maxNeutralFraction: 1,
     rareAuRepeat: 1,
+    activeChannelWeight: 1,
     augment: { flip: true, rotateDegrees: 8, scale: 0.08, shift: 0.04, brightness: 0.15, contrast: 0.15 },
   },
 };
@@ -395,6 +402,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);
   num('train.maxNeutralFraction', t.maxNeutralFraction, 0, 1);
   int('train.rareAuRepeat', t.rareAuRepeat, 1, 100);
+  num('train.activeChannelWeight', t.activeChannelWeight, 0.01, 1000);
   if (typeof t.augment.flip !== 'boolean') bad('train.augment.flip', 'true or false', t.augment.flip);
   num('train.augment.rotateDegrees', t.augment.rotateDegrees, 0, 45);
   num('train.augment.scale', t.augment.scale, 0, 0.5);
