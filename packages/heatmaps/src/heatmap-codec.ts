@@ -38,13 +38,20 @@ export interface HeatmapCodecSettings {
   activeWeight?: number;
   /** How `decode` reads a point's value: `'window'` (default) or `'peak'` (see `decodeHeatmaps`). */
   value?: PointValueEstimate;
+  /**
+   * Per-AU intensity calibration (A factors > 0, channel order; default all 1): `decode`
+   * gives `clamp(scale[a] · (mean of AU a's two point values), 0, 5)`. A network trained on
+   * the heatmap MSE shrinks its uncertain peaks; factors fitted on validation identities
+   * (`g2rl-train calibrate`) give the predictions the truth's spread back.
+   */
+  scale?: readonly number[];
 }
 
 /** The fields of a model card (`model-card.json`) a codec reads. */
 export interface HeatmapCardFields {
   aus: readonly number[];
   input: { size: number };
-  heatmap: { size: number; sigma: number; normalization?: HeatmapNormalization };
+  heatmap: { size: number; sigma: number; normalization?: HeatmapNormalization; scale?: readonly number[] };
 }
 
 /** One decoded face: K points in heatmap and in crop pixels, and A intensities. */
@@ -53,7 +60,7 @@ export interface DecodedFace {
   points: DecodedPoint[];
   /** `Float32Array` K×2: the same points in crop pixels (S×S). */
   cropPoints: Float32Array;
-  /** `Float32Array` A: mean of each AU's two point values, clamped to [0, 5]. */
+  /** `Float32Array` A: mean of each AU's two point values (× the codec's `scale`), clamped to [0, 5]. */
   intensities: Float32Array;
 }
 
@@ -106,7 +113,11 @@ function resolveSettings(settings: HeatmapCodecSettings, where: string): Require
   }
   const value = settings.value ?? 'window';
   if (value !== 'window' && value !== 'peak') throw new Error(`${where}: value must be 'window' or 'peak', got ${JSON.stringify(value)}`);
-  return { inputSize: settings.inputSize, heatmapSize: settings.heatmapSize, aus: [...aus], sigma, normalization, activeWeight, value };
+  const scale = settings.scale === undefined ? aus.map(() => 1) : [...settings.scale];
+  if (!Array.isArray(settings.scale ?? []) || scale.length !== aus.length || !scale.every((f) => typeof f === 'number' && Number.isFinite(f) && f > 0)) {
+    throw new Error(`${where}: scale must be ${aus.length} positive numbers (one per AU), got ${JSON.stringify(settings.scale)}`);
+  }
+  return { inputSize: settings.inputSize, heatmapSize: settings.heatmapSize, aus: [...aus], sigma, normalization, activeWeight, value, scale };
 }
 
 /**
@@ -128,9 +139,17 @@ export function createHeatmapCodec(settings: HeatmapCodecSettings): HeatmapCodec
   const shape = { height: H, width: H, sigma, normalization };
   const decodeOptions = { ...shape, channels: K, value: s.value };
   const gain = gaussianPeakFactor(normalization, sigma);
+  const calibrated = s.scale.some((f) => f !== 1);
   const withCropPoints = (decoded: { points: DecodedPoint[]; intensities: Float32Array }): DecodedFace => {
     const flat = new Float32Array(K * 2);
     decoded.points.forEach((p, k) => { flat[2 * k] = p.x; flat[2 * k + 1] = p.y; });
+    if (calibrated) {
+      // From the unclamped point values: clamp(f · mean), not f · clamp(mean).
+      for (let a = 0; a < A; a++) {
+        const mean = (decoded.points[2 * a].value + decoded.points[2 * a + 1].value) / 2;
+        decoded.intensities[a] = Math.min(MAX_INTENSITY, Math.max(0, s.scale[a] * mean));
+      }
+    }
     return { points: decoded.points, cropPoints: heatmapToImage(flat, H, S), intensities: decoded.intensities };
   };
   return {
@@ -179,6 +198,7 @@ export function codecFromCard(card: HeatmapCardFields): HeatmapCodec {
     aus: card.aus,
     sigma: card.heatmap.sigma,
     normalization: card.heatmap.normalization ?? 'peak',
+    ...(card.heatmap.scale !== undefined ? { scale: card.heatmap.scale } : {}),
   });
 }
 
