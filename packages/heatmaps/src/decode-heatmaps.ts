@@ -33,8 +33,8 @@ export interface DecodeHeatmapsOptions extends HeatmapShapeOptions {
    * (`Σ h·g / Σ g²`); `'peak'` the Gaussian's height through the maximum and its 4 neighbours.
    * Both are exact on an encoded map. A network's map is lower and wider than its target
    * where the place is uncertain; the window reads more of that spread-out mass (on held-out
-   * synthetic faces it raised the mean ICC(3,1) by +0.009 [+0.001, +0.013] and cut the MAE by
-   * a sixth against `'peak'`: apps/trainer/README.md).
+   * synthetic faces it raised the mean ICC(3,1) by +0.008 to +0.010 and cut the MAE by about a
+   * sixth against `'peak'`: apps/trainer/README.md).
    */
   value?: PointValueEstimate;
   /**
