@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PRESETS, resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { ablationCommand, benchmarkCommand, cvCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, workerCommand, type CommandContext, type CommonFlags } from './commands.js';
+import { ablationCommand, benchmarkCommand, calibrateCommand, cvCommand, demoCommand, dataEfficiencyCommand, evalCommand, exportCommand, predictCommand, prepareCommand, synthCommand, trainCommand, workerCommand, type CommandContext, type CommonFlags } from './commands.js';
 import { EXIT, isUserFacing, UserError } from './errors.js';
 import { chooseMode, createReporter } from './progress.js';
 import { runPaths } from './run-folder.js';
@@ -36,6 +36,8 @@ const COMMON: Options = {
   'skip-bad': { type: 'boolean' },
   'max-train': { type: 'string' },
   'max-train-subjects': { type: 'string' },
+  'validation-subjects': { type: 'string' },
+  'held-out': { type: 'string' },
   'synthetic-seed': { type: 'string' },
   subjects: { type: 'string' },
   'images-dir': { type: 'string' },
@@ -73,6 +75,8 @@ const COMMON_HELP = `Common options:
       --identities <n>      synthetic identities; --frames <n> frames each
       --fold <k>            which fold to hold out (0-based)
       --max-train <n>       cap on training images;  --max-train-subjects <n>  on training subjects (by seed)
+      --validation-subjects <n>  keep n of each fold's training subjects out for tuning (by seed)
+      --held-out <which>    test | validation: which held-out subjects train/eval score  (default test)
       --skip-bad            skip malformed records (counted) instead of stopping
       --subjects <list>     only these subjects, e.g. SN001,SN002 (disfa, bp4d)
       --images-dir <dir>    extracted frames (default <data-path>/Images);  --landmarks-dir <dir>  landmark files
@@ -96,11 +100,11 @@ interface CommandSpec {
 
 const COMMANDS: Record<string, CommandSpec> = {
   demo: {
-    summary: 'make the synthetic data, train the small model with G2RL, evaluate on unseen identities, leave a servable model',
+    summary: 'make the synthetic data, train the small model with G2RL, calibrate it on validation identities, evaluate on unseen test identities, leave a servable model',
     usage: 'g2rl-train demo [options]',
     examples: ['g2rl-train demo', 'g2rl-train demo --epochs 2 --identities 30'],
     options: { resume: { type: 'boolean' } },
-    run: (flags, ctx) => trainCommand({ ...flags, preset: flags.preset ?? 'demo', overwrite: !flags.resume }, ctx),
+    run: demoCommand,
   },
   synth: {
     summary: 'make (or reuse) the synthetic FACS face data set and a contact sheet',
@@ -121,6 +125,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     examples: ['g2rl-train train --name g2rl-synth --epochs 6', 'g2rl-train train --data disfa --data-path /data/DISFA --fold 1 --model-preset paper', 'g2rl-train train --name g2rl-synth --resume'],
     options: { resume: { type: 'boolean' }, overwrite: { type: 'boolean' } },
     run: trainCommand,
+  },
+  calibrate: {
+    summary: "fit per-AU intensity factors on the validation subjects and write them into a run's model card (or --model DIR's)",
+    usage: 'g2rl-train calibrate --name RUN | --model DIR [options with validation subjects]',
+    examples: ['g2rl-train calibrate --preset demo --name demo', 'g2rl-train calibrate --name my-run --validation-subjects 20'],
+    run: calibrateCommand,
   },
   eval: {
     summary: "evaluate a run's exported model (or --model DIR) on the held-out subjects",
@@ -236,6 +246,8 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o.data!, 'fold', num('fold'));
   set(o.data!, 'maxTrainSamples', num('max-train'));
   set(o.data!, 'maxTrainSubjects', num('max-train-subjects'));
+  set(o.data!, 'validationSubjects', num('validation-subjects'));
+  set(o.data!, 'heldOut', str('held-out'));
   if (values['skip-bad']) o.data!.skipBad = true;
   set(o.data!, 'syntheticSeed', num('synthetic-seed'));
   const subjects = str('subjects');

@@ -49,6 +49,13 @@ export interface TrainConfig {
     maxTrainSamples: number;
     /** Train on at most this many of the split's training subjects, chosen by seed (0 = all); the data-efficiency runs. */
     maxTrainSubjects: number;
+    /**
+     * Subjects of each fold's training side kept out of training for tuning, chosen by seed
+     * (0 = none): choices are made on them, and the test subjects are scored once at the end.
+     */
+    validationSubjects: number;
+    /** Which held-out subjects `train`/`eval` score: 'test' (the fold's) or 'validation' (needs validationSubjects > 0). */
+    heldOut: 'test' | 'validation';
     /** Seed of the synthetic data set; null = the run's `seed` (ablation --seeds keeps one data set). */
     syntheticSeed: number | null;
     /** Only these subjects (disfa: 'SN001', …; bp4d: 'F001', …); null = every subject found. */
@@ -126,6 +133,12 @@ export interface TrainConfig {
      * Rare AUs (AU5, AU20 in spontaneous data) otherwise get too few gradient steps to be learnt.
      */
     rareAuRepeat: number;
+    /**
+     * `L_S` weight of a heatmap channel whose AU is active in the frame, against 1 for an
+     * inactive one (the codec's `activeWeight`): most channels are empty, and the plain mean
+     * shrinks uncertain peaks towards 0. 1 = the plain mean.
+     */
+    activeChannelWeight: number;
     augment: {
       flip: boolean;
       rotateDegrees: number;
@@ -145,7 +158,9 @@ export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
    */
   demo: {
     name: 'demo',
-    data: { kind: 'synthetic', identities: 250, framesPerIdentity: 30 },
+    // 300 identities: 60 test (5-fold), 40 validation (tuning and the intensity calibration;
+    // never the test ones), 200 train. Synthetic faces are cheap (~5 ms each) next to training.
+    data: { kind: 'synthetic', identities: 300, framesPerIdentity: 30, validationSubjects: 40 },
     model: { preset: 'small', sigma: 2 },
     train: {
       epochs: 3,
@@ -188,6 +203,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
     skipBad: false,
     maxTrainSamples: 0,
     maxTrainSubjects: 0,
+    validationSubjects: 0,
+    heldOut: 'test',
     syntheticSeed: null,
     subjects: null,
     imagesDir: null,
@@ -218,6 +235,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     geometryLearningRate: DEFAULT_GEOMETRY_LEARNING_RATE,
     maxNeutralFraction: 1,
     rareAuRepeat: 1,
+    activeChannelWeight: 1,
     augment: { flip: true, rotateDegrees: 8, scale: 0.08, shift: 0.04, brightness: 0.15, contrast: 0.15 },
   },
 };
@@ -351,6 +369,9 @@ export function validateConfig(config: TrainConfig, source: string): void {
   if (typeof config.data.skipBad !== 'boolean') bad('data.skipBad', 'true or false', config.data.skipBad);
   int('data.maxTrainSamples', config.data.maxTrainSamples, 0);
   int('data.maxTrainSubjects', config.data.maxTrainSubjects, 0);
+  int('data.validationSubjects', config.data.validationSubjects, 0);
+  oneOf('data.heldOut', config.data.heldOut, ['test', 'validation']);
+  if (config.data.heldOut === 'validation' && config.data.validationSubjects === 0) bad('data.validationSubjects', 'above 0 when data.heldOut is "validation"', 0);
   if (config.data.syntheticSeed !== null) int('data.syntheticSeed', config.data.syntheticSeed, 0, 2 ** 32 - 1);
   if (config.data.subjects !== null && (!Array.isArray(config.data.subjects) || config.data.subjects.length === 0 || !config.data.subjects.every((s) => typeof s === 'string' && s !== ''))) {
     bad('data.subjects', 'null or a non-empty list of subject ids (e.g. ["SN001", "SN002"])', config.data.subjects);
@@ -382,6 +403,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   num('train.geometryLearningRate', t.geometryLearningRate, 1e-8, 1);
   num('train.maxNeutralFraction', t.maxNeutralFraction, 0, 1);
   int('train.rareAuRepeat', t.rareAuRepeat, 1, 100);
+  num('train.activeChannelWeight', t.activeChannelWeight, 0.01, 1000);
   if (typeof t.augment.flip !== 'boolean') bad('train.augment.flip', 'true or false', t.augment.flip);
   num('train.augment.rotateDegrees', t.augment.rotateDegrees, 0, 45);
   num('train.augment.scale', t.augment.scale, 0, 0.5);

@@ -7,3 +7,5 @@ export { runPipeline, type RunOutcome } from './pipeline.js';
 export { trainRun, createRunTrainer, type TrainedRun } from './train.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
 export { UserError } from './errors.js';
+export { splitOf, type Split } from './split.js';
+export { loadData, cropCacheDir, type LoadedData } from './data.js';

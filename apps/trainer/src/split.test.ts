@@ -49,6 +49,28 @@ describe('splitOf', () => {
     }
     expect(() => splitOf(samples, config, 5)).toThrow(/data\.fold: 5 is past the last fold; this protocol has folds 0 to 4/);
   });
+
+  it('keeps validation subjects out of training and off the test side; the training list is the same whichever is scored', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => `s${i}`).flatMap((subject) => [0, 1].map((f) => sample(subject, f, [f, 0])));
+    const base = mergeConfig(DEFAULT_CONFIG, { data: { testFraction: 0.2, validationSubjects: 3 } });
+    for (let fold = 0; fold < 5; fold++) {
+      const test = splitOf(ten, base, fold);
+      const validation = splitOf(ten, mergeConfig(base, { data: { heldOut: 'validation' } }), fold);
+      expect(test.validationSubjects).toHaveLength(3);
+      expect(validation.testSubjects).toEqual(test.validationSubjects);
+      expect(test.validationSubjects.filter((s) => test.testSubjects.includes(s) || test.trainSubjects.includes(s))).toEqual([]);
+      // 10 subjects: 2 test, 3 validation, 5 train; every sample on exactly one side.
+      expect(test.trainSubjects).toHaveLength(5);
+      expect(validation.train.map((s) => s.id)).toEqual(test.train.map((s) => s.id));
+      expect(new Set([...test.train, ...test.test, ...validation.test].map((s) => s.id)).size).toBe(ten.length);
+      expect(validation.description).toMatch(/validation subjects \(3, seed 1\)/);
+    }
+    // Seeded: another seed draws other validation subjects from the same fold.
+    const other = splitOf(ten, mergeConfig(base, { seed: 2 }), 0);
+    expect(other.validationSubjects).not.toEqual(splitOf(ten, base, 0).validationSubjects);
+    expect(() => splitOf(ten, mergeConfig(base, { data: { validationSubjects: 8 } }), 0)).toThrow(/8 validation subjects asked for, but the fold has 8 training subjects/);
+    expect(() => splitOf(ten, mergeConfig(DEFAULT_CONFIG, { data: { heldOut: 'validation' } }), 0)).toThrow(/needs data.validationSubjects > 0/);
+  });
 });
 
 describe('rareAuRepeats', () => {

@@ -10,9 +10,13 @@ import { seededPermutation } from '@g2rl/common';
 
 export interface Split {
   train: Sample[];
+  /** The held-out samples that are scored: the test subjects', or the validation subjects' when `data.heldOut` is 'validation'. */
   test: Sample[];
   trainSubjects: string[];
+  /** The subjects of `test` (validation subjects when `data.heldOut` is 'validation'). */
   testSubjects: string[];
+  /** Subjects kept out of training for tuning (`data.validationSubjects`), never the test subjects; [] when none. */
+  validationSubjects: string[];
   /** e.g. "DISFA fold 2 of 3", for reports and the model card. */
   description: string;
 }
@@ -41,6 +45,19 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
     ({ train: trainSubjects, test: testSubjects } = k);
     description = `subject ${folds}-fold (seed ${config.seed}), fold ${fold + 1} of ${folds}`;
   }
+  let validationSubjects: string[] = [];
+  if (config.data.validationSubjects > 0) {
+    validationSubjects = validationSubjectsOf(trainSubjects, samples, config.data.validationSubjects, config.seed);
+    const held = new Set(validationSubjects);
+    trainSubjects = trainSubjects.filter((s) => !held.has(s));
+  }
+  if (config.data.heldOut === 'validation') {
+    if (validationSubjects.length === 0) throw new UserError('data.heldOut: "validation" needs data.validationSubjects > 0 (subjects kept out of training for tuning)');
+    testSubjects = validationSubjects;
+    description = `${description}, validation subjects (${validationSubjects.length}, seed ${config.seed})`;
+  } else if (validationSubjects.length > 0) {
+    description = `${description}, ${validationSubjects.length} validation subjects kept out`;
+  }
   if (config.data.maxTrainSubjects > 0) trainSubjects = fewerSubjects(trainSubjects, samples, config.data.maxTrainSubjects, config.seed);
   let train = samplesOf(samples, trainSubjects);
   const test = samplesOf(samples, testSubjects);
@@ -53,7 +70,22 @@ export function splitOf(samples: Sample[], config: TrainConfig, fold = config.da
   // A protocol names all of its subjects; report the ones the data has (a subset may be read).
   const present = new Set(samples.map((s) => s.subject));
   const found = (subjects: string[]) => subjects.filter((s) => present.has(s)).sort();
-  return { train, test, trainSubjects: found(trainSubjects), testSubjects: found(testSubjects), description };
+  return { train, test, trainSubjects: found(trainSubjects), testSubjects: found(testSubjects), validationSubjects: found(validationSubjects), description };
+}
+
+/**
+ * The validation subjects of a fold: `count` of its training subjects (those the data has),
+ * chosen by `seed` (a draw of its own, independent of `fewerSubjects`'), so that tuning never
+ * looks at the test subjects and the training list is the same whichever of the two is scored.
+ */
+export function validationSubjectsOf(trainSubjects: readonly string[], samples: readonly Sample[], count: number, seed: number): string[] {
+  const present = new Set(samples.map((s) => s.subject));
+  const available = trainSubjects.filter((s) => present.has(s)).sort();
+  if (count >= available.length) {
+    throw new UserError(`data.validationSubjects: ${count} validation subjects asked for, but the fold has ${available.length} training subjects (some must be left to train on)`);
+  }
+  const order = seededPermutation(available.length, (seed ^ 0x76616c69) >>> 0);
+  return Array.from(order.subarray(0, count), (i) => available[i]).sort();
 }
 
 /**

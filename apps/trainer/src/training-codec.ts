@@ -10,9 +10,10 @@ export function presetSizes(preset: TrainConfig['model']['preset']): { size: num
 
 /**
  * The heatmap codec of a run: the preset's S and H, the config's σ (default: the codec's,
- * docs/method.md §2's 2 pixels at H = 64 scaled with H) and peak normalisation.
+ * docs/method.md §2's 2 pixels at H = 64 scaled with H), peak normalisation, and the config's
+ * `L_S` weight of active channels (`train.activeChannelWeight`).
  */
 export function trainingCodec(config: TrainConfig, aus: readonly number[]): HeatmapCodec {
   const { size, heatmapSize } = presetSizes(config.model.preset);
-  return createHeatmapCodec({ inputSize: size, heatmapSize, aus, sigma: config.model.sigma ?? undefined, normalization: 'peak' });
+  return createHeatmapCodec({ inputSize: size, heatmapSize, aus, sigma: config.model.sigma ?? undefined, normalization: 'peak', activeWeight: config.train.activeChannelWeight });
 }

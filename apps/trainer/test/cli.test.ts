@@ -14,6 +14,9 @@ describe('g2rl-train user errors: one clear line, exit code 2', () => {
     ['unknown command', ['fly'], /unknown command "fly"/],
     ['unknown flag', ['train', '--bogus'], /Unknown option '--bogus'/],
     ['unknown preset', ['train', '--preset', 'huge'], /unknown preset "huge"; known presets: demo, small, paper/],
+    ['validation without validation subjects', ['train', '--held-out', 'validation'], /field data.validationSubjects must be above 0 when data.heldOut is "validation", got 0/],
+    ['bad held-out', ['train', '--held-out', 'both'], /field data.heldOut must be one of "test", "validation", got "both"/],
+    ['calibrate without validation subjects', ['calibrate', '--name', 'x'], /calibrate: the split has no validation subjects; set data.validationSubjects/],
     ['bad field value', ['train', '--batch-size', '0'], /train\.batchSize must be an integer in \[1, 1024\], got 0/],
     ['not a number', ['train', '--epochs', 'many'], /--epochs: expected a number, got "many"/],
     ['unknown model preset', ['train', '--model-preset', 'tiny'], /model\.preset must be one of "small", "paper"/],
@@ -41,7 +44,7 @@ describe('g2rl-train user errors: one clear line, exit code 2', () => {
   });
 
   it('prints help with examples for every command', () => {
-    for (const command of ['demo', 'synth', 'prepare', 'train', 'eval', 'cv', 'benchmark', 'ablation', 'data-efficiency', 'export', 'predict']) {
+    for (const command of ['demo', 'synth', 'prepare', 'train', 'calibrate', 'eval', 'cv', 'benchmark', 'ablation', 'data-efficiency', 'export', 'predict']) {
       const result = run(command, '--help');
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`g2rl-train ${command} —`);
@@ -56,6 +59,7 @@ describe('flagsToOverrides', () => {
       data: { aus: [1, 2, 12], skipBad: true, kind: 'disfa' },
       train: { epochs: 3, lambda: 0 },
     });
+    expect(flagsToOverrides({ 'validation-subjects': '40', 'held-out': 'validation' })).toMatchObject({ data: { validationSubjects: 40, heldOut: 'validation' } });
   });
   it('rejects malformed AU lists', () => {
     expect(() => flagsToOverrides({ aus: '1,two' })).toThrow(/--aus: expected AU numbers/);

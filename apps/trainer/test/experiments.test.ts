@@ -90,3 +90,24 @@ describe('ablation --seeds and data-efficiency on tiny synthetic data', () => {
     expect(two.split.testSubjects).toEqual(four.split.testSubjects);
   });
 });
+
+describe('demo: validation subjects for tuning, the calibration fitted on them, the test subjects scored once', () => {
+  it('trains on neither, calibrates on validation, writes the factors into the card and scores the test subjects', () => {
+    const work = mkdtempSync(join(tmpdir(), 'g2rl-demo-'));
+    const out = run(work, 'demo', '--identities', '12', '--frames', '4', '--validation-subjects', '3', '--data-path', 'synthetic', ...tiny.slice(0, -2), '--quiet');
+    // First the run's own report, on the validation subjects; then the calibration; then test.
+    expect(out.stdout).toMatch(/Held-out evaluation \(subject 5-fold \(seed 1\), fold 1 of 5, validation subjects \(3, seed 1\); \d+ images of 3 subjects/);
+    expect(out.stdout).toMatch(/Calibration on .*validation subjects \(3, seed 1\): \d+ images of 3 subjects \(never the test subjects\)/);
+    expect(out.stdout).toMatch(/subject 5-fold \(seed 1\), fold 1 of 5, 3 validation subjects kept out, \d+ images:\nAU /);
+    const card = JSON.parse(readFileSync(join(work, 'runs', 'demo', 'model', 'model-card.json'), 'utf8'));
+    expect(card.heatmap.scale).toHaveLength(12);
+    expect(card.heatmap.scale.every((f: number) => f >= 1 && f <= 4)).toBe(true);
+    const calibration = JSON.parse(readFileSync(join(work, 'runs', 'demo', 'calibration.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(work, 'runs', 'demo', 'config.json'), 'utf8'));
+    expect(config.data.heldOut).toBe('validation');
+    expect(calibration.scale).toEqual(card.heatmap.scale);
+    // Calibrating again starts from the uncalibrated decode: the same factors.
+    run(work, 'calibrate', '--preset', 'demo', '--identities', '12', '--frames', '4', '--validation-subjects', '3', '--data-path', 'synthetic', '--backend', 'wasm', '--quiet');
+    expect(JSON.parse(readFileSync(join(work, 'runs', 'demo', 'model', 'model-card.json'), 'utf8')).heatmap.scale).toEqual(card.heatmap.scale);
+  });
+});

@@ -38,7 +38,7 @@ describe('decodeHeatmaps', () => {
         [0, 0, 0],
       ],
     );
-    const decoded = decodeHeatmaps(heatmap, { height: 3, width: 3, channels: 2, sigma: 1 });
+    const decoded = decodeHeatmaps(heatmap, { height: 3, width: 3, channels: 2, sigma: 1, value: 'peak' });
     const deltaX = Math.log(2.5) / 2;
     expect(decoded.points[0]).toEqual({ x: 1.25, y: 1, value: expect.closeTo(Math.exp((deltaX * deltaX) / 2), 6) });
     // The AU's intensity is the mean of its two points: (1.1106 + 0) / 2.
@@ -46,6 +46,45 @@ describe('decodeHeatmaps', () => {
     // With 'gaussian' refinement the location is the fitted centre instead.
     const fitted = decodeHeatmaps(heatmap, { height: 3, width: 3, channels: 2, sigma: 1, refinement: 'gaussian' });
     expect(fitted.points[0].x).toBeCloseTo(1 + deltaX, 6);
+  });
+
+  it("'window' (the default) fits the Gaussian's height over the 5×5 pixels around the maximum (worked by hand)", () => {
+    // A lone spike of 1 at (1, 1) of a 3×3 map, σ = 1: no neighbour, so the centre is (1, 1);
+    // the window holds the whole map. Σ h·g = 1·g(0) = 1; Σ g² = 1 + 4·e⁻¹ (edge neighbours,
+    // d² = 1, g² = e^(−d²/σ²)) + 4·e⁻² (corners, d² = 2) → value = 1 / (1 + 4/e + 4/e²).
+    const spike = twoChannels(
+      [
+        [0, 0, 0],
+        [0, 1, 0],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    );
+    const expected = 1 / (1 + 4 / Math.E + 4 / Math.E ** 2);
+    expect(decodeHeatmaps(spike, { height: 3, width: 3, channels: 2, sigma: 1 }).points[0].value).toBeCloseTo(expected, 6);
+    expect(decodeHeatmaps(spike, { height: 3, width: 3, channels: 2, sigma: 1, value: 'peak' }).points[0].value).toBe(1);
+    // A map wider than its target (the Gaussian of σ = 2 where σ = 1 was trained): the window
+    // reads more of the spread mass than the peak does. h = g₂, Σ h·g₁ / Σ g₁² over 5×5 at (2, 2).
+    const H = 5;
+    const wide = new Float32Array(H * H * 2);
+    let hg = 0;
+    let gg = 0;
+    for (let i = 0; i < H; i++) {
+      for (let j = 0; j < H; j++) {
+        const d2 = (i - 2) ** 2 + (j - 2) ** 2;
+        wide[(i * H + j) * 2] = Math.exp(-d2 / 8);
+        hg += Math.exp(-d2 / 8) * Math.exp(-d2 / 2);
+        gg += Math.exp(-d2);
+      }
+    }
+    const value = decodeHeatmaps(wide, { height: H, width: H, channels: 2, sigma: 1 }).points[0].value;
+    expect(value).toBeCloseTo(hg / gg, 5);
+    expect(value).toBeGreaterThan(1);
+    expect(() => decodeHeatmaps(spike, { height: 3, width: 3, channels: 2, value: 'mean' as never })).toThrow(/options.value must be 'window' or 'peak', got "mean"/);
   });
 
   it('gives an all-zero map the first pixel, value 0, intensity 0', () => {

@@ -1,5 +1,7 @@
 // The heatmap decoder (docs/method.md §2): per channel the argmax with a sub-pixel step, the
 // Gaussian's height there (normalization undone), and per AU the mean of its two points.
+// The height is by default fitted over a 5×5 window (see `value`); 'peak' reads it from the
+// maximum and its 4 neighbours, as below.
 //
 // Why the height is estimated, not read: with peak normalization a Gaussian centred
 // between pixels is sampled below its peak (by exp(−(δx²+δy²)/2σ²), up to 6 % at σ = 2),
@@ -16,9 +18,25 @@ import {
 import { channelMaxima, gaussianPeakHeight, gaussianSubpixelOffset, quarterPixelStep } from './heatmap-maximum.js';
 import { assertPositiveInteger } from './points.js';
 
+/** How a point's value is read from its map (docs/method.md §2). */
+export type PointValueEstimate = 'window' | 'peak';
+
+/** Half-width of the `'window'` height estimate: a (2·2 + 1)² = 5×5 window around the maximum. */
+export const HEIGHT_WINDOW_RADIUS = 2;
+
 export interface DecodeHeatmapsOptions extends HeatmapShapeOptions {
   /** K, heatmap channels (= 2A). */
   channels: number;
+  /**
+   * The point's value: `'window'` (default) the least-squares height of a Gaussian of the
+   * codec's σ, centred at the refined maximum, fitted to the 5×5 pixels around the maximum
+   * (`Σ h·g / Σ g²`); `'peak'` the Gaussian's height through the maximum and its 4 neighbours.
+   * Both are exact on an encoded map. A network's map is lower and wider than its target
+   * where the place is uncertain; the window reads more of that spread-out mass (on held-out
+   * synthetic faces it raised the mean ICC(3,1) by +0.008 to +0.010 and cut the MAE by about a
+   * sixth against `'peak'`: apps/trainer/README.md).
+   */
+  value?: PointValueEstimate;
   /**
    * Sub-pixel location: `'quarter'` (default, docs/method.md §2: a quarter pixel towards the
    * larger neighbour) or `'gaussian'` (the fitted Gaussian centre; exact on encoded maps).
@@ -50,7 +68,33 @@ function resolveDecodeOptions(options: DecodeHeatmapsOptions, where: string) {
   if (refinement !== 'quarter' && refinement !== 'gaussian') {
     throw new Error(`${where}: options.refinement must be 'quarter' or 'gaussian', got ${JSON.stringify(refinement)}`);
   }
-  return { ...shape, channels: options.channels, refinement };
+  const value = options.value ?? 'window';
+  if (value !== 'window' && value !== 'peak') {
+    throw new Error(`${where}: options.value must be 'window' or 'peak', got ${JSON.stringify(value)}`);
+  }
+  return { ...shape, channels: options.channels, refinement, value };
+}
+
+/**
+ * Least-squares height `Σ h·g / Σ g²` of a unit-peak Gaussian (σ) centred at (cx, cy), fitted
+ * to channel `k`'s pixels within `radius` of the maximum's pixel (i, j) that lie on the map.
+ * On an encoded map `h = I·g` there, so it returns I exactly.
+ */
+function windowHeight(
+  at: (i: number, j: number, k: number) => number, i: number, j: number, k: number,
+  cx: number, cy: number, sigma: number, height: number, width: number, radius: number,
+): number {
+  const inv = 1 / (2 * sigma * sigma);
+  let hg = 0;
+  let gg = 0;
+  for (let y = Math.max(0, i - radius); y <= Math.min(height - 1, i + radius); y++) {
+    for (let x = Math.max(0, j - radius); x <= Math.min(width - 1, j + radius); x++) {
+      const g = Math.exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) * inv);
+      hg += at(y, x, k) * g;
+      gg += g * g;
+    }
+  }
+  return hg / gg;
 }
 
 type ResolvedDecodeOptions = ReturnType<typeof resolveDecodeOptions>;
@@ -80,10 +124,14 @@ function decodeOne(heatmaps: ArrayLike<number>, offset: number, o: ResolvedDecod
     const offsetY = gaussianSubpixelOffset(up, peak, down, sigma);
     const stepX = o.refinement === 'gaussian' ? offsetX : quarterPixelStep(left, right);
     const stepY = o.refinement === 'gaussian' ? offsetY : quarterPixelStep(up, down);
+    const heightAt =
+      o.value === 'window'
+        ? windowHeight(at, i, j, k, j + offsetX, i + offsetY, sigma, height, width, HEIGHT_WINDOW_RADIUS)
+        : gaussianPeakHeight(peak, offsetX, offsetY, sigma);
     points[k] = {
       x: Math.min(width - 1, Math.max(0, j + stepX)),
       y: Math.min(height - 1, Math.max(0, i + stepY)),
-      value: gaussianPeakHeight(peak, offsetX, offsetY, sigma) / peakFactor,
+      value: heightAt / peakFactor,
     };
   }
   const intensities = new Float32Array(channels / 2);

@@ -5,7 +5,7 @@
 // card or the training config), so encoding and decoding cannot disagree.
 
 import { heatmapToImage, imageToHeatmap } from './coordinates.js';
-import { decodeHeatmaps, decodeHeatmapsBatch, type DecodedPoint } from './decode-heatmaps.js';
+import { decodeHeatmaps, decodeHeatmapsBatch, type DecodedPoint, type PointValueEstimate } from './decode-heatmaps.js';
 import {
   MAX_INTENSITY,
   encodeHeatmaps,
@@ -29,13 +29,29 @@ export interface HeatmapCodecSettings {
   sigma?: number;
   /** `'peak'` (default: the peak equals the intensity) or `'density'` (the paper's 1/(2πσ²)). */
   normalization?: HeatmapNormalization;
+  /**
+   * Training only: the `L_S` weight `encode` gives a channel whose AU is active (intensity > 0),
+   * against 1 for an inactive one (0 stays 0 for a missing label). Default 1 (the plain mean).
+   * Most channels of spontaneous or synthetic data are empty, and the plain mean pulls an
+   * uncertain peak towards 0 (held-out peaks were 0.1–0.9× the truth on active frames).
+   */
+  activeWeight?: number;
+  /** How `decode` reads a point's value: `'window'` (default) or `'peak'` (see `decodeHeatmaps`). */
+  value?: PointValueEstimate;
+  /**
+   * Per-AU intensity calibration (A factors > 0, channel order; default all 1): `decode`
+   * gives `clamp(scale[a] · (mean of AU a's two point values), 0, 5)`. A network trained on
+   * the heatmap MSE shrinks its uncertain peaks; factors fitted on validation identities
+   * (`g2rl-train calibrate`) give the predictions the truth's spread back.
+   */
+  scale?: readonly number[];
 }
 
 /** The fields of a model card (`model-card.json`) a codec reads. */
 export interface HeatmapCardFields {
   aus: readonly number[];
   input: { size: number };
-  heatmap: { size: number; sigma: number; normalization?: HeatmapNormalization };
+  heatmap: { size: number; sigma: number; normalization?: HeatmapNormalization; scale?: readonly number[] };
 }
 
 /** One decoded face: K points in heatmap and in crop pixels, and A intensities. */
@@ -44,7 +60,7 @@ export interface DecodedFace {
   points: DecodedPoint[];
   /** `Float32Array` K×2: the same points in crop pixels (S×S). */
   cropPoints: Float32Array;
-  /** `Float32Array` A: mean of each AU's two point values, clamped to [0, 5]. */
+  /** `Float32Array` A: mean of each AU's two point values (× the codec's `scale`), clamped to [0, 5]. */
   intensities: Float32Array;
 }
 
@@ -63,7 +79,7 @@ export interface HeatmapCodec {
    * @param points K×2 AU points in crop pixels (S×S), e.g. `auPoints(landmarks, aus, scheme)`.
    * @param intensities A values in [0, 5], NaN = missing.
    * @param out optional H×H×K buffer to fill (zeroed first).
-   * @returns heatmaps H×H×K and weights K.
+   * @returns heatmaps H×H×K and weights K (0 missing, `activeWeight` active, 1 inactive).
    */
   encode(points: ArrayLike<number>, intensities: ArrayLike<number>, out?: Float32Array): EncodedHeatmaps;
   /** `encode` for B faces: points B×K×2 (crop px), intensities B×A → heatmaps B×H×H×K, weights B×K. */
@@ -91,7 +107,27 @@ function resolveSettings(settings: HeatmapCodecSettings, where: string): Require
     { height: settings.heatmapSize, width: settings.heatmapSize, sigma: settings.sigma, normalization: settings.normalization },
     where,
   );
-  return { inputSize: settings.inputSize, heatmapSize: settings.heatmapSize, aus: [...aus], sigma, normalization };
+  const activeWeight = settings.activeWeight ?? 1;
+  if (typeof activeWeight !== 'number' || !Number.isFinite(activeWeight) || activeWeight <= 0) {
+    throw new Error(`${where}: activeWeight must be a positive number, got ${String(activeWeight)}`);
+  }
+  const value = settings.value ?? 'window';
+  if (value !== 'window' && value !== 'peak') throw new Error(`${where}: value must be 'window' or 'peak', got ${JSON.stringify(value)}`);
+  const scale = settings.scale === undefined ? aus.map(() => 1) : [...settings.scale];
+  if (!Array.isArray(settings.scale ?? []) || scale.length !== aus.length || !scale.every((f) => typeof f === 'number' && Number.isFinite(f) && f > 0)) {
+    throw new Error(`${where}: scale must be ${aus.length} positive numbers (one per AU), got ${JSON.stringify(settings.scale)}`);
+  }
+  return { inputSize: settings.inputSize, heatmapSize: settings.heatmapSize, aus: [...aus], sigma, normalization, activeWeight, value, scale };
+}
+
+/**
+ * Gives the channels of active AUs (intensity > 0, weight > 0) the weight `activeWeight`, in
+ * place. `weights` B×K, `intensities` B×A (K = 2A).
+ */
+function weightActiveChannels(weights: Float32Array, intensities: ArrayLike<number>, activeWeight: number): Float32Array {
+  if (activeWeight === 1) return weights;
+  for (let k = 0; k < weights.length; k++) if (weights[k] > 0 && intensities[k >> 1] > 0) weights[k] = activeWeight;
+  return weights;
 }
 
 /** A codec for S×S crops and H×H heatmaps (see `HeatmapCodec`). */
@@ -101,20 +137,32 @@ export function createHeatmapCodec(settings: HeatmapCodecSettings): HeatmapCodec
   const A = s.aus.length;
   const K = 2 * A;
   const shape = { height: H, width: H, sigma, normalization };
-  const decodeOptions = { ...shape, channels: K };
+  const decodeOptions = { ...shape, channels: K, value: s.value };
   const gain = gaussianPeakFactor(normalization, sigma);
+  const calibrated = s.scale.some((f) => f !== 1);
   const withCropPoints = (decoded: { points: DecodedPoint[]; intensities: Float32Array }): DecodedFace => {
     const flat = new Float32Array(K * 2);
     decoded.points.forEach((p, k) => { flat[2 * k] = p.x; flat[2 * k + 1] = p.y; });
+    if (calibrated) {
+      // From the unclamped point values: clamp(f · mean), not f · clamp(mean).
+      for (let a = 0; a < A; a++) {
+        const mean = (decoded.points[2 * a].value + decoded.points[2 * a + 1].value) / 2;
+        decoded.intensities[a] = Math.min(MAX_INTENSITY, Math.max(0, s.scale[a] * mean));
+      }
+    }
     return { points: decoded.points, cropPoints: heatmapToImage(flat, H, S), intensities: decoded.intensities };
   };
   return {
     inputSize: S, heatmapSize: H, sigma, normalization, aus: s.aus, channels: K, settings: s,
     encode(points, intensities, out) {
-      return encodeHeatmaps(imageToHeatmap(points, S, H), intensities, { ...shape, out });
+      const encoded = encodeHeatmaps(imageToHeatmap(points, S, H), intensities, { ...shape, out });
+      weightActiveChannels(encoded.weights, intensities, s.activeWeight);
+      return encoded;
     },
     encodeBatch(points, intensities, batch) {
-      return encodeHeatmapsBatch(imageToHeatmap(points, S, H), intensities, { ...shape, batch });
+      const encoded = encodeHeatmapsBatch(imageToHeatmap(points, S, H), intensities, { ...shape, batch });
+      weightActiveChannels(encoded.weights, intensities, s.activeWeight);
+      return encoded;
     },
     decode(heatmaps) {
       return withCropPoints(decodeHeatmaps(heatmaps, decodeOptions));
@@ -150,6 +198,7 @@ export function codecFromCard(card: HeatmapCardFields): HeatmapCodec {
     aus: card.aus,
     sigma: card.heatmap.sigma,
     normalization: card.heatmap.normalization ?? 'peak',
+    ...(card.heatmap.scale !== undefined ? { scale: card.heatmap.scale } : {}),
   });
 }
 

@@ -42,6 +42,8 @@ export {
   type DecodeHeatmapsOptions,
   type DecodedPoint,
   type DecodedHeatmaps,
+  type PointValueEstimate,
+  HEIGHT_WINDOW_RADIUS,
 } from './decode-heatmaps.js';
 export type { PointsInput } from './points.js';
 export {
