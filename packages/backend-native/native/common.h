@@ -59,5 +59,6 @@ void registerTopK(Napi::Env env, Napi::Object exports);
 void registerCast(Napi::Env env, Napi::Object exports);
 void registerPooling(Napi::Env env, Napi::Object exports);
 void registerPeak(Napi::Env env, Napi::Object exports);
+void registerBatchNormTrain(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl
