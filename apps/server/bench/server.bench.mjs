@@ -28,6 +28,7 @@ import { DISFA_AUS } from '@g2rl/heatmaps';
 import { ALIGNMENT_TEMPLATE, createFaceDetector, decodeImage, faceApiModelDir, nodeDefaultDetector } from '@g2rl/face';
 import { initBackend } from '@g2rl/backend';
 import { createServer } from '../dist/index.js';
+import { measurePeaks } from '../../../bench/peak.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORES = availableParallelism();
@@ -148,9 +149,9 @@ async function detectorConvThroughput(image) {
     runs.push({ gflops: flops / ms / 1e6, flops, ms, allMs });
   }
   const best = [...runs].sort((a, b) => b.gflops - a.gflops)[0];
-  const peaks = [1, CORES].map((threads) => { addon.fmaPeak(2e6, threads); return Math.max(...[0, 1, 2, 3, 4].map(() => addon.fmaPeak(2e7, threads).gflops)); });
+  const { fp32 } = measurePeaks(addon, CORES);
   addon.setThreads(CORES);
-  return { median: median(runs.map((r) => r.gflops)), best: best.gflops, gflop: best.flops / 1e9, convMs: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.allMs)), peak1: peaks[0], peakAll: peaks[1], isa: addon.fmaPeak(1e5, 1).isa };
+  return { median: median(runs.map((r) => r.gflops)), best: best.gflops, gflop: best.flops / 1e9, convMs: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.allMs)), peak1: fp32.one, peakAll: fp32.all, isa: fp32.isa };
 }
 
 // This thread only builds the temporary model and, after the served runs, profiles the detector.
