@@ -13,7 +13,7 @@
 //   - a per-kernel profile (tf.profile) of one native training step of the fused forms.
 // Times are the best (minimum) of --reps after a warm-up: the machine may be shared, and other
 // processes only ever add time.
-// Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B]
+// Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B] [--threads T]
 //   (imports packages/backend-native/dist, packages/models/dist and packages/backend/dist:
 //   build them first)
 import { spawn } from 'node:child_process';
@@ -37,6 +37,8 @@ const argValue = (name, fallback) => {
 };
 const REPS = argValue('--reps', 5);
 const TRAIN_BATCH = argValue('--batch', 16);
+// threads of both native (its OpenMP team) and PyTorch; default 2 (this project's machine)
+const THREADS = argValue('--threads', 2);
 const SIZE = 128;
 const KEYPOINTS = 24;
 const quietWarn = console.warn;
@@ -191,7 +193,7 @@ async function startTorch() {
   // Same OpenMP wait policy as the native side (the addon sets PASSIVE unless the user chose):
   // both use OpenMP, and on a shared machine spinning waits cost either of them several-fold.
   const waitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-  const child = spawn(python, [join(here, 'torch_native_ref.py'), '--serve', '--train-batch', String(TRAIN_BATCH)], {
+  const child = spawn(python, [join(here, 'torch_native_ref.py'), '--serve', '--train-batch', String(TRAIN_BATCH), '--threads', String(THREADS)], {
     env: { ...process.env, OMP_WAIT_POLICY: waitPolicy },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -246,7 +248,8 @@ else {
   console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters, OMP_WAIT_POLICY=${torch.waitPolicy}`);
 }
 const addon = nativeOk ? native.loadAddon().addon : null;
-const peaks = addon ? measurePeaks(addon) : {};
+addon?.setThreads(THREADS);
+const peaks = addon ? measurePeaks(addon, THREADS) : {};
 if (addon) for (const line of describePeaks(peaks)) console.log(`measured peak ${line}`);
 const bf16Ok = Boolean(peaks['bf16']?.all);
 
