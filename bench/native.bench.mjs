@@ -19,7 +19,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
-import { describePeaks, measurePeaks } from './peak.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -249,8 +248,8 @@ else {
 }
 const addon = nativeOk ? native.loadAddon().addon : null;
 addon?.setThreads(THREADS);
-const peaks = addon ? measurePeaks(addon, THREADS) : {};
-if (addon) for (const line of describePeaks(peaks)) console.log(`measured peak ${line}`);
+const peaks = addon ? native.measurePeaks(addon, THREADS) : {};
+if (addon) for (const line of native.describePeaks(peaks)) console.log(`measured peak ${line}`);
 const bf16Ok = Boolean(peaks['bf16']?.all);
 
 /** label, fused BN layer, conv precision */

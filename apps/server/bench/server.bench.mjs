@@ -28,7 +28,6 @@ import { DISFA_AUS } from '@g2rl/heatmaps';
 import { ALIGNMENT_TEMPLATE, createFaceDetector, decodeImage, faceApiModelDir, nodeDefaultDetector } from '@g2rl/face';
 import { initBackend } from '@g2rl/backend';
 import { createServer } from '../dist/index.js';
-import { measurePeaks } from '../../../bench/peak.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORES = availableParallelism();
@@ -134,7 +133,8 @@ function convFlops(kernel) {
 /** The detector's convolutions on native, one thread (a server worker's share): GFLOP/s over their kernel time. */
 async function detectorConvThroughput(image) {
   await initBackend({ prefer: 'native', quiet: true, loaders: { native: loadNative } });
-  const addon = (await loadNative()).loadAddon().addon;
+  const { loadAddon, measurePeaks } = await loadNative();
+  const addon = loadAddon().addon;
   addon.setThreads(1);
   const detector = await createFaceDetector({ detector: DETECTOR });
   for (let i = 0; i < 5; i++) await detector.detectBoxes(image);
@@ -150,6 +150,7 @@ async function detectorConvThroughput(image) {
   }
   const best = [...runs].sort((a, b) => b.gflops - a.gflops)[0];
   const { fp32 } = measurePeaks(addon, CORES);
+  if (fp32.reason) throw new Error(`fp32 peak: ${fp32.reason}`);
   addon.setThreads(CORES);
   return { median: median(runs.map((r) => r.gflops)), best: best.gflops, gflop: best.flops / 1e9, convMs: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.allMs)), peak1: fp32.one, peakAll: fp32.all, isa: fp32.isa };
 }

@@ -41,7 +41,7 @@ function ops(c: Case): Record<string, { op: Op; specs: (seed: number) => InputSp
       terms: c.kernel * c.kernel * c.outC,
     },
     'backprop filter': {
-      op: (x, dy) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.stride, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: wShape }) as tf.Tensor,
+      op: (x, dy) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.stride, pad: 'same', dataFormat: 'NHWC', filterShape: wShape }) as tf.Tensor,
       specs: (s) => [input(xShape, s), input(dyShape, s + 1)],
       terms: c.batch * out * out,
     },
