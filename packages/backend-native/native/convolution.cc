@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <omp.h>
+
 #include "common.h"
 
 namespace g2rl {
@@ -177,6 +179,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   const bool bf16 = g_precision == Precision::Bf16 && dims[17] == 1;
   const dnnl_data_type_t inType = bf16 ? dnnl_bf16 : dnnl_f32;
   key += static_cast<char>(bf16);
+  key += static_cast<char>(omp_get_max_threads());  // oneDNN partitions work for the team it sees
   key += static_cast<char>(kind);
   key += static_cast<char>(bias);
   key += static_cast<char>(activation);
@@ -381,6 +384,20 @@ bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* 
   return true;
 }
 
+// OpenMP threads of a bf16 weight gradient. oneDNN 2.6.3's AMX backward-weights kernel
+// (jit:avx512_core_amx_bf16) splits the batch over threads and reduces their partial weights
+// behind a barrier; on 2 shared cores it ran the `small` preset's 14 weight gradients in
+// 500–750 ms per step against 30 ms on one thread (fp32: ~60–250 ms on two), so it gets one
+// thread unless env G2RL_NATIVE_BF16_WEIGHT_THREADS says otherwise (read once).
+int bf16WeightThreads() {
+  static const int threads = [] {
+    const char* value = std::getenv("G2RL_NATIVE_BF16_WEIGHT_THREADS");
+    const int n = value ? std::atoi(value) : 1;
+    return n >= 1 ? n : 1;
+  }();
+  return threads;
+}
+
 // conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -390,6 +407,20 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const int32_t* dims = intArrayArg(info, 3, "dims", kDims);
   static const bool noPointwise = std::getenv("G2RL_NATIVE_NO_POINTWISE") != nullptr;
   if (!noPointwise && pointwiseBackpropFilter(env, readGeometry(dims), x, dy, dw)) return env.Undefined();
+  // bf16 weight gradients run on a team of their own (created and executed with it, see
+  // bf16WeightThreads), the caller's team restored on every exit.
+  const bool narrow = g_precision == Precision::Bf16 && dims[17] == 1 && bf16WeightThreads() < omp_get_max_threads();
+  struct TeamScope {
+    int previous = 0;
+    explicit TeamScope(bool on) {
+      if (!on) return;
+      previous = omp_get_max_threads();
+      omp_set_num_threads(bf16WeightThreads());
+    }
+    ~TeamScope() {
+      if (previous) omp_set_num_threads(previous);
+    }
+  } team(narrow);
   ConvPlan* plan = getPlan(env, ConvKind::BackwardWeights, dims, false, kLinear, 0.f);
   Memories mem(env);
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);
