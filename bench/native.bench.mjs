@@ -403,7 +403,8 @@ for (const r of nativeResults.filter((r) => r.variant.fused)) {
   const wall = performance.now() - t0;
   const byKernel = new Map();
   for (const k of profile.kernels) {
-    if (k.name.endsWith('__op')) continue; // a custom-gradient scope: its kernels are listed themselves
+    // a fused op's or custom gradient's scope (BatchNormRelu's is 'unnamed scope'): its kernels are listed themselves
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     entry.ms += Number(k.kernelTimeMs) || 0;
     entry.calls += 1;
