@@ -90,7 +90,7 @@ describe.skipIf(!nativeReady)('bf16 convolutions (G2RL_NATIVE_PRECISION=bf16) ag
         for (let i = 0; i < reference.length; i++) {
           const error = Math.abs(got[i]! - reference[i]!);
           worst = Math.max(worst, error / (factor * bound[i]! + 1e-30));
-          largest = Math.max(largest, error / Math.max(...[1e-30, bound[i]!]));
+          largest = Math.max(largest, error / Math.max(1e-30, bound[i]!));
         }
         expect(worst).toBeLessThanOrEqual(1);
         // the unpadded 1×1 weight gradient is one fp32 sgemm (exact to fp32); everything else
