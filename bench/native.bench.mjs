@@ -421,5 +421,5 @@ for (const r of nativeResults.filter((r) => r.variant.fused)) {
     );
   }
 }
-native.setNativePrecision?.('fp32');
+if (nativeOk) native.setNativePrecision('fp32');
 console.log('\nnote: the machine may be shared with other work; ratios from one interleaved run matter more than absolute times.');
