@@ -5,18 +5,20 @@
 //   - images/second for a training step (the trainer's own Adam from @g2rl/models, lr 1e-3 —
 //     one fused kernel per variable on native —, MSE on the heatmaps, batch 16) and
 //     for inference at batch 1 and 32, with ratios;
-//   - achieved convolution GFLOP/s (direct-convolution FLOPs) against this CPU's fp32 peak
-//     (cores × GHz × FLOPs per cycle: 32 with AVX2 FMA, 64 where the CPU has AVX-512);
-//   - a per-kernel profile (tf.profile) of one native training step.
+//   - native in three forms, each interleaved with PyTorch: fp32 with tf.layers' batch norm
+//     (as before), fp32 with @g2rl/models' fused BatchNormRelu layer, and bf16 mixed-precision
+//     convolutions (G2RL_NATIVE_PRECISION=bf16's setting) with the fused layer;
+//   - achieved convolution GFLOP/s (direct-convolution FLOPs) against this CPU's peaks as
+//     measured here (bench/peak.mjs: fp32 FMA, bf16 dot-product and AMX loops);
+//   - a per-kernel profile (tf.profile) of one native training step of the fused forms.
 // Times are the best (minimum) of --reps after a warm-up: the machine may be shared, and other
 // processes only ever add time.
-// Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B]
+// Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B] [--threads T]
 //   (imports packages/backend-native/dist, packages/models/dist and packages/backend/dist:
 //   build them first)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,35 +36,42 @@ const argValue = (name, fallback) => {
 };
 const REPS = argValue('--reps', 5);
 const TRAIN_BATCH = argValue('--batch', 16);
+// threads of both native (its OpenMP team) and PyTorch; default 2 (this project's machine)
+const THREADS = argValue('--threads', 2);
 const SIZE = 128;
 const KEYPOINTS = 24;
 const quietWarn = console.warn;
 
-/** The `small` preset of the spec, in tf.layers; seeded initialisers. */
-function buildSmall() {
+// The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable; and
+// the fused batch norm + ReLU layer.
+const { Adam, BatchNormRelu, createGeometryEncoder } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
+
+/**
+ * The `small` preset of the spec, in tf.layers; seeded initialisers. fused: every BN (+ ReLU)
+ * is one BatchNormRelu layer (same maths; one native kernel each way on `native`).
+ */
+function buildSmall(fused = false) {
   let seed = 1;
   const conv = (x, filters, k, stride, useBias = false) =>
     tf.layers
       .conv2d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias, kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) })
       .apply(x);
-  const bn = (x) => tf.layers.batchNormalization({ epsilon: 1e-3 }).apply(x);
+  const bn = (x) => (fused ? new BatchNormRelu({ epsilon: 1e-3, relu: false }) : tf.layers.batchNormalization({ epsilon: 1e-3 })).apply(x);
   const relu = (x) => tf.layers.reLU().apply(x);
+  const bnRelu = (x) => (fused ? new BatchNormRelu({ epsilon: 1e-3 }).apply(x) : relu(bn(x)));
   const add = (a, b) => tf.layers.add().apply([a, b]);
   const up = (x) => tf.layers.upSampling2d({ size: [2, 2] }).apply(x);
-  const resBlock = (x, c, s) => relu(add(bn(conv(relu(bn(conv(x, c, 3, s))), c, 3, 1)), bn(conv(x, c, 1, s))));
+  const resBlock = (x, c, s) => relu(add(bn(conv(bnRelu(conv(x, c, 3, s)), c, 3, 1)), bn(conv(x, c, 1, s))));
   const input = tf.input({ shape: [SIZE, SIZE, 3] });
-  const stem = relu(bn(conv(input, 32, 3, 2)));
+  const stem = bnRelu(conv(input, 32, 3, 2));
   const e1 = resBlock(stem, 48, 2);
   const e2 = resBlock(e1, 96, 2);
   const e3 = resBlock(e2, 192, 2);
-  const d2 = add(relu(bn(conv(up(e3), 96, 3, 1))), e2);
-  const m = add(relu(bn(conv(up(d2), 64, 3, 1))), conv(e1, 64, 1, 1, true));
+  const d2 = add(bnRelu(conv(up(e3), 96, 3, 1)), e2);
+  const m = add(bnRelu(conv(up(d2), 64, 3, 1)), conv(e1, 64, 1, 1, true));
   const heatmaps = conv(m, KEYPOINTS, 1, 1, true);
   return tf.model({ inputs: input, outputs: [m, heatmaps] });
 }
-
-// The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable.
-const { Adam, createGeometryEncoder } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
 
 /**
  * Best time (ms) of a geometry-encoder pretraining step as the trainer takes it: the default
@@ -138,8 +147,8 @@ function bestMs(f, reps) {
  * (batch 1: 4×reps). With `partner` (PyTorch), each of our repetitions is followed by one of
  * the partner's, so both sides sample the same moments of a shared machine's load.
  */
-async function measure(label, reps, partner) {
-  const model = buildSmall();
+async function measure(label, reps, partner, fused = false) {
+  const model = buildSmall(fused);
   const adam = new Adam({ learningRate: 1e-3 });
   const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 1);
   const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 2);
@@ -183,7 +192,7 @@ async function startTorch() {
   // Same OpenMP wait policy as the native side (the addon sets PASSIVE unless the user chose):
   // both use OpenMP, and on a shared machine spinning waits cost either of them several-fold.
   const waitPolicy = process.env.OMP_WAIT_POLICY ?? 'PASSIVE';
-  const child = spawn(python, [join(here, 'torch_native_ref.py'), '--serve', '--train-batch', String(TRAIN_BATCH)], {
+  const child = spawn(python, [join(here, 'torch_native_ref.py'), '--serve', '--train-batch', String(TRAIN_BATCH), '--threads', String(THREADS)], {
     env: { ...process.env, OMP_WAIT_POLICY: waitPolicy },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -210,8 +219,8 @@ async function startTorch() {
 }
 
 /** Loss of each of `steps` Adam steps from the seeded initial weights, on the active backend. */
-function lossCurve(steps) {
-  const model = buildSmall();
+function lossCurve(steps, fused = false) {
+  const model = buildSmall(fused);
   const adam = new Adam({ learningRate: 1e-3 });
   const x = tf.randomUniform([TRAIN_BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 21);
   const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 22);
@@ -225,36 +234,10 @@ function lossCurve(steps) {
 }
 const CURVE_STEPS = 6;
 
-function peakGflops() {
-  const cores = cpus().length;
-  let ghz = 0;
-  try {
-    const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
-    const max = /CPU max MHz:\s*([\d.]+)/.exec(lscpu);
-    if (max) ghz = Number(max[1]) / 1000;
-  } catch {
-    // fall through to /proc/cpuinfo
-  }
-  if (!ghz && existsSync('/proc/cpuinfo')) {
-    const mhz = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (mhz) ghz = Number(mhz[1]) / 1000;
-  }
-  if (!ghz) ghz = (cpus()[0]?.speed ?? 0) / 1000;
-  // Two FMA pipes × 8 (AVX2) or 16 (AVX-512) fp32 lanes × 2 FLOPs. Some AVX-512 CPUs (AMD Zen 4)
-  // run 512-bit FMAs at half rate, so 64 is an upper bound there; turbo clocks above the
-  // reported GHz can also lift the achieved figure over a 32-per-cycle peak.
-  const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const perCycle = /\bavx512f\b/.test(flags) ? 64 : 32;
-  return { cores, ghz, perCycle, gflops: cores * ghz * perCycle };
-}
-
 const fmt = (v, d = 1) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(d));
-const rows = [];
 
-// ---- native, interleaved with PyTorch
+// ---- native (three forms), each interleaved with PyTorch
 const native = await import(pathToFileURL(join(nativeDir, 'dist', 'index.js')).href);
-let nativeResult;
-let torchResult;
 const nativeOk = native.isNativeAvailable();
 if (nativeOk) native.registerNativeBackend(); // sets OMP_WAIT_POLICY before either side starts
 const torch = await startTorch();
@@ -263,19 +246,36 @@ else {
   const t = torch.header;
   console.log(`pytorch: ${t.version}, ${t.threads} threads, ${t.params} parameters, OMP_WAIT_POLICY=${torch.waitPolicy}`);
 }
+const addon = nativeOk ? native.loadAddon().addon : null;
+addon?.setThreads(THREADS);
+const peaks = addon ? native.measurePeaks(addon, THREADS) : {};
+if (addon) for (const line of native.describePeaks(peaks)) console.log(`measured peak ${line}`);
+const bf16Ok = Boolean(peaks['bf16']?.all);
+
+/** label, fused BN layer, conv precision */
+const variants = [
+  { label: 'native fp32', fused: false, precision: 'fp32' },
+  { label: 'native fp32 fusedBN', fused: true, precision: 'fp32' },
+  ...(bf16Ok ? [{ label: 'native bf16 fusedBN', fused: true, precision: 'bf16' }] : []),
+];
+const rows = []; // [label, result, pytorch result of the same interleaving]
+let nativeResults = [];
 if (!nativeOk) {
   console.log(`native: skipped (${native.nativeStatus().reason})`);
 } else {
   await tf.setBackend('native');
   const status = native.nativeStatus();
   console.log(`native: oneDNN ${status.onednn}, ${status.threads} threads, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY}`);
-  const measured = await measure('native', REPS, torch.time);
-  nativeResult = measured.result;
-  torchResult = measured.partnerResult;
-  nativeResult.curve = lossCurve(CURVE_STEPS);
-  nativeResult.geometryMs = measureGeometry(REPS);
-  rows.push(['native (oneDNN)', nativeResult]);
-  if (torchResult) rows.push(['pytorch', torchResult]);
+  for (const v of variants) {
+    native.setNativePrecision(v.precision);
+    const measured = await measure(v.label, REPS, torch.time, v.fused);
+    const result = { ...measured.result, variant: v };
+    result.curve = lossCurve(CURVE_STEPS, v.fused);
+    nativeResults.push(result);
+    rows.push([v.label, result, measured.partnerResult]);
+  }
+  native.setNativePrecision('fp32');
+  nativeResults[0].geometryMs = measureGeometry(REPS);
 }
 if (!nativeOk && torch.time) {
   // no native side to interleave with: time PyTorch alone
@@ -284,8 +284,7 @@ if (!nativeOk && torch.time) {
     await torch.time(task);
     for (let i = 0; i < (task === 'infer1' ? REPS * 4 : REPS); i++) alone[key] = Math.min(alone[key], await torch.time(task));
   }
-  torchResult = alone;
-  rows.push(['pytorch', torchResult]);
+  rows.push(['pytorch', alone]);
 }
 torch.stop?.();
 
@@ -318,29 +317,34 @@ if (process.argv.includes('--no-wasm')) {
 
 // ---- table
 console.log(
-  `\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 4}), native and PyTorch interleaved; ` +
-    `wasm best of ${Math.min(REPS, 2)} (${Math.min(REPS, 2) * 4}) afterwards. images/second (higher is better)`,
+  `\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 4}); each native form interleaved with PyTorch ` +
+    `(its own PyTorch column); wasm best of ${Math.min(REPS, 2)} (${Math.min(REPS, 2) * 4}) afterwards. images/second (higher is better)`,
 );
-console.log(`${'backend'.padEnd(18)}${'train b' + TRAIN_BATCH}`.padEnd(30) + 'infer b1'.padStart(12) + 'infer b32'.padStart(12) + '   ms: train / b1 / b32');
-for (const [name, r] of rows) {
+console.log(`${'backend'.padEnd(22)}${'train b' + TRAIN_BATCH}`.padEnd(34) + 'infer b1'.padStart(12) + 'infer b32'.padStart(12) + '   ms: train / b1 / b32');
+const line = (name, r) =>
   console.log(
-    name.padEnd(18) +
+    name.padEnd(22) +
       fmt((TRAIN_BATCH * 1000) / r.trainMs).padStart(12) +
       fmt(1000 / r.infer1Ms).padStart(12) +
       fmt((32 * 1000) / r.infer32Ms).padStart(12) +
       `   ${fmt(r.trainMs, 0)} / ${fmt(r.infer1Ms, 1)} / ${fmt(r.infer32Ms, 0)}`,
   );
+for (const [name, r, partner] of rows) {
+  line(name, r);
+  if (partner) line('  pytorch (same run)', partner);
 }
-const ratio = (a, b, key) => (a && b ? b[key] / a[key] : undefined);
-if (nativeResult && torchResult) {
+for (const [name, r, partner] of rows) {
+  if (!partner) continue;
   console.log(
-    `native time ÷ pytorch time: train ${fmt(1 / ratio(nativeResult, torchResult, 'trainMs'), 2)}× (target ≤ 1.5), ` +
-      `infer b1 ${fmt(1 / ratio(nativeResult, torchResult, 'infer1Ms'), 2)}×, infer b32 ${fmt(1 / ratio(nativeResult, torchResult, 'infer32Ms'), 2)}× (targets ≤ 1)`,
+    `${name} time ÷ pytorch time: train ${fmt(r.trainMs / partner.trainMs, 2)}× (target ≤ 0.6), ` +
+      `infer b1 ${fmt(r.infer1Ms / partner.infer1Ms, 2)}×, infer b32 ${fmt(r.infer32Ms / partner.infer32Ms, 2)}× (targets ≤ 0.5)`,
   );
 }
+const nativeResult = nativeResults[0];
 if (nativeResult && wasmResult) {
+  const ratio = (a, b, key) => b[key] / a[key];
   console.log(
-    `native speed-up over wasm: train ${fmt(ratio(nativeResult, wasmResult, 'trainMs'), 1)}×, infer b1 ${fmt(ratio(nativeResult, wasmResult, 'infer1Ms'), 1)}×, infer b32 ${fmt(ratio(nativeResult, wasmResult, 'infer32Ms'), 1)}×`,
+    `native fp32 speed-up over wasm: train ${fmt(ratio(nativeResult, wasmResult, 'trainMs'), 1)}×, infer b1 ${fmt(ratio(nativeResult, wasmResult, 'infer1Ms'), 1)}×, infer b32 ${fmt(ratio(nativeResult, wasmResult, 'infer32Ms'), 1)}×`,
   );
 }
 
@@ -351,56 +355,71 @@ if (nativeResult?.geometryMs || wasmResult?.geometryMs) {
   );
 }
 
-// ---- same training on both backends
-if (nativeResult?.curve && wasmResult?.curve) {
-  const worst = Math.max(...nativeResult.curve.map((l, i) => Math.abs(l - wasmResult.curve[i]) / wasmResult.curve[i]));
-  console.log(`\nloss curve, ${CURVE_STEPS} Adam steps at batch ${TRAIN_BATCH} from the same seeded weights:`);
-  console.log(`  native ${nativeResult.curve.map((l) => l.toFixed(5)).join(' ')}`);
-  console.log(`  wasm   ${wasmResult.curve.map((l) => l.toFixed(5)).join(' ')}`);
-  console.log(`  largest relative difference ${worst.toExponential(2)} (float32 rounding: expect < 1e-3)`);
+// ---- same training on every backend and form
+const reference = wasmResult?.curve ?? nativeResult?.curve;
+if (reference) {
+  console.log(`\nloss curve, ${CURVE_STEPS} Adam steps at batch ${TRAIN_BATCH} from the same seeded weights (largest relative difference to ${wasmResult ? 'wasm' : 'native fp32'}):`);
+  for (const [name, r] of [...nativeResults.map((r) => [r.variant.label, r]), ...(wasmResult ? [['wasm', wasmResult]] : [])]) {
+    const worst = Math.max(...r.curve.map((l, i) => Math.abs(l - reference[i]) / reference[i]));
+    console.log(`  ${name.padEnd(20)} ${r.curve.map((l) => l.toFixed(5)).join(' ')}   ${worst.toExponential(2)}`);
+  }
+  console.log('  (fp32 forms: float32 rounding, expect < 1e-3; bf16: 8-bit mantissas in the convolutions, expect ~1e-3–1e-2)');
 }
 
-// ---- GFLOP/s
-const peak = peakGflops();
+// ---- GFLOP/s against the measured peaks
 const flops = (nativeResult ?? wasmResult)?.flops;
 if (flops) {
+  const fp32Peak = peaks.fp32?.all;
+  const amxPeak = peaks['amx-bf16']?.all ?? peaks.bf16?.all;
   console.log(
     `\nconvolution work: ${fmt(flops.inference / 1e9, 2)} GFLOP per image forward, ${fmt(flops.training / 1e9, 2)} per image trained; ` +
-      `peak ${peak.cores} cores × ${fmt(peak.ghz, 2)} GHz × ${peak.perCycle} = ${fmt(peak.gflops, 0)} GFLOP/s`,
+      `measured peaks on ${peaks.fp32?.threads ?? '?'} threads: fp32 ${fmt(fp32Peak, 0)} GFLOP/s, bf16 ${fmt(peaks.bf16?.all, 0)} (vdpbf16ps), ${fmt(peaks['amx-bf16']?.all, 0)} (AMX)`,
   );
-  for (const [name, r] of rows) {
-    const train = (flops.training * TRAIN_BATCH) / (r.trainMs / 1000) / 1e9;
-    const infer = (flops.inference * 32) / (r.infer32Ms / 1000) / 1e9;
-    console.log(
-      `  ${name.padEnd(16)} train ${fmt(train)} GFLOP/s (${fmt((100 * train) / peak.gflops)}% of peak), ` +
-        `infer b32 ${fmt(infer)} GFLOP/s (${fmt((100 * infer) / peak.gflops)}%)`,
-    );
+  for (const [name, r, partner] of rows) {
+    for (const [who, res] of [[name, r], ...(partner ? [['  pytorch (same run)', partner]] : [])]) {
+      const train = (flops.training * TRAIN_BATCH) / (res.trainMs / 1000) / 1e9;
+      const infer = (flops.inference * 32) / (res.infer32Ms / 1000) / 1e9;
+      const ofPeak = (g) => `${fmt((100 * g) / fp32Peak)}% of fp32 peak` + (res.variant?.precision === 'bf16' ? `, ${fmt((100 * g) / amxPeak, 2)}% of AMX bf16 peak` : '');
+      console.log(`  ${who.padEnd(22)} train ${fmt(train)} GFLOP/s (${ofPeak(train)}), infer b32 ${fmt(infer)} GFLOP/s (${ofPeak(infer)})`);
+    }
   }
 }
 
-// ---- per-kernel profile of one native training step
-if (nativeResult) {
+// ---- oneDNN's implementations, and a per-kernel profile of one native training step of each fused form
+if (nativeOk) {
+  const dims = Int32Array.from([TRAIN_BATCH, 32, 32, 48, 3, 3, 48, 32, 32, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  for (const precision of bf16Ok ? ['fp32', 'bf16'] : ['fp32']) {
+    native.setNativePrecision(precision);
+    console.log(`\noneDNN implementations, ${precision}, 3×3 conv 48→48 at 32×32: forward ${addon.convImplementation(0, dims)}, backward data ${addon.convImplementation(1, dims)}, backward weights ${addon.convImplementation(2, dims)}`);
+  }
+  native.setNativePrecision('fp32');
+}
+for (const r of nativeResults.filter((r) => r.variant.fused)) {
   await tf.setBackend('native');
+  native.setNativePrecision(r.variant.precision);
   tf.env().set('CHECK_COMPUTATION_FOR_ERRORS', false);
   const t0 = performance.now();
-  const profile = await tf.profile(() => nativeResult.step());
+  const profile = await tf.profile(() => r.step());
   const wall = performance.now() - t0;
   const byKernel = new Map();
   for (const k of profile.kernels) {
-    if (k.name.endsWith('__op')) continue; // a custom-gradient scope: its kernels are listed themselves
+    // a fused op's or custom gradient's scope (BatchNormRelu's is 'unnamed scope'): its kernels are listed themselves
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     entry.ms += Number(k.kernelTimeMs) || 0;
     entry.calls += 1;
     byKernel.set(k.name, entry);
   }
-  const kernelTotal = [...byKernel.values()].reduce((s, e) => s + e.ms, 0);
+  const kernelTotal = [...byKernel.values()].reduce((sum, e) => sum + e.ms, 0);
+  const calls = [...byKernel.values()].reduce((sum, e) => sum + e.calls, 0);
   const nativeNames = new Set(Object.keys(native.nativeKernels()));
-  console.log(`\nper-kernel profile of one native training step (batch ${TRAIN_BATCH}): kernels ${fmt(kernelTotal, 0)} ms of ${fmt(wall, 0)} ms wall`);
+  console.log(`\nper-kernel profile of one ${r.variant.label} training step (batch ${TRAIN_BATCH}): ${calls} kernels, ${fmt(kernelTotal, 0)} ms of ${fmt(wall, 0)} ms wall`);
   console.log(`${'kernel'.padEnd(28)}${'ms'.padStart(9)}${'%'.padStart(7)}${'calls'.padStart(7)}  runs on`);
-  for (const [name, e] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+  for (const [name, e] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) {
     console.log(
       `${name.padEnd(28)}${fmt(e.ms).padStart(9)}${fmt((100 * e.ms) / kernelTotal).padStart(7)}${String(e.calls).padStart(7)}  ${nativeNames.has(name) ? 'native' : 'cpu (js)'}`,
     );
   }
 }
-console.log('\nnote: the machine may be shared with other work; ratios from one run matter more than absolute times.');
+if (nativeOk) native.setNativePrecision('fp32');
+console.log('\nnote: the machine may be shared with other work; ratios from one interleaved run matter more than absolute times.');

@@ -2,7 +2,7 @@
 """PyTorch reference for bench/native.bench.mjs: the `small` backbone preset as the spec
 states it (stem Conv3x3/2(32)-BN-ReLU; ResBlocks 48/96/192 stride 2; decoder with nearest
 x2 upsampling, Conv3x3-BN-ReLU and skip adds; 1x1 head to K=24), timed with
-torch.set_num_threads(2). Prints JSON with the best (minimum) time in ms of a training step
+torch.set_num_threads(--threads, default 2). Prints JSON with the best (minimum) time in ms of a training step
 (Adam lr 1e-3, eps 1e-7, MSE on the heatmaps) at --train-batch, and of inference (eval, no_grad) at
 batch 1 and 32. Best of --reps after a warm-up: the machine is shared.
 With --serve it times one task per stdin line instead ("train", "infer1", "infer32" → one
@@ -19,8 +19,9 @@ parser.add_argument('--train-batch', type=int, default=16)
 parser.add_argument('--size', type=int, default=128)
 parser.add_argument('--keypoints', type=int, default=24)
 parser.add_argument('--serve', action='store_true')
+parser.add_argument('--threads', type=int, default=2)
 args = parser.parse_args()
-torch.set_num_threads(2)
+torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 
 

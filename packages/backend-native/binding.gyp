@@ -19,7 +19,9 @@
         "native/topk.cc",
         "native/cast.cc",
         "native/pooling.cc",
-        "native/peak.cc"
+        "native/peak.cc",
+        "native/bf16.cc",
+        "native/batch_norm_train.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -143,7 +143,8 @@ function convFlops(kernel) {
 /** The detector's convolutions on native, one thread (a server worker's share): GFLOP/s over their kernel time. */
 async function detectorConvThroughput(image) {
   await initBackend({ prefer: 'native', quiet: true, loaders: { native: loadNative } });
-  const addon = (await loadNative()).loadAddon().addon;
+  const { loadAddon, measurePeaks } = await loadNative();
+  const addon = loadAddon().addon;
   addon.setThreads(1);
   const detector = await createFaceDetector({ detector: DETECTOR });
   for (let i = 0; i < 5; i++) await detector.detectBoxes(image);
@@ -158,9 +159,10 @@ async function detectorConvThroughput(image) {
     runs.push({ gflops: flops / ms / 1e6, flops, ms, allMs });
   }
   const best = [...runs].sort((a, b) => b.gflops - a.gflops)[0];
-  const peaks = [1, CORES].map((threads) => { addon.fmaPeak(2e6, threads); return Math.max(...[0, 1, 2, 3, 4].map(() => addon.fmaPeak(2e7, threads).gflops)); });
+  const { fp32 } = measurePeaks(addon, CORES);
+  if (fp32.reason) throw new Error(`fp32 peak: ${fp32.reason}`);
   addon.setThreads(CORES);
-  return { median: median(runs.map((r) => r.gflops)), best: best.gflops, gflop: best.flops / 1e9, convMs: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.allMs)), peak1: peaks[0], peakAll: peaks[1], isa: addon.fmaPeak(1e5, 1).isa };
+  return { median: median(runs.map((r) => r.gflops)), best: best.gflops, gflop: best.flops / 1e9, convMs: median(runs.map((r) => r.ms)), kernelMs: median(runs.map((r) => r.allMs)), peak1: fp32.one, peakAll: fp32.all, isa: fp32.isa };
 }
 
 // This thread only builds the temporary model and, after the served runs, profiles the detector.

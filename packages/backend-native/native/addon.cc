@@ -138,6 +138,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerCast(env, exports);
   registerPooling(env, exports);
   registerPeak(env, exports);
+  registerBatchNormTrain(env, exports);
   return exports;
 }
 

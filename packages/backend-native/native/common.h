@@ -39,6 +39,10 @@ double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name)
 // Overridable with env G2RL_NATIVE_PARALLEL_MIN (elements), read once when the addon loads.
 extern int64_t kParallelThreshold;
 
+// out[i] = x[i] rounded to bfloat16 (nearest even; NaN stays NaN), threaded above
+// kParallelThreshold elements.
+void toBf16(const float* x, uint16_t* out, int64_t n);
+
 // Drops the cached convolution primitives (they are built for the current thread count).
 void clearConvolutionPlans();
 
@@ -55,5 +59,6 @@ void registerTopK(Napi::Env env, Napi::Object exports);
 void registerCast(Napi::Env env, Napi::Object exports);
 void registerPooling(Napi::Env env, Napi::Object exports);
 void registerPeak(Napi::Env env, Napi::Object exports);
+void registerBatchNormTrain(Napi::Env env, Napi::Object exports);
 
 }  // namespace g2rl

@@ -7,6 +7,12 @@
 // dilationW (tfjs convention: 1 = dense), padTop, padLeft, padBottom, padRight, groups.
 // groups = C is tfjs's depthwise convolution: its filter KH×KW×C×M (M = OC / C, out channel
 // c·M + m) is oneDNN's grouped weights G×(OC/G)×1×KH×KW in the `hwigo` layout, in place.
+//
+// Precision (setConvPrecision, per JS thread): 'fp32', or 'bf16' — mixed precision for dense
+// (groups = 1) convolutions: the inputs of each primitive (x, dy, the filter) are rounded to
+// bfloat16 (8-bit mantissa), oneDNN multiplies them in bf16 with fp32 accumulation (AMX tiles
+// or AVX512_BF16 where the CPU has them), and every output (y, dx, dw) is fp32; the weights
+// tfjs holds stay fp32 (the "master" copy Adam updates). Depthwise convolutions stay fp32.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +20,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <omp.h>
 
 #include "common.h"
 
@@ -26,6 +34,9 @@ enum class ConvKind { Forward, BackwardData, BackwardWeights };
 enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kLeakyRelu = 3, kElu = 4, kSigmoid = 5 };
 
 constexpr size_t kDims = 18;
+
+enum class Precision : char { Fp32 = 0, Bf16 = 1 };
+thread_local Precision g_precision = Precision::Fp32;
 
 struct ConvGeometry {
   dnnl_dim_t n, h, w, c, kh, kw, oc, oh, ow, groups;
@@ -47,7 +58,11 @@ ConvGeometry readGeometry(const int32_t* d) {
 // A ready-to-run primitive plus the filter reorder it needs; cached per shape.
 struct ConvPlan {
   dnnl_primitive_t primitive = nullptr;
-  dnnl_memory_desc_t srcMd, dstMd, biasMd;
+  dnnl_memory_desc_t srcMd, dstMd, biasMd;  // fp32, as tfjs holds them
+  // bf16: the primitive's inputs in bf16 (x for forward and backward weights, dy for both
+  // backward kinds), converted from the fp32 tensors before each execution.
+  bool bf16 = false;
+  dnnl_memory_desc_t srcBf16Md, dstBf16Md;
   dnnl_memory_desc_t userFilterMd;  // HWIO as tfjs holds it
   dnnl_memory_desc_t primFilterMd;  // what the primitive wants
   bool reorderFilter = false;
@@ -75,29 +90,31 @@ thread_local std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
 constexpr size_t kMaxPlans = 512;
 
 dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
-                          dnnl_format_tag_t tag) {
+                          dnnl_format_tag_t tag, dnnl_data_type_t type = dnnl_f32) {
   dnnl_memory_desc_t md;
   dnnl_dims_t d;
   int i = 0;
   for (dnnl_dim_t v : dims) d[i++] = v;
-  check(env, dnnl_memory_desc_init_by_tag(&md, i, d, dnnl_f32, tag), "memory_desc_init_by_tag");
+  check(env, dnnl_memory_desc_init_by_tag(&md, i, d, type, tag), "memory_desc_init_by_tag");
   return md;
 }
 
 // The weights: OIHW logically (HWIO in tfjs's memory, `tag` any for the primitive's choice);
 // grouped G×(OC/G)×(C/G)×KH×KW, tfjs's HWIO then being oneDNN's hwigo.
-dnnl_memory_desc_t weightsMd(Napi::Env env, const ConvGeometry& g, bool user) {
-  if (g.groups == 1) return makeMd(env, {g.oc, g.c, g.kh, g.kw}, user ? dnnl_hwio : dnnl_format_tag_any);
+dnnl_memory_desc_t weightsMd(Napi::Env env, const ConvGeometry& g, bool user,
+                             dnnl_data_type_t type = dnnl_f32) {
+  if (g.groups == 1) return makeMd(env, {g.oc, g.c, g.kh, g.kw}, user ? dnnl_hwio : dnnl_format_tag_any, type);
   return makeMd(env, {g.groups, g.oc / g.groups, g.c / g.groups, g.kh, g.kw},
                 user ? dnnl_hwigo : dnnl_format_tag_any);
 }
 
 dnnl_primitive_desc_t forwardDesc(Napi::Env env, const ConvGeometry& g, bool bias,
-                                  int activation, float alpha) {
-  // NHWC activations fixed; the filter layout is left to oneDNN ('any').
-  dnnl_memory_desc_t src = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc);
+                                  int activation, float alpha, dnnl_data_type_t inType = dnnl_f32) {
+  // NHWC activations fixed; the filter layout is left to oneDNN ('any'). The output is fp32
+  // whatever the inputs' type.
+  dnnl_memory_desc_t src = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc, inType);
   dnnl_memory_desc_t dst = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
-  dnnl_memory_desc_t wts = weightsMd(env, g, false);
+  dnnl_memory_desc_t wts = weightsMd(env, g, false, inType);
   dnnl_memory_desc_t biasMd = makeMd(env, {g.oc}, dnnl_a);
   dnnl_convolution_desc_t desc;
   check(env,
@@ -159,6 +176,10 @@ dnnl_primitive_desc_t backwardWeightsDesc(Napi::Env env, const dnnl_convolution_
 ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, int activation,
                   float alpha) {
   std::string key(reinterpret_cast<const char*>(dims), kDims * sizeof(int32_t));
+  const bool bf16 = g_precision == Precision::Bf16 && dims[17] == 1;
+  const dnnl_data_type_t inType = bf16 ? dnnl_bf16 : dnnl_f32;
+  key += static_cast<char>(bf16);
+  key += static_cast<char>(omp_get_max_threads());  // oneDNN partitions work for the team it sees
   key += static_cast<char>(kind);
   key += static_cast<char>(bias);
   key += static_cast<char>(activation);
@@ -172,16 +193,22 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   plan->dstMd = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc);
   plan->biasMd = makeMd(env, {g.oc}, dnnl_a);
   plan->userFilterMd = weightsMd(env, g, true);
-  dnnl_memory_desc_t wtsAny = weightsMd(env, g, false);
+  plan->bf16 = bf16;
+  plan->srcBf16Md = makeMd(env, {g.n, g.c, g.h, g.w}, dnnl_nhwc, dnnl_bf16);
+  plan->dstBf16Md = makeMd(env, {g.n, g.oc, g.oh, g.ow}, dnnl_nhwc, dnnl_bf16);
+  // Backward data takes bf16 weights; backward weights writes fp32 ones (then reordered).
+  dnnl_memory_desc_t wtsAny = weightsMd(env, g, false, kind == ConvKind::BackwardWeights ? dnnl_f32 : inType);
+  const dnnl_memory_desc_t& srcIn = bf16 ? plan->srcBf16Md : plan->srcMd;
+  const dnnl_memory_desc_t& dstIn = bf16 ? plan->dstBf16Md : plan->dstMd;
 
-  dnnl_primitive_desc_t forward = forwardDesc(env, g, bias, activation, alpha);
+  dnnl_primitive_desc_t forward = forwardDesc(env, g, bias, activation, alpha, inType);
   dnnl_primitive_desc_t pd = forward;
   dnnl_query_t filterQuery = dnnl_query_weights_md;
   if (kind == ConvKind::BackwardData) {
     dnnl_convolution_desc_t desc;
     check(env,
           dnnl_dilated_convolution_backward_data_desc_init(
-              &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, &plan->dstMd, g.strides,
+              &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, &dstIn, g.strides,
               g.dilates, g.padL, g.padR),
           "convolution_backward_data_desc_init");
     dnnl_status_t status = dnnl_primitive_desc_create(&pd, &desc, nullptr, engine(), forward);
@@ -190,7 +217,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
     dnnl_convolution_desc_t desc;
     check(env,
           dnnl_dilated_convolution_backward_weights_desc_init(
-              &desc, dnnl_convolution_direct, &plan->srcMd, &wtsAny, nullptr, &plan->dstMd,
+              &desc, dnnl_convolution_direct, &srcIn, &wtsAny, nullptr, &dstIn,
               g.strides, g.dilates, g.padL, g.padR),
           "convolution_backward_weights_desc_init");
     pd = backwardWeightsDesc(env, desc, forward, g);
@@ -209,6 +236,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
           "reorder_primitive_desc_create");
     check(env, dnnl_primitive_create(&plan->filterReorder, rpd), "reorder primitive_create");
     dnnl_primitive_desc_destroy(rpd);
+    // (bf16 filters take half of this: the buffers are sized for fp32 either way)
     plan->filterElements = dnnl_memory_desc_get_size(&plan->primFilterMd) / sizeof(float) + 16;
     plan->filterBuffer.resize(plan->filterElements);
   }
@@ -242,6 +270,19 @@ void run(Napi::Env env, dnnl_primitive_t primitive, std::vector<dnnl_exec_arg_t>
                                     args.data()),
         "primitive_execute");
   check(env, dnnl_stream_wait(stream()), "stream_wait");
+}
+
+// A primitive input in the plan's type: the fp32 tensor itself, or its bf16 rounding in a
+// per-thread scratch buffer (slot 0 and 1: a primitive has at most two such inputs).
+thread_local std::vector<uint16_t> g_bf16Scratch[2];
+dnnl_memory_t input(ConvPlan* plan, Memories& mem, const dnnl_memory_desc_t& fp32Md,
+                    const dnnl_memory_desc_t& bf16Md, float* data, int slot) {
+  if (!plan->bf16) return mem.wrap(fp32Md, data);
+  const int64_t n = static_cast<int64_t>(dnnl_memory_desc_get_size(&fp32Md) / sizeof(float));
+  auto& scratch = g_bf16Scratch[slot];
+  if (scratch.size() < static_cast<size_t>(n)) scratch.resize(static_cast<size_t>(n));
+  toBf16(data, scratch.data(), n);
+  return mem.wrap(bf16Md, scratch.data());
 }
 
 // The filter in the primitive's layout: the user's memory when no reorder is needed, else a
@@ -289,7 +330,7 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   ConvPlan* plan = getPlan(env, ConvKind::Forward, dims, bias != nullptr, activation, alpha);
   Memories mem(env);
   dnnl_memory_t primFilter = preparedFilter(env, plan, mem, filter, filterId);
-  std::vector<dnnl_exec_arg_t> args = {{DNNL_ARG_SRC, mem.wrap(plan->srcMd, x)},
+  std::vector<dnnl_exec_arg_t> args = {{DNNL_ARG_SRC, input(plan, mem, plan->srcMd, plan->srcBf16Md, x, 0)},
                                        {DNNL_ARG_WEIGHTS, primFilter},
                                        {DNNL_ARG_DST, mem.wrap(plan->dstMd, out)}};
   if (bias) args.push_back({DNNL_ARG_BIAS, mem.wrap(plan->biasMd, bias)});
@@ -309,7 +350,7 @@ Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info) {
   Memories mem(env);
   dnnl_memory_t primFilter = preparedFilter(env, plan, mem, filter, filterId);
   run(env, plan->primitive,
-      {{DNNL_ARG_DIFF_DST, mem.wrap(plan->dstMd, dy)},
+      {{DNNL_ARG_DIFF_DST, input(plan, mem, plan->dstMd, plan->dstBf16Md, dy, 0)},
        {DNNL_ARG_WEIGHTS, primFilter},
        {DNNL_ARG_DIFF_SRC, mem.wrap(plan->srcMd, dx)}});
   return env.Undefined();
@@ -343,6 +384,20 @@ bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* 
   return true;
 }
 
+// OpenMP threads of a bf16 weight gradient. oneDNN 2.6.3's AMX backward-weights kernel
+// (jit:avx512_core_amx_bf16) splits the batch over threads and reduces their partial weights
+// behind a barrier; on 2 shared cores it ran the `small` preset's 14 weight gradients in
+// 500–750 ms per step against 30 ms on one thread (fp32: ~60–250 ms on two), so it gets one
+// thread unless env G2RL_NATIVE_BF16_WEIGHT_THREADS says otherwise (read once).
+int bf16WeightThreads() {
+  static const int threads = [] {
+    const char* value = std::getenv("G2RL_NATIVE_BF16_WEIGHT_THREADS");
+    const int n = value ? std::atoi(value) : 1;
+    return n >= 1 ? n : 1;
+  }();
+  return threads;
+}
+
 // conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
 Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -352,14 +407,28 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const int32_t* dims = intArrayArg(info, 3, "dims", kDims);
   static const bool noPointwise = std::getenv("G2RL_NATIVE_NO_POINTWISE") != nullptr;
   if (!noPointwise && pointwiseBackpropFilter(env, readGeometry(dims), x, dy, dw)) return env.Undefined();
+  // bf16 weight gradients run on a team of their own (created and executed with it, see
+  // bf16WeightThreads), the caller's team restored on every exit.
+  const bool narrow = g_precision == Precision::Bf16 && dims[17] == 1 && bf16WeightThreads() < omp_get_max_threads();
+  struct TeamScope {
+    int previous = 0;
+    explicit TeamScope(bool on) {
+      if (!on) return;
+      previous = omp_get_max_threads();
+      omp_set_num_threads(bf16WeightThreads());
+    }
+    ~TeamScope() {
+      if (previous) omp_set_num_threads(previous);
+    }
+  } team(narrow);
   ConvPlan* plan = getPlan(env, ConvKind::BackwardWeights, dims, false, kLinear, 0.f);
   Memories mem(env);
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);
   dnnl_memory_t primFilter =
       plan->reorderFilter ? mem.wrap(plan->primFilterMd, plan->filterBuffer.data()) : userFilter;
   run(env, plan->primitive,
-      {{DNNL_ARG_SRC, mem.wrap(plan->srcMd, x)},
-       {DNNL_ARG_DIFF_DST, mem.wrap(plan->dstMd, dy)},
+      {{DNNL_ARG_SRC, input(plan, mem, plan->srcMd, plan->srcBf16Md, x, 0)},
+       {DNNL_ARG_DIFF_DST, input(plan, mem, plan->dstMd, plan->dstBf16Md, dy, 1)},
        {DNNL_ARG_DIFF_WEIGHTS, primFilter}});
   if (plan->reorderFilter) {
     run(env, plan->filterReorder, {{DNNL_ARG_FROM, primFilter}, {DNNL_ARG_TO, userFilter}});
@@ -373,15 +442,33 @@ Napi::Value ConvImplementation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int kind = intArg(info, 0, "kind");
   const int32_t* dims = intArrayArg(info, 1, "dims", kDims);
-  ConvGeometry g = readGeometry(dims);
-  dnnl_primitive_desc_t pd = forwardDesc(env, g, false, kLinear, 0.f);
   ConvPlan* plan = getPlan(env, static_cast<ConvKind>(kind), dims, false, kLinear, 0.f);
   const_dnnl_primitive_desc_t ppd;
   check(env, dnnl_primitive_get_primitive_desc(plan->primitive, &ppd), "get_primitive_desc");
   const char* name = nullptr;
   check(env, dnnl_primitive_desc_query(ppd, dnnl_query_impl_info_str, 0, &name), "query impl");
-  dnnl_primitive_desc_destroy(pd);
   return Napi::String::New(env, name ? name : "unknown");
+}
+
+// setConvPrecision('fp32' | 'bf16') for this JS thread's later convolutions; returns the
+// previous one. bf16 needs a CPU with AVX512_BF16 (oneDNN has no bf16 convolutions otherwise).
+Napi::Value SetConvPrecision(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string previous = g_precision == Precision::Bf16 ? "bf16" : "fp32";
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "setConvPrecision: expected 'fp32' or 'bf16'");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  if (name == "fp32") {
+    g_precision = Precision::Fp32;
+  } else if (name == "bf16") {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512bf16")) {
+      throw Napi::Error::New(env, "setConvPrecision: bf16 convolutions need a CPU with AVX512_BF16 (or AMX); this one has neither");
+    }
+    g_precision = Precision::Bf16;
+  } else {
+    throw Napi::TypeError::New(env, "setConvPrecision: expected 'fp32' or 'bf16', got '" + name + "'");
+  }
+  return Napi::String::New(env, previous);
 }
 
 }  // namespace
@@ -396,6 +483,7 @@ void registerConvolution(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, Conv2dBackpropInput, "conv2dBackpropInput"));
   exports.Set("conv2dBackpropFilter",
               Napi::Function::New(env, Conv2dBackpropFilter, "conv2dBackpropFilter"));
+  exports.Set("setConvPrecision", Napi::Function::New(env, SetConvPrecision, "setConvPrecision"));
   exports.Set("convImplementation",
               Napi::Function::New(env, ConvImplementation, "convImplementation"));
 }

@@ -115,8 +115,31 @@ export interface NativeAddon {
   ): void;
   /** Converts x's values into out (same length); dtype codes 0 float32, 1 int32, 2 bool (Uint8Array). */
   cast(x: Float32Array | Int32Array | Uint8Array, out: Float32Array | Int32Array | Uint8Array, from: number, to: number): void;
-  /** The measured fp32 FMA peak: `threads` threads × `iterations` rounds of 12 FMA chains in the widest ISA (avx512f, else avx2+fma). */
-  fmaPeak(iterations: number, threads: number): { gflops: number; isa: string; seconds: number };
+  /**
+   * A measured multiply-add peak: `threads` threads × `iterations` rounds of independent chains.
+   * kind 'fp32' (default: 12 FMA chains, avx512f else avx2+fma), 'bf16' (12 vdpbf16ps chains,
+   * AVX512_BF16) or 'amx-bf16' (tdpbf16ps on 4 tiles; requests AMX state from Linux). Throws
+   * when the CPU lacks the kind.
+   */
+  fmaPeak(iterations: number, threads: number, kind?: 'fp32' | 'bf16' | 'amx-bf16'): { gflops: number; isa: string; seconds: number };
+  /** Precision of this JS thread's later dense convolutions ('bf16': bf16 inputs, fp32 accumulation and outputs); returns the previous one. */
+  setConvPrecision(precision: 'fp32' | 'bf16'): 'fp32' | 'bf16';
+  /** Training batch norm over x M×C with batch statistics (biased variance), ReLU optional: y, mean, variance written. */
+  batchNormTrain(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, epsilon: number, relu: boolean): void;
+  /** Its full gradient (through the batch statistics): dx M×C, dgamma, dbeta C. */
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    epsilon: number,
+    relu: boolean,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
   /** Max (average = false) or padding-excluding average pool, x N×H×W×C → out N×OH×OW×C; dims: see poolDims(). */
   pool2d(x: Float32Array, out: Float32Array, dims: Int32Array, average: boolean): void;
 }

@@ -17,9 +17,11 @@ import {
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { BufferPool, poolLimitBytes } from './pool.js';
+import { precisionFromEnv, setNativePrecision } from './precision.js';
 import { RELU_GRAD_KERNEL, SQUARE_GRAD_KERNEL, installActivationGradients, reluGradKernel, squareGradKernel } from './kernels/activation-grad.js';
 import { ADAM_UPDATE_KERNEL, adamUpdateKernel } from './kernels/adam.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-train.js';
 import { cast, fill } from './kernels/cast.js';
 import { concat, pack, unpack } from './kernels/concat.js';
 import {
@@ -82,6 +84,8 @@ export function nativeKernels(): Record<string, NativeKernel> {
     SplitV: splitV,
     TopK: topK,
     [BATCH_NORM_GRAD_KERNEL]: batchNormGradKernel,
+    [BATCH_NORM_TRAIN_KERNEL]: batchNormTrainKernel,
+    [BATCH_NORM_TRAIN_GRAD_KERNEL]: batchNormTrainGradKernel,
     [ADAM_UPDATE_KERNEL]: adamUpdateKernel,
     [RELU_GRAD_KERNEL]: reluGradKernel,
     [SQUARE_GRAD_KERNEL]: squareGradKernel,
@@ -163,6 +167,7 @@ function quietNativeBackend(): NativeBackend {
 export function registerNativeBackend(): string {
   const { addon, reason } = loadAddon();
   if (!addon) throw new Error(`@g2rl/backend-native: ${reason}`);
+  if (!registered) setNativePrecision(precisionFromEnv());
   if (registered || findBackendFactory(NATIVE_BACKEND_NAME) != null) {
     registered = true;
     return NATIVE_BACKEND_NAME;

@@ -12,3 +12,4 @@ export {
 } from './config.js';
 export { createBackbone, type BackboneOptions, FEATURES_OUTPUT, HEATMAPS_OUTPUT } from './create-backbone.js';
 export { modelCost, type ModelCost, type LayerCost } from './model-cost.js';
+export { BatchNormRelu, type BatchNormReluArgs, FUSED_BATCH_NORM_KERNEL, FUSED_BATCH_NORM_GRAD_KERNEL } from './batch-norm-relu.js';
