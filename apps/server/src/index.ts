@@ -8,3 +8,4 @@ export { ProblemError, problemBody, PROBLEM_KINDS, PROBLEM_TYPE_BASE, type Probl
 export { sniffImageFormat, type ImageFormat } from './sniff.js';
 export { buildOpenApi } from './openapi.js';
 export type { AnalyzeJob, AuResult, FaceResult, ImageResult, JobOutcome, Stage } from './analysis-types.js';
+export { linearTrend, type Trend } from './trend.js';

@@ -1,6 +1,7 @@
 // Worker-thread entry: owns tfjs, the face detector and the model, so that decoding,
 // detection and inference never block the HTTP thread (health checks answer during a
 // batch). Messages: ToWorker in, FromWorker out (analysis-types.ts).
+import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
@@ -21,6 +22,9 @@ function send(message: FromWorker): void {
 const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
 
 async function start(config: WorkerConfig): Promise<Analyzer> {
+  // Below the HTTP thread (Linux: per thread, inherited by the OpenMP team made later), so that
+  // health checks and 503s are answered at once even when inference saturates every core.
+  try { setPriority(10); } catch { /* not permitted: keep the default */ }
   const prefer = resolvePreference(config.backend);
   const backend = await initBackend({ prefer, quiet: true, loaders: { native: importNative } });
   if (backend.name === 'native') {
