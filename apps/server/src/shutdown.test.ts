@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faceApiModelDir } from '@g2rl/face';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPEC, writeFixedModel } from './test-support.js';
 
@@ -31,10 +32,10 @@ async function start(extra: string[] = []): Promise<Running> {
   return { child, url, stderr: () => text, exit };
 }
 
-/** A batch of the same 1920-pixel photo four times: seconds of detection on one worker. */
-function slowBatch(url: string): Promise<Response> {
+/** A batch of the same photo four times (1920 pixels wide unless given): seconds of detection on one worker. */
+function slowBatch(url: string, bytes: Buffer = photo): Promise<Response> {
   const form = new FormData();
-  for (let i = 0; i < 4; i++) form.append(`f${i}`, new Blob([photo], { type: 'image/jpeg' }), `p${i}.jpg`);
+  for (let i = 0; i < 4; i++) form.append(`f${i}`, new Blob([bytes], { type: 'image/jpeg' }), `p${i}.jpg`);
   return fetch(`${url}/v1/analyze/batch`, { method: 'POST', body: form });
 }
 
@@ -56,7 +57,8 @@ describe('g2rl-serve on SIGTERM', () => {
   it('finishes the requests in flight, refuses new ones with 503, exits 0', async () => {
     // A long deadline: the test machine may be loaded, and every image must finish here.
     const server = await start(['--timeout', '120000']);
-    const inFlight = slowBatch(server.url);
+    // 960 pixels wide: long enough to be in flight at SIGTERM, short enough for a loaded machine.
+    const inFlight = slowBatch(server.url, await sharp(photo).resize({ width: 960 }).jpeg().toBuffer());
     await busy(server.url);
     server.child.kill('SIGTERM');
     await expect.poll(() => /draining/.test(server.stderr()), { timeout: 5000, interval: 10 }).toBe(true);

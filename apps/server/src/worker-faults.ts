@@ -24,7 +24,9 @@ export function triggerArmedFault(): void {
   if (fault === 'throw') setImmediate(() => { throw new Error('injected fault: uncaught exception in the inference worker'); });
   if (fault === 'oom') {
     const hoard: number[][] = [];
-    // Never returns: V8 stops the isolate at the heap cap (ERR_WORKER_OUT_OF_MEMORY).
-    for (;;) hoard.push(Array.from({ length: 1 << 16 }, (_, i) => i + hoard.length));
+    // Never returns: V8 stops the isolate at the heap cap (ERR_WORKER_OUT_OF_MEMORY). Large
+    // JS arrays (16 MiB each, on the V8 heap, unlike typed arrays) reach it in a few steps
+    // instead of after minutes of garbage collection near the limit.
+    for (;;) hoard.push(new Array<number>(1 << 21).fill(hoard.length + 0.5));
   }
 }
