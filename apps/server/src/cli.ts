@@ -118,7 +118,10 @@ async function main(): Promise<void> {
     stopping = true;
     process.stderr.write(`g2rl-serve: ${signal}: draining (new requests get 503; up to ${server.options.timeoutMs} ms for the ones in flight; send it again to exit at once)\n`);
     server.shutdown().then(
-      () => { process.stderr.write('g2rl-serve: stopped\n'); process.exit(process.exitCode ?? 0); },
+      ({ waitedMs, cut }) => {
+        process.stderr.write(`g2rl-serve: stopped (waited ${Math.round(waitedMs)} ms for the requests in flight${cut ? `; ${cut} still running were answered 503` : ''})\n`);
+        process.exit(process.exitCode ?? 0);
+      },
       (error: Error) => { process.stderr.write(`g2rl-serve: shutdown failed: ${error.message}\n`); process.exit(1); },
     );
   };

@@ -89,7 +89,7 @@ export interface G2rlServer {
    * requests already accepted finish for up to `graceMs` (default the per-image `timeoutMs`),
    * then whatever is left gets 503 and the server and its workers close.
    */
-  shutdown(graceMs?: number): Promise<void>;
+  shutdown(graceMs?: number): Promise<{ waitedMs: number; cut: number }>;
   /** Immediate stop: queued and in-flight images get 503. */
   close(): Promise<void>;
 }
@@ -217,9 +217,10 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     }
     accepted.add(request);
     inFlight++;
+    // 'close' comes when the response is sent and also when the client goes away mid-body
+    // (where neither onResponse nor onRequestAbort runs: measured with wrk's final requests).
+    reply.raw.once('close', () => finished(request));
   });
-  app.addHook('onResponse', async (request) => finished(request));
-  app.addHook('onRequestAbort', async (request) => finished(request));
 
   registerCors(app, settings.corsOrigins);
 
@@ -367,11 +368,14 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     async shutdown(graceMs = settings.timeoutMs) {
       draining = true;
       metrics.ready.set(0);
-      const deadline = performance.now() + graceMs;
-      while (inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const started = performance.now();
+      while (inFlight > 0 && performance.now() - started < graceMs) await new Promise((r) => setTimeout(r, 20));
+      const cut = inFlight;
+      const waitedMs = performance.now() - started;
       // The pool first: anything still waiting gets its 503 now, so app.close() need not wait.
       await pool.close();
       await app.close();
+      return { waitedMs, cut };
     },
     async close() {
       await pool.close();

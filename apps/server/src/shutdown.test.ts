@@ -35,7 +35,7 @@ async function start(extra: string[] = []): Promise<Running> {
 /** A batch of the same photo four times (1920 pixels wide unless given): seconds of detection on one worker. */
 function slowBatch(url: string, bytes: Buffer = photo): Promise<Response> {
   const form = new FormData();
-  for (let i = 0; i < 4; i++) form.append(`f${i}`, new Blob([bytes], { type: 'image/jpeg' }), `p${i}.jpg`);
+  for (let i = 0; i < 4; i++) form.append(`f${i}`, new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }), `p${i}.jpg`);
   return fetch(`${url}/v1/analyze/batch`, { method: 'POST', body: form });
 }
 
