@@ -16,19 +16,18 @@
 // BENCH_DETECTOR (default @g2rl/face's), BENCH_WORKERS (default the server's plan).
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { createBackbone, exportInferenceModel } from '@g2rl/models';
-import { DISFA_AUS } from '@g2rl/heatmaps';
-import { ALIGNMENT_TEMPLATE, createFaceDetector, decodeImage, faceApiModelDir, nodeDefaultDetector } from '@g2rl/face';
+import { createFaceDetector, decodeImage, faceApiModelDir, nodeDefaultDetector } from '@g2rl/face';
 import { initBackend } from '@g2rl/backend';
 import { createServer } from '../dist/index.js';
+import { modelFolder, parseWrk } from './bench-support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORES = availableParallelism();
@@ -51,22 +50,6 @@ const load = () => loadavg()[0].toFixed(1);
 async function singleFaceJpeg() {
   const demo = join(faceApiModelDir(), '..', 'demo', 'sample1.jpg');
   return sharp(demo).extract({ left: 180, top: 200, width: 640, height: 480 }).jpeg({ quality: 90 }).toBuffer();
-}
-
-async function modelFolder() {
-  const demo = resolve(here, '..', '..', '..', 'runs', 'demo', 'model');
-  if (existsSync(join(demo, 'model.json'))) return { dir: demo, temporary: false, what: 'runs/demo/model' };
-  const dir = mkdtempSync(join(tmpdir(), 'g2rl-bench-model-'));
-  const backbone = createBackbone('small', { keypoints: 2 * DISFA_AUS.length });
-  const [, S] = backbone.inputs[0].shape;
-  const [, H] = backbone.outputs[backbone.outputs.length - 1].shape;
-  await exportInferenceModel(backbone, dir, {
-    preset: 'small', aus: DISFA_AUS, scheme: 'ibug68',
-    input: { size: S, range: [0, 1] }, heatmap: { size: H, sigma: (2 * H) / 64, normalization: 'peak' },
-    alignment: { template: ALIGNMENT_TEMPLATE, size: S },
-  });
-  backbone.dispose();
-  return { dir, temporary: true, what: `untrained 'small' backbone (${S}×${S} → ${H}×${H}×${2 * DISFA_AUS.length})` };
 }
 
 /**
@@ -95,20 +78,6 @@ async function inProcess({ modelDir, backend, workers, threads, jpeg, seconds = 
   return { imagesPerSecond: results.reduce((a, r) => a + r.images / r.seconds, 0), stageMs, backend: results[0].backend, images, cpuMsPerImage: cpu / images };
 }
 
-/** wrk's text report → the same fields (latency percentiles in ms). */
-function parseWrk(text) {
-  const ms = (label) => {
-    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
-    if (!m) return NaN;
-    return Number(m[1]) * { us: 1e-3, ms: 1, s: 1000 }[m[2]];
-  };
-  const total = Number(/(\d+) requests in/.exec(text)?.[1] ?? NaN);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  const errors = socket ? socket.slice(1).reduce((a, v) => a + Number(v), 0) : 0;
-  return { rps: total / SECONDS, ok: total - non2xx, non2xx, errors, p50: ms(50), p99: ms(99) };
-}
-
 /**
  * POST the JPEG at CONNECTIONS for SECONDS. wrk (C, one thread) when installed: the load
  * generator shares the 2 cores with the server, and autocannon (JS, in this process) took
@@ -121,7 +90,7 @@ async function served(url, jpeg) {
     writeFileSync(script, `local f = io.open(${JSON.stringify(join(scratch, 'face.jpg'))}, "rb"); wrk.body = f:read("*all"); f:close()\nwrk.method = "POST"; wrk.headers["Content-Type"] = "image/jpeg"\n`);
     // (asynchronously: this thread is the server's HTTP thread)
     const { stdout } = await execFileAsync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--timeout', '30s', '--latency', '-s', script, `${url}/v1/analyze`]);
-    return parseWrk(stdout);
+    return parseWrk(stdout, SECONDS);
   }
   const result = await autocannon({
     url: `${url}/v1/analyze`, method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg,

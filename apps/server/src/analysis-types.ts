@@ -1,7 +1,9 @@
 // The messages between the HTTP thread and the inference worker, and the JSON the API
 // returns for each image. Plain data only: everything here crosses `postMessage`.
 import type { DetectorKind } from '@g2rl/face';
+import type { ModelCard } from '@g2rl/models/card';
 import type { ProblemBody } from './problem.js';
+import type { WorkerFault } from './worker-faults.js';
 
 /** The stages timed for every image (ms in responses, seconds in /metrics). */
 export const STAGES = ['decode', 'detect', 'landmarks', 'align', 'model', 'postprocess'] as const;
@@ -71,14 +73,17 @@ export interface WorkerConfig {
   backend?: string;
   /** Compute threads for this worker (the native backend's OpenMP team). */
   threads: number;
+  /** Accept 'fault' messages (worker-faults.ts; reliability tests only). */
+  faults?: boolean;
 }
 
 export type ToWorker =
   | { type: 'analyze'; batch: number; jobs: AnalyzeJob[] }
-  | { type: 'stats'; request: number };
+  | { type: 'stats'; request: number }
+  | { type: 'fault'; fault: WorkerFault };
 
 export type FromWorker =
-  | { type: 'ready'; card: Record<string, unknown>; backend: string; tensors: number }
+  | { type: 'ready'; card: ModelCard; backend: string; tensors: number }
   | { type: 'failed'; message: string }
   | { type: 'analyzed'; batch: number; outcomes: JobOutcome[]; modelBatchSizes: number[]; tensors: number }
-  | { type: 'stats'; request: number; tensors: number };
+  | { type: 'stats'; request: number; tensors: number; heapBytes?: number };

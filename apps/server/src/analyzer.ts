@@ -8,7 +8,6 @@ import type { DetectorKind } from '@g2rl/face';
 import type { ModelCard } from '@g2rl/models/card';
 import type { AnalyzeJob, FaceResult, ImageResult, JobOutcome } from './analysis-types.js';
 import { loadServedModel } from './model-loader.js';
-import type { ServedModelCard } from './model-card.js';
 import { ProblemError, problemBody, type ProblemKind } from './problem.js';
 
 export interface AnalyzerOptions {
@@ -29,16 +28,16 @@ const KINDS: Record<string, ProblemKind> = { 'invalid-image': 'invalid-image', '
 export class Analyzer {
   private constructor(
     private readonly pipeline: PipelineAnalyzer<NodeInput>,
-    readonly card: ServedModelCard,
+    readonly card: ModelCard,
     readonly options: AnalyzerOptions,
   ) {}
 
-  /** Loads the exported model (the server's own card checks), the detector and the backend. */
+  /** Loads the exported model (folder and card checks: model-loader.ts), the detector and the backend. */
   static async create(options: AnalyzerOptions): Promise<Analyzer> {
     const { model, card } = await loadServedModel(options.modelDir);
     try {
       const pipeline = await createAnalyzer({
-        model: { model, card: card as unknown as ModelCard },
+        model: { model, card },
         detector: options.detector,
         minConfidence: options.minConfidence,
         minQuality: options.minQuality,

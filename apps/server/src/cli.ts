@@ -14,6 +14,7 @@ const FLAGS = {
   host: { type: 'string', env: 'G2RL_HOST', help: 'address to bind (default 127.0.0.1; 0.0.0.0 exposes the server to the network)' },
   port: { type: 'string', env: 'G2RL_PORT', help: 'port (default 8080)' },
   token: { type: 'string', env: 'G2RL_TOKEN', help: 'require "Authorization: Bearer <token>" on /v1/* and /metrics' },
+  'cors-origin': { type: 'string', env: 'G2RL_CORS_ORIGIN', help: 'comma-separated origins allowed to call the API from a browser (CORS; default none, * = any)' },
   'body-limit': { type: 'string', env: 'G2RL_BODY_LIMIT', help: 'largest body / file in bytes (default 10485760)' },
   'max-pixels': { type: 'string', env: 'G2RL_MAX_PIXELS', help: 'largest image in pixels (default 25000000)' },
   workers: { type: 'string', env: 'G2RL_WORKERS', help: 'inference worker threads, each with its own detector and model (default: one per core; 1 with tensorflow)' },
@@ -21,7 +22,7 @@ const FLAGS = {
   'max-batch': { type: 'string', env: 'G2RL_MAX_BATCH', help: 'images per worker batch (default 8)' },
   'batch-window': { type: 'string', env: 'G2RL_BATCH_WINDOW_MS', help: 'ms to wait for a batch to fill (default 5)' },
   'max-queue': { type: 'string', env: 'G2RL_MAX_QUEUE', help: 'images that may wait before 503 (default 64)' },
-  timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms (default 30000)' },
+  timeout: { type: 'string', env: 'G2RL_TIMEOUT_MS', help: 'per-image deadline in ms, and how long SIGTERM lets accepted requests finish (default 30000)' },
   'max-files': { type: 'string', env: 'G2RL_MAX_FILES', help: 'images per batch request (default 16)' },
   detector: { type: 'string', env: 'G2RL_DETECTOR', help: `face detector: ${DETECTORS.join(', ')} (default ${nodeDefaultDetector()}: blazeface when @vladmandic/human is installed, else ssd)` },
   'min-confidence': { type: 'string', env: 'G2RL_MIN_CONFIDENCE', help: 'minimum detector score (default 0.5)' },
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     host: get('host'),
     port: numberFlag('port', get('port')),
     token: get('token'),
+    corsOrigins: get('cors-origin')?.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     bodyLimit: numberFlag('body-limit', get('body-limit')),
     maxPixels: numberFlag('max-pixels', get('max-pixels')),
     workers: numberFlag('workers', get('workers')),
@@ -105,9 +107,26 @@ async function main(): Promise<void> {
     () => process.stderr.write(`g2rl-serve: ready (tfjs backend ${server.pool.backend}). Open ${url}/ in a browser.\n`),
     (error: Error) => { process.stderr.write(`g2rl-serve: could not load the model: ${error.message}\n`); process.exitCode = 1; void server.close(); },
   );
-  const stop = (): void => { void server.close().then(() => process.exit()); };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // First SIGTERM/SIGINT: drain (new requests 503, accepted ones finish within --timeout), exit 0.
+  // A second one: exit at once (143 = 128 + SIGTERM), for an operator who will not wait.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`g2rl-serve: second ${signal}, exiting now\n`);
+      process.exit(143);
+    }
+    stopping = true;
+    process.stderr.write(`g2rl-serve: ${signal}: draining (new requests get 503; up to ${server.options.timeoutMs} ms for the ones in flight; send it again to exit at once)\n`);
+    server.shutdown().then(
+      ({ waitedMs, cut }) => {
+        process.stderr.write(`g2rl-serve: stopped (waited ${Math.round(waitedMs)} ms for the requests in flight${cut ? `; ${cut} still running were answered 503` : ''})\n`);
+        process.exit(process.exitCode ?? 0);
+      },
+      (error: Error) => { process.stderr.write(`g2rl-serve: shutdown failed: ${error.message}\n`); process.exit(1); },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: Error) => {

@@ -4,10 +4,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { STAGES, type AnalyzeJob, type FromWorker, type JobOutcome, type WorkerConfig } from './analysis-types.js';
+import type { ModelCard } from '@g2rl/models/card';
 import type { ServerMetrics } from './metrics.js';
 import { ProblemError } from './problem.js';
+import type { WorkerFault } from './worker-faults.js';
 
 export interface InferencePoolOptions {
   worker: WorkerConfig;
@@ -22,6 +24,8 @@ export interface InferencePoolOptions {
   /** Per-image deadline from submission to result. */
   timeoutMs: number;
   metrics: ServerMetrics;
+  /** V8 limits of each worker thread (e.g. a heap cap: the worker dies with ERR_WORKER_OUT_OF_MEMORY, the pool restarts it). */
+  resourceLimits?: ResourceLimits;
 }
 
 interface Waiting {
@@ -41,6 +45,10 @@ interface Slot {
   /** The batch in flight on this worker, if any. */
   batch: { id: number; waiting: Waiting[] } | undefined;
   tensors: number;
+  /** The worker isolate's used V8 heap in bytes, as of its last report. */
+  heapBytes: number;
+  /** Set by the first 'error' or 'exit' event ('error' is followed by 'exit': handle one). */
+  dead: boolean;
   stats: Map<number, (tensors: number) => void>;
 }
 
@@ -55,7 +63,7 @@ function workerFile(): string {
 
 export class InferencePool {
   state: 'starting' | 'ready' | 'failed' | 'closed' = 'starting';
-  card: Record<string, unknown> | undefined;
+  card: ModelCard | undefined;
   backend: string | undefined;
   failure: string | undefined;
   /** Resolves when a worker is ready; rejects with the load error. */
@@ -82,8 +90,8 @@ export class InferencePool {
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(workerFile(), { workerData: this.options.worker });
-    const slot: Slot = { index, worker, ready: false, batch: undefined, tensors: 0, stats: new Map() };
+    const worker = new Worker(workerFile(), { workerData: this.options.worker, resourceLimits: this.options.resourceLimits });
+    const slot: Slot = { index, worker, ready: false, batch: undefined, tensors: 0, heapBytes: 0, dead: false, stats: new Map() };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onExit(slot, `inference worker ${index} failed: ${error.message}`));
     worker.on('exit', (code) => this.onExit(slot, `inference worker ${index} exited with code ${code}`));
@@ -94,6 +102,7 @@ export class InferencePool {
     const { metrics } = this.options;
     metrics.ready.set(this.slots.some((s) => s.ready) ? 1 : 0);
     metrics.workerTensors.set(this.slots.reduce((sum, s) => sum + s.tensors, 0));
+    metrics.workerHeapBytes.set(this.slots.reduce((sum, s) => sum + s.heapBytes, 0));
     metrics.queueDepth.set(this.queue.length);
   }
 
@@ -116,10 +125,13 @@ export class InferencePool {
         this.failure = message.message;
         this.updateGauges();
         this.markFailed(new Error(message.message));
+        // A restarted worker can fail too (the folder changed under us): nobody may wait on.
+        this.rejectAll(new ProblemError('not-ready', `the model could not be loaded: ${message.message}`));
         for (const s of this.slots) void s.worker.terminate();
         return;
       case 'stats':
         slot.tensors = message.tensors;
+        if (message.heapBytes !== undefined) slot.heapBytes = message.heapBytes;
         slot.stats.get(message.request)?.(message.tensors);
         slot.stats.delete(message.request);
         this.updateGauges();
@@ -145,18 +157,36 @@ export class InferencePool {
     }
   }
 
+  /**
+   * A worker died (crash, `process.exit`, out of memory, terminate): its batch and, when no
+   * other worker is ready, the whole queue get 503 at once (nobody waits for the restart, which
+   * may fail); a new worker starts half a second later.
+   */
   private onExit(slot: Slot, reason: string): void {
+    if (slot.dead) return;
+    slot.dead = true;
     if (this.state === 'closed' || this.state === 'failed' || this.slots[slot.index] !== slot) return;
     const lost = slot.batch?.waiting ?? [];
     slot.batch = undefined;
     slot.ready = false;
     slot.tensors = 0;
-    for (const w of lost) this.settle(w, (waiter) => waiter.reject(new ProblemError('not-ready', `${reason}; it is being restarted, retry shortly`, { 'Retry-After': '2' })));
-    if (!this.slots.some((s) => s.ready)) this.state = 'starting';
+    slot.heapBytes = 0;
+    const alive = this.slots.some((s) => s.ready);
+    if (!alive) {
+      lost.push(...this.queue);
+      this.queue = [];
+      clearTimeout(this.windowTimer);
+      this.windowTimer = undefined;
+      this.state = 'starting';
+    }
+    const problem = new ProblemError('not-ready', `${reason}; it is being restarted, retry shortly`, { 'Retry-After': '2' });
+    for (const w of lost) this.settle(w, (waiter) => waiter.reject(problem));
+    this.options.metrics.workerRestarts.inc();
     this.updateGauges();
     setTimeout(() => {
       if (this.state !== 'closed' && this.state !== 'failed') this.slots[slot.index] = this.spawn(slot.index);
     }, 500).unref();
+    if (alive) this.schedule();
   }
 
   private settle(w: Waiting, action: (w: Waiting) => void): void {
@@ -226,7 +256,8 @@ export class InferencePool {
       this.options.metrics.batchImages.observe(taken.length);
       slot.batch = { id, waiting: taken };
       // Copy each body into its own transferable buffer so the HTTP thread keeps nothing.
-      const jobs = taken.map((w) => ({ ...w.job, bytes: Uint8Array.from(w.job.bytes) }));
+      // (`new Uint8Array(buffer)` is one memcpy; `Uint8Array.from` walks the bytes one by one.)
+      const jobs = taken.map((w) => ({ ...w.job, bytes: new Uint8Array(w.job.bytes) }));
       slot.worker.postMessage({ type: 'analyze', batch: id, jobs }, jobs.map((j) => j.bytes.buffer));
     }
     this.updateGauges();
@@ -245,15 +276,36 @@ export class InferencePool {
     return counts.some((c) => c === undefined) ? undefined : counts.reduce<number>((a, b) => a + b!, 0);
   }
 
+  /** Answers every queued and in-flight image with `problem`. */
+  private rejectAll(problem: ProblemError): void {
+    clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
+    const pending = [...this.queue, ...this.slots.flatMap((s) => s.batch?.waiting ?? [])];
+    this.queue = [];
+    for (const s of this.slots) s.batch = undefined;
+    for (const w of pending) this.settle(w, (waiter) => waiter.reject(problem));
+    this.updateGauges();
+  }
+
+  /** Arms a fault (worker-faults.ts) in worker `index` for its next batch; needs `worker.faults` (tests only). */
+  injectFault(fault: WorkerFault, index = 0): void {
+    if (!this.options.worker.faults) throw new Error('InferencePool.injectFault: the pool was not built with worker.faults = true');
+    const slot = this.slots[index];
+    if (!slot) throw new Error(`InferencePool.injectFault: no worker ${index} (there are ${this.slots.length})`);
+    slot.worker.postMessage({ type: 'fault', fault });
+  }
+
+  /** Images queued or in a worker batch (what a graceful shutdown waits for). */
+  get pending(): number {
+    return this.queue.length + this.slots.reduce((n, s) => n + (s.batch?.waiting.length ?? 0), 0);
+  }
+
   /** Stops the workers; queued and in-flight images get 503. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.windowTimer);
-    const pending = [...this.queue, ...this.slots.flatMap((s) => s.batch?.waiting ?? [])];
-    this.queue = [];
-    for (const s of this.slots) s.batch = undefined;
-    for (const w of pending) this.settle(w, (waiter) => waiter.reject(new ProblemError('not-ready', 'the server is shutting down')));
+    this.rejectAll(new ProblemError('shutting-down', 'the server is shutting down; retry on another instance or after the restart', { 'Retry-After': '2' }));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -1,12 +1,15 @@
 // Worker-thread entry: owns tfjs, the face detector and the model, so that decoding,
 // detection and inference never block the HTTP thread (health checks answer during a
 // batch). Messages: ToWorker in, FromWorker out (analysis-types.ts).
+import { setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, resolvePreference } from '@g2rl/backend';
 import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
 import { Analyzer } from './analyzer.js';
 import { problemBody } from './problem.js';
+import { armFault, triggerArmedFault } from './worker-faults.js';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker.js must run as a worker thread (new Worker(...)), not directly');
@@ -19,6 +22,9 @@ function send(message: FromWorker): void {
 const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
 
 async function start(config: WorkerConfig): Promise<Analyzer> {
+  // Below the HTTP thread (Linux: per thread, inherited by the OpenMP team made later), so that
+  // health checks and 503s are answered at once even when inference saturates every core.
+  try { setPriority(10); } catch { /* not permitted: keep the default */ }
   const prefer = resolvePreference(config.backend);
   const backend = await initBackend({ prefer, quiet: true, loaders: { native: importNative } });
   if (backend.name === 'native') {
@@ -41,9 +47,14 @@ let chain: Promise<unknown> = ready;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stats') {
-    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors });
+    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors, heapBytes: getHeapStatistics().used_heap_size });
     return;
   }
+  if (message.type === 'fault') {
+    if ((workerData as WorkerConfig).faults) armFault(message.fault);
+    return;
+  }
+  triggerArmedFault();
   chain = chain.then(async () => {
     const analyzer = await ready;
     if (!analyzer) return;

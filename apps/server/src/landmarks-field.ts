@@ -6,7 +6,7 @@ import { ProblemError } from './problem.js';
 const SCHEME_SIZES: Record<string, number> = { ibug68: 68, disfa66: 66, bp4d49: 49 };
 
 /** Parses and checks the field; returns flat `x, y` pairs (length N·2). */
-export function parseLandmarks(text: string, card: Record<string, unknown>): number[] {
+export function parseLandmarks(text: string, card: { scheme?: string }): number[] {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -133,10 +133,20 @@ export function createServerMetrics() {
     faces: new Counter('g2rl_faces_total', 'Faces analysed.'),
     queueDepth: new Gauge('g2rl_queue_depth', 'Images waiting for the worker.'),
     workerTensors: new Gauge('g2rl_worker_tensors', 'tf.memory().numTensors in the inference worker (constant when nothing leaks).'),
+    workerHeapBytes: new Gauge('g2rl_worker_heap_bytes', 'Used V8 heap of the inference workers (their isolates, not the HTTP thread), summed.'),
+    workerRestarts: new Counter('g2rl_worker_restarts_total', 'Inference workers that died (crash, exit, out of memory) and were restarted.'),
+    residentBytes: new Gauge('process_resident_memory_bytes', 'Resident set size of the whole process (HTTP thread, workers, native and wasm memory).'),
+    heapBytes: new Gauge('nodejs_heap_used_bytes', 'Used V8 heap of the HTTP thread.'),
     ready: new Gauge('g2rl_ready', '1 when the model and the face detector are loaded.'),
   };
   const all: Metric[] = Object.values(metrics);
-  return { ...metrics, render: (): string => `${all.map((m) => m.render()).join('\n')}\n` };
+  const render = (): string => {
+    const memory = process.memoryUsage();
+    metrics.residentBytes.set(memory.rss);
+    metrics.heapBytes.set(memory.heapUsed);
+    return `${all.map((m) => m.render()).join('\n')}\n`;
+  };
+  return { ...metrics, render };
 }
 
 export type ServerMetrics = ReturnType<typeof createServerMetrics>;

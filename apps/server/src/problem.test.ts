@@ -20,7 +20,7 @@ describe('problem details', () => {
 
   it('uses a 4xx status for every input problem and 5xx only for server states', () => {
     for (const [kind, { status }] of Object.entries(PROBLEM_KINDS)) {
-      const serverSide = ['queue-full', 'not-ready', 'timeout', 'internal'].includes(kind);
+      const serverSide = ['queue-full', 'not-ready', 'shutting-down', 'timeout', 'internal'].includes(kind);
       expect(serverSide ? status >= 500 : status >= 400 && status < 500).toBe(true);
     }
   });

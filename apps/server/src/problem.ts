@@ -27,6 +27,8 @@ export const PROBLEM_KINDS = {
   'no-face': { status: 422, title: 'No face found in the image' },
   'queue-full': { status: 503, title: 'The server is busy' },
   'not-ready': { status: 503, title: 'The model is not loaded yet' },
+  'shutting-down': { status: 503, title: 'The server is shutting down' },
+  'origin-not-allowed': { status: 403, title: 'The origin is not allowed (CORS)' },
   timeout: { status: 504, title: 'The analysis took too long' },
   internal: { status: 500, title: 'Internal server error' },
 } as const;

@@ -2,10 +2,12 @@
 // of an InferencePool that owns the worker thread.
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { ResourceLimits } from 'node:worker_threads';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
 import { nodeDefaultDetector, type DetectorKind } from '@g2rl/face';
+import type { ModelCard } from '@g2rl/models/card';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AnalyzeJob, ImageResult, JobOutcome } from './analysis-types.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
@@ -59,15 +61,38 @@ export interface ServerOptions {
   backend?: string;
   /** fastify logger setting. Default false. */
   logger?: boolean | Record<string, unknown>;
+  /**
+   * Origins allowed to call the API from a browser on another origin (CORS). Default none:
+   * no CORS headers are sent and preflights get 404, so browsers refuse cross-origin calls.
+   * `'*'` allows any origin.
+   */
+  corsOrigins?: string[];
+  /** @internal Reliability tests: V8 limits of each worker thread. */
+  resourceLimits?: ResourceLimits;
+  /** @internal Reliability tests: let the pool inject faults into the workers (worker-faults.ts). */
+  faults?: boolean;
 }
+
+type InternalOptions = 'token' | 'backend' | 'logger' | 'resourceLimits' | 'faults';
 
 export interface G2rlServer {
   app: FastifyInstance;
   pool: InferencePool;
   metrics: ServerMetrics;
-  options: Required<Omit<ServerOptions, 'token' | 'backend' | 'logger'>> & Pick<ServerOptions, 'token' | 'backend' | 'logger'>;
+  options: Required<Omit<ServerOptions, InternalOptions>> & Pick<ServerOptions, InternalOptions>;
+  /** Every route registered (method, URL pattern): what the auth and path audits walk. */
+  routes: { method: string; url: string }[];
+  /** True once shutdown() began: new requests get 503 shutting-down. */
+  readonly draining: boolean;
   /** Binds host:port; resolves with the base URL. */
   listen(): Promise<string>;
+  /**
+   * Graceful stop: from now on new requests get 503 `shutting-down` (`/healthz` still answers),
+   * requests already accepted finish for up to `graceMs` (default the per-image `timeoutMs`),
+   * then whatever is left gets 503 and the server and its workers close.
+   */
+  shutdown(graceMs?: number): Promise<{ waitedMs: number; cut: number }>;
+  /** Immediate stop: queued and in-flight images get 503. */
   close(): Promise<void>;
 }
 
@@ -103,6 +128,9 @@ function withDefaults(o: ServerOptions): G2rlServer['options'] {
     minConfidence: o.minConfidence ?? 0.5,
     backend: o.backend,
     logger: o.logger ?? false,
+    corsOrigins: o.corsOrigins ?? [],
+    resourceLimits: o.resourceLimits,
+    faults: o.faults,
   };
 }
 
@@ -147,7 +175,9 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
       minConfidence: settings.minConfidence,
       backend: settings.backend,
       threads: settings.threads,
+      faults: settings.faults,
     },
+    resourceLimits: settings.resourceLimits,
     workers: settings.workers,
     maxBatch: settings.maxBatch,
     batchWindowMs: settings.batchWindowMs,
@@ -163,6 +193,10 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
   });
   app.addSchema(problemSchema);
+  const routes: G2rlServer['routes'] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   await app.register(multipart, {
     limits: { fileSize: settings.bodyLimit, files: settings.maxFiles, fields: 8, fieldSize: 64 * 1024, parts: settings.maxFiles + 8 },
   });
@@ -170,6 +204,27 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
   app.addContentTypeParser(/^\s*(image\/[\w.+-]+|application\/octet-stream)\s*(;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const statics = Object.fromEntries(Object.entries(STATIC_FILES).map(([route, s]) => [route, { ...s, body: readFileSync(join(PUBLIC_DIR, s.file)) }]));
+
+  // Graceful shutdown: requests accepted before it are counted until they are answered.
+  let draining = false;
+  const accepted = new WeakSet<FastifyRequest>();
+  let inFlight = 0;
+  const finished = (request: FastifyRequest): void => {
+    if (accepted.delete(request)) inFlight--;
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (draining && request.routeOptions.url !== '/healthz') {
+      reply.header('connection', 'close');
+      throw new ProblemError('shutting-down', 'the server is shutting down and takes no new requests; retry on another instance or after the restart', { 'Retry-After': '2' });
+    }
+    accepted.add(request);
+    inFlight++;
+    // 'close' comes when the response is sent and also when the client goes away mid-body
+    // (where neither onResponse nor onRequestAbort runs: measured with wrk's final requests).
+    reply.raw.once('close', () => finished(request));
+  });
+
+  registerCors(app, settings.corsOrigins);
 
   app.addHook('onRequest', async (request) => {
     if (!settings.token) return;
@@ -204,7 +259,7 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     sendProblem(reply, problemBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}; see GET /openapi.json`, request.url));
   });
 
-  const cardOrThrow = (): Record<string, unknown> => {
+  const cardOrThrow = (): ModelCard => {
     if (pool.state !== 'ready' || !pool.card) {
       throw new ProblemError('not-ready', pool.state === 'failed' ? `the model could not be loaded: ${pool.failure}` : 'the model is still loading; retry shortly', { 'Retry-After': '2' });
     }
@@ -307,12 +362,54 @@ export async function createServer(options: ServerOptions): Promise<G2rlServer> 
     pool,
     metrics,
     options: settings,
+    routes,
+    get draining() {
+      return draining;
+    },
     async listen() {
       return app.listen({ host: settings.host, port: settings.port });
     },
-    async close() {
-      await app.close();
+    async shutdown(graceMs = settings.timeoutMs) {
+      draining = true;
+      metrics.ready.set(0);
+      const started = performance.now();
+      while (inFlight > 0 && performance.now() - started < graceMs) await new Promise((r) => setTimeout(r, 20));
+      const cut = inFlight;
+      const waitedMs = performance.now() - started;
+      // The pool first: anything still waiting gets its 503 now, so app.close() need not wait.
       await pool.close();
+      await app.close();
+      return { waitedMs, cut };
+    },
+    async close() {
+      await pool.close();
+      await app.close();
     },
   };
+}
+
+/**
+ * CORS, off unless `origins` lists some: an allowed Origin gets Access-Control-Allow-Origin on
+ * every response and preflights (OPTIONS) are answered; other origins get no CORS headers and
+ * a 403 preflight, so browsers refuse their calls.
+ */
+function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+  if (origins.length === 0) return;
+  const any = origins.includes('*');
+  const allowed = new Set(origins);
+  const allows = (origin: string | undefined): origin is string => origin !== undefined && (any || allowed.has(origin));
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    reply.header('vary', 'Origin');
+    if (allows(origin)) reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', 'Retry-After, WWW-Authenticate');
+  });
+  app.options('/*', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!allows(origin)) throw new ProblemError('origin-not-allowed', `origin ${JSON.stringify(origin ?? null)} is not in the server's CORS allow-list (--cors-origin)`);
+    return reply.code(204)
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-headers', 'Authorization, Content-Type')
+      .header('access-control-max-age', '600')
+      .send();
+  });
 }

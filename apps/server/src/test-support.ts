@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { ALIGNMENT_TEMPLATE } from '@g2rl/face';
-import { encodeHeatmaps } from '@g2rl/heatmaps';
-import { exportInferenceModel } from '@g2rl/models';
+import { codecFromCard, heatmapToImage } from '@g2rl/heatmaps';
+import { exportInferenceModel, type ModelCardInput } from '@g2rl/models';
 
 export interface FixedModelSpec {
   aus: number[];
@@ -20,14 +20,24 @@ export interface FixedModelSpec {
 }
 
 /**
- * Exports (exportInferenceModel) to `dir` a network
- * B×S×S×3 → B×H×H×K whose output is always the heatmaps `encodeHeatmaps(points,
- * intensities)` (global average pool → dense with a zero kernel and that bias → reshape).
+ * Exports (exportInferenceModel) to `dir` a network B×S×S×3 → B×H×H×K whose output is always
+ * the heatmaps the card's codec (`codecFromCard`) encodes for `points` and `intensities`
+ * (global average pool → dense with a zero kernel and that bias → reshape).
  */
 export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promise<void> {
   const { size: S, heatmapSize: H, sigma, aus } = spec;
   const K = 2 * aus.length;
-  const { heatmaps } = encodeHeatmaps(spec.points, spec.intensities, { height: H, width: H, sigma, normalization: 'peak' });
+  const card: ModelCardInput = {
+    preset: 'fixed-test',
+    aus,
+    scheme: 'ibug68',
+    input: { size: S, range: [0, 1] },
+    heatmap: { size: H, sigma, normalization: 'peak' },
+    alignment: { template: ALIGNMENT_TEMPLATE, size: S },
+    training: { note: 'a test model with constant output' },
+  };
+  // The codec takes crop pixels; the spec's points are heatmap pixels (exact here: S/H = 4).
+  const { heatmaps } = codecFromCard(card).encode(heatmapToImage(spec.points, H, S), spec.intensities);
   const model = tf.sequential({
     layers: [
       tf.layers.globalAveragePooling2d({ inputShape: [S, S, 3] }),
@@ -38,15 +48,7 @@ export async function writeFixedModel(dir: string, spec: FixedModelSpec): Promis
   const dense = model.layers[1]!;
   tf.tidy(() => dense.setWeights([tf.zeros([3, H * H * K]), tf.tensor1d(heatmaps)]));
   mkdirSync(dir, { recursive: true });
-  await exportInferenceModel(model, dir, {
-    preset: 'fixed-test',
-    aus,
-    scheme: 'ibug68',
-    input: { size: S, range: [0, 1] },
-    heatmap: { size: H, sigma, normalization: 'peak' },
-    alignment: { template: ALIGNMENT_TEMPLATE, size: S },
-    training: { note: 'a test model with constant output' },
-  });
+  await exportInferenceModel(model, dir, card);
   model.dispose();
 }
 

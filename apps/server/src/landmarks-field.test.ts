@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { checkModelCard } from './model-card.js';
 import { parseLandmarks } from './landmarks-field.js';
 
 const CARD = {
@@ -10,29 +9,6 @@ const CARD = {
   heatmap: { size: 32, sigma: 1, normalization: 'peak' },
   alignment: { template: 'ibug68-mean', size: 128 },
 };
-
-describe('checkModelCard', () => {
-  it('accepts a card and fills the defaults', () => {
-    const { normalization: _n, ...heatmap } = CARD.heatmap;
-    const card = checkModelCard({ ...CARD, heatmap, extra: { kept: true } }, 'm/model-card.json');
-    expect(card.heatmap.normalization).toBe('peak');
-    expect(card.extra).toEqual({ kept: true });
-  });
-
-  it.each([
-    [{ ...CARD, format: 'other' }, /"format"/],
-    [{ ...CARD, aus: [] }, /"aus" must be a non-empty array/],
-    [{ ...CARD, scheme: 'mine' }, /"scheme"/],
-    [{ ...CARD, input: { size: 3 } }, /"input.size"/],
-    [{ ...CARD, input: { size: 128, range: [0, 255] } }, /"input.range" must be \[0, 1\]/],
-    [{ ...CARD, heatmap: { ...CARD.heatmap, sigma: 0 } }, /"heatmap.sigma"/],
-    [{ ...CARD, heatmap: { ...CARD.heatmap, normalization: 'max' } }, /"heatmap.normalization"/],
-    [[1, 2], /"\(root\)"/],
-  ])('names the file and the field of a bad card (%#)', (card, message) => {
-    expect(() => checkModelCard(card, 'runs/x/model-card.json')).toThrow(message);
-    expect(() => checkModelCard(card, 'runs/x/model-card.json')).toThrow(/^runs\/x\/model-card\.json: /);
-  });
-});
 
 describe('parseLandmarks', () => {
   const pairs = Array.from({ length: 68 }, (_, i) => [i, 2 * i]);

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `pnpm soak [--seconds 600] [--interval 10] [--warmup 60] [--connections 8]`: steady traffic
+// (wrk, the request mix of request-mix.mjs without the 10 MiB body) against the real
+// g2rl-serve, and every `interval` seconds from /metrics: the process RSS, the HTTP thread's
+// V8 heap, the inference workers' V8 heap and their tfjs tensor count. After a warm-up (caches,
+// JIT, allocator pools), fits a least-squares line to each (linearTrend) and fails when a slope
+// is over its bound (per minute): RSS 4 MiB, either heap 1 MiB, tensors 0.5 (a leak of one
+// tensor per request would be hundreds per minute).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { linearTrend } from '../dist/index.js';
+import { metricValue, modelFolder, parseWrk, startServe, stopServe } from './bench-support.mjs';
+import { parseMix, writeRequestMix } from './request-mix.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: process.env.SOAK_SECONDS ?? '600' },
+    interval: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '8' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const INTERVAL = Number(values.interval);
+const WARMUP = Number(values.warmup);
+const CONNECTIONS = Number(values.connections);
+for (const [name, v] of Object.entries({ seconds: SECONDS, interval: INTERVAL, warmup: WARMUP, connections: CONNECTIONS })) {
+  if (!(Number.isFinite(v) && v >= 0)) throw new Error(`soak: --${name} must be a non-negative number, got ${values[name]}`);
+}
+if (SECONDS < 2 * INTERVAL) throw new Error(`soak: --seconds ${SECONDS} gives fewer than 3 samples at --interval ${INTERVAL}`);
+const MiB = 1024 * 1024;
+const SERIES = [
+  { key: 'rss', metric: 'process_resident_memory_bytes', label: 'RSS', unit: 'MiB', scale: MiB, bound: 4 },
+  { key: 'heap', metric: 'nodejs_heap_used_bytes', label: 'HTTP heap', unit: 'MiB', scale: MiB, bound: 1 },
+  { key: 'workerHeap', metric: 'g2rl_worker_heap_bytes', label: 'worker heap', unit: 'MiB', scale: MiB, bound: 1 },
+  { key: 'tensors', metric: 'g2rl_worker_tensors', label: 'worker tensors', unit: 'tensors', scale: 1, bound: 0.5 },
+];
+
+const scratch = mkdtempSync(join(tmpdir(), 'g2rl-soak-'));
+const model = await modelFolder();
+const { script } = await writeRequestMix(scratch, { only: ['face-640.jpg', 'group-640.jpg', 'truncated.jpg', 'text.txt', 'gif.gif', 'empty.bin', 'bad-query.jpg', 'huge-30mp.png'] });
+const serve = await startServe(['--model', model.dir]);
+console.log(`soak: ${serve.url}, model ${model.what}, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s sampled every ${INTERVAL} s, load ${loadavg()[0].toFixed(1)}`);
+
+const wrk = promisify(execFile)('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${WARMUP + SECONDS + 2}s`, '--timeout', '40s', '-s', script, `${serve.url}/v1/analyze`], { maxBuffer: 1 << 20 });
+await new Promise((r) => setTimeout(r, WARMUP * 1000));
+const samples = [];
+const t0 = performance.now();
+for (let i = 0; i * INTERVAL <= SECONDS; i++) {
+  const due = t0 + i * INTERVAL * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  const text = await (await fetch(`${serve.url}/metrics`)).text();
+  const sample = { t: (performance.now() - t0) / 1000 };
+  for (const s of SERIES) sample[s.key] = metricValue(text, s.metric);
+  samples.push(sample);
+  console.log(`t ${sample.t.toFixed(0).padStart(4)} s  ${SERIES.map((s) => `${s.label} ${(sample[s.key] / s.scale).toFixed(s.scale === 1 ? 0 : 1)}`).join('  ')}  (load ${loadavg()[0].toFixed(1)})`);
+}
+const { stdout } = await wrk;
+const exit = await stopServe(serve);
+if (model.temporary) rmSync(model.dir, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
+
+const traffic = parseWrk(stdout, WARMUP + SECONDS + 2);
+const mix = parseMix(stdout);
+console.log(`traffic: ${traffic.rps.toFixed(1)} responses/s; statuses ${Object.entries(mix.counts).map(([s, n]) => `${s}: ${n}`).join(', ')}; socket errors ${traffic.errors}`);
+const failures = [];
+for (const s of SERIES) {
+  const points = samples.filter((p) => Number.isFinite(p[s.key]));
+  if (points.length < 3) { failures.push(`${s.label}: only ${points.length} samples`); continue; }
+  const { slope } = linearTrend(points.map((p) => p.t / 60), points.map((p) => p[s.key] / s.scale));
+  const first = points[0][s.key] / s.scale;
+  const last = points.at(-1)[s.key] / s.scale;
+  const ok = slope <= s.bound;
+  console.log(`${s.label}: slope ${slope >= 0 ? '+' : ''}${slope.toFixed(3)} ${s.unit}/min (bound ≤ ${s.bound}); first ${first.toFixed(1)}, last ${last.toFixed(1)} ${s.unit}  ${ok ? 'ok' : 'OVER'}`);
+  if (!ok) failures.push(`${s.label} grows ${slope.toFixed(3)} ${s.unit}/min > ${s.bound}`);
+}
+if (traffic.errors > 0) failures.push(`${traffic.errors} socket errors or timeouts`);
+if (exit !== 0) failures.push(`g2rl-serve exited with ${exit} after SIGTERM`);
+console.log(failures.length ? `FAIL: ${failures.join('; ')}` : 'PASS');
+process.exit(failures.length ? 1 : 0);
