@@ -129,6 +129,8 @@ describe('G2RLTrainer gradients without applying them', () => {
     // moving mean and variance of every batch norm of the tiny backbone
     const expected = trainer.backbone.nonTrainableWeights.reduce((n, w) => n + w.read().size, 0);
     expect(stats.length).toBe(expected);
+    expect(trainer.statisticsSize('train')).toBe(expected);
+    expect(trainer.statisticsSize('pretrain')).toBe(0);
     expect(statistics).toBe(expected);
     expect(trainer.readStatistics('pretrain').length).toBe(0);
     expect(trainer.gradientSize('train')).toBeLessThanOrEqual(gradients);

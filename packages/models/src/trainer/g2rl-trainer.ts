@@ -486,6 +486,11 @@ export class G2RLTrainer {
     return gradientLayout(phase === 'pretrain' ? this.pretrainVariables() : this.trainVariables()).size;
   }
 
+  /** The length of {@link readStatistics}' array for a phase. */
+  statisticsSize(phase: TrainingPhase): number {
+    return this.statisticsOf(phase).reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  }
+
   /** The loss and its gradients for one batch (or shard); the caller applies or packs them, then disposes. */
   private trainGradientTensors(batch: TrainingBatchArrays, share: GradientShare) {
     this.assertAlive();
