@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@g2rl/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TINY_BACKBONE } from '../testing/tiny-backbone.js';
+import { tinyTrainerOptions } from '../testing/tiny-trainer.js';
 import { splitTrainingBatch } from './batch-shards.js';
-import { G2RLTrainer, type G2RLTrainerOptions } from './g2rl-trainer.js';
+import { G2RLTrainer } from './g2rl-trainer.js';
 import { syntheticTrainingBatch } from './synthetic-batch.js';
 import type { TrainingBatchArrays } from './batch.js';
 
@@ -15,16 +15,7 @@ beforeAll(async () => {
   await initBackend({ prefer: 'wasm', quiet: true });
 });
 
-const options = (extra: Partial<G2RLTrainerOptions> = {}): G2RLTrainerOptions => ({
-  backbone: TINY_BACKBONE,
-  aus: 3,
-  landmarks: 10,
-  lambda: 0.5,
-  geometry: { gcnUnits: [4, 4, 4], convUnits: 2, denseUnits: [8, 8], D: 6, k: 3 },
-  projectionChannels: 2,
-  seed: 1,
-  ...extra,
-});
+const options = tinyTrainerOptions;
 const FIELDS = ['images', 'heatmaps', 'weights', 'geometry', 'intensities'] as const;
 
 /** The batch twice over, [X; X]: each half has the whole batch's batch-norm statistics. */

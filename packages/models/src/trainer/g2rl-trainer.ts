@@ -264,11 +264,14 @@ export class G2RLTrainer {
 
   /** One pretraining Adam step with given flat gradients (e.g. the sum of every replica's {@link pretrainGradients}). */
   applyPretrainGradients(gradients: FlatGradients): void {
+    this.applyFlatGradients(this.pretrainOptimizer, this.pretrainVariables(), gradients);
+  }
+
+  private applyFlatGradients(optimizer: Adam, variables: KeyedVariable[], gradients: FlatGradients): void {
     this.assertAlive();
-    const variables = this.pretrainVariables();
     const grads = unpackGradients(variables, gradients);
     try {
-      this.pretrainOptimizer.apply(variables, grads);
+      optimizer.apply(variables, grads);
     } finally {
       tf.dispose(Object.values(grads));
     }
@@ -401,13 +404,7 @@ export class G2RLTrainer {
   /** One training Adam step with given flat gradients (e.g. the sum of every replica's {@link trainGradients}). */
   applyTrainGradients(gradients: FlatGradients): void {
     this.assertAlive();
-    const variables = this.trainVariables();
-    const grads = unpackGradients(variables, gradients);
-    try {
-      this.trainOptimizer.apply(variables, grads);
-    } finally {
-      tf.dispose(Object.values(grads));
-    }
+    this.applyFlatGradients(this.trainOptimizer, this.trainVariables(), gradients);
   }
 
   /**
