@@ -1,7 +1,8 @@
 /**
  * The replica pool against the main thread's own trainer: replicas stay bit-identical to it,
- * two pools from one state agree bit for bit, shard losses add up to the batch's, and the
- * pooled predictor gives the trainer's heatmaps. Needs the built dist/replica-worker.js.
+ * shard losses add up to the batch's, and the pooled predictor gives the trainer's heatmaps
+ * (test/resume.test.ts: two runs with replicas agree bit for bit, and resume bit-exactly).
+ * Needs the built dist/replica-worker.js.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '@g2rl/backend';
@@ -41,27 +42,23 @@ async function train(pool: ReplicaPool, trainer: G2RLTrainer): Promise<number[]>
 }
 
 describe('ReplicaPool', () => {
-  it('keeps every replica bit-identical to the main trainer, and two pools from one state agree bit for bit', async () => {
-    const a = createRunTrainer(config, AUS, LANDMARKS);
-    const b = createRunTrainer(config, AUS, LANDMARKS);
-    const [poolA, poolB] = await Promise.all([started(a), started(b)]);
-    const lossesA = await train(poolA, a);
-    const lossesB = await train(poolB, b);
-    expect(lossesA.every(Number.isFinite)).toBe(true);
-    expect(lossesB).toEqual(lossesA);
-    const main = a.getState();
+  it('keeps every replica bit-identical to the main trainer, step after step', async () => {
+    const trainer = createRunTrainer(config, AUS, LANDMARKS);
+    const pool = await started(trainer);
+    const losses = await train(pool, trainer);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    const main = trainer.getState();
     expect(main.steps).toEqual({ train: 2, pretrain: 1 });
-    const [replica] = await poolA.replicaStates();
+    const [replica] = await pool.replicaStates();
     expect(replica.models).toEqual(main.models);
     expect(replica.optimizers).toEqual(main.optimizers);
-    expect(b.getState().models).toEqual(main.models);
     // the first steps made Adam's moments; later steps leak nothing on the main thread
     const before = tf.memory().numTensors;
-    await train(poolA, a);
+    await train(pool, trainer);
     expect(tf.memory().numTensors).toBe(before);
-    a.dispose();
-    b.dispose();
-  }, 120_000);
+    expect((await pool.replicaStates())[0].models).toEqual(trainer.getState().models);
+    trainer.dispose();
+  }, 300_000);
 
   it('adds the shards’ losses up to the batch’s (a batch [X; X], whose halves have its batch-norm statistics)', async () => {
     const single = createRunTrainer(config, AUS, LANDMARKS);
@@ -79,7 +76,7 @@ describe('ReplicaPool', () => {
     expect(got.lg).toBeGreaterThan(0);
     single.dispose();
     pooled.dispose();
-  }, 120_000);
+  }, 300_000);
 
   it('predicts what the trainer predicts, bit for bit, over uneven parts', async () => {
     const trainer = createRunTrainer(config, AUS, LANDMARKS);
@@ -88,7 +85,7 @@ describe('ReplicaPool', () => {
     const pooled = await pool.predictor(trainer)(images, 5);
     expect(pooled).toEqual(await trainer.predict(images, 5));
     trainer.dispose();
-  }, 120_000);
+  }, 300_000);
 
   it('reports a bad batch by field, and a failed replica on every later call', async () => {
     const trainer = createRunTrainer(config, AUS, LANDMARKS);
@@ -98,5 +95,5 @@ describe('ReplicaPool', () => {
     await pool.close();
     await expect(pool.trainStep(trainer, batch)).rejects.toThrow(/pool closed/);
     trainer.dispose();
-  }, 120_000);
+  }, 300_000);
 });
