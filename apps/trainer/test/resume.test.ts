@@ -44,6 +44,9 @@ function train(name: string, extra: string[] = [], killAtStep?: number): Promise
   });
 }
 
+const weights = (name: string) => readFileSync(join(work, 'runs', name, 'model', 'weights.bin'));
+const report = (name: string) => JSON.parse(readFileSync(join(work, 'runs', name, 'report.json'), 'utf8'));
+
 describe('train --resume', () => {
   it('a run stopped mid-epoch and resumed equals one never stopped', async () => {
     const whole = await train('whole');
@@ -59,9 +62,7 @@ describe('train --resume', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toContain('resumed from');
 
-    const weights = (name: string) => readFileSync(join(work, 'runs', name, 'model', 'weights.bin'));
     expect(weights('stopped').equals(weights('whole'))).toBe(true);
-    const report = (name: string) => JSON.parse(readFileSync(join(work, 'runs', name, 'report.json'), 'utf8'));
     expect(report('stopped').mean).toEqual(report('whole').mean);
   }, 600_000);
 
@@ -77,9 +78,7 @@ describe('train --resume', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toContain("resuming with the checkpoint's 2 data-parallel replicas");
 
-    const weights = (name: string) => readFileSync(join(work, 'runs', name, 'model', 'weights.bin'));
     expect(weights('stopped2').equals(weights('whole2'))).toBe(true);
-    const report = (name: string) => JSON.parse(readFileSync(join(work, 'runs', name, 'report.json'), 'utf8'));
     expect(report('stopped2').mean).toEqual(report('whole2').mean);
   }, 600_000);
 });
