@@ -27,6 +27,7 @@ const COMMON: Options = {
   'cache-dir': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  workers: { type: 'string' },
   data: { type: 'string' },
   'data-path': { type: 'string' },
   aus: { type: 'string' },
@@ -69,6 +70,7 @@ const COMMON_HELP = `Common options:
       --cache-dir <dir>     aligned-crop caches and synthetic data          (default .g2rl-cache)
       --seed <n>            one seed for every random choice                (default 1)
       --backend <name>      auto | tensorflow-gpu | tensorflow | native | wasm | cpu (env G2RL_BACKEND)
+      --workers <n|auto>    data-parallel replicas, one thread each (default auto: the cores on wasm, 1 on native; env G2RL_WORKERS)
       --data <kind>         synthetic | manifest | disfa | bp4d             (default synthetic)
       --data-path <path>    data set root, manifest file, or synthetic folder
       --aus <list>          AUs to estimate, e.g. 1,2,4,6,12               (default: the data's)
@@ -239,6 +241,9 @@ export function flagsToOverrides(values: Record<string, unknown>): DeepPartial<T
   set(o, 'cacheDir', str('cache-dir'));
   set(o, 'seed', num('seed'));
   set(o, 'backend', str('backend') ?? process.env.G2RL_BACKEND);
+  const workers = str('workers') ?? process.env.G2RL_WORKERS;
+  if (workers !== undefined && workers !== 'auto' && !/^\d+$/.test(workers)) throw new UserError(`--workers: expected auto or a whole number, got ${JSON.stringify(workers)}`);
+  set(o, 'workers', workers === undefined || workers === 'auto' ? workers : Number(workers));
   set(o.data!, 'kind', str('data'));
   set(o.data!, 'path', str('data-path'));
   set(o.data!, 'identities', num('identities'));

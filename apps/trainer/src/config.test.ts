@@ -24,6 +24,10 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ overrides: { model: { preset: 'huge' as 'small' } } })).toThrow(/model\.preset must be one of "small", "paper"/);
     expect(() => resolveConfig({ overrides: { train: { lambda: 1 } } })).toThrow(UserError);
     expect(() => resolveConfig({ preset: 'nope' })).toThrow(/unknown preset "nope"/);
+    expect(() => resolveConfig({ overrides: { workers: 0 } })).toThrow(/field workers must be an integer in \[1, 64\], got 0/);
+    expect(() => resolveConfig({ overrides: { workers: 'many' as never } })).toThrow(/field workers/);
+    expect(resolveConfig({ overrides: { workers: 2 } }).workers).toBe(2);
+    expect(resolveConfig({}).workers).toBe('auto');
   });
 
   it('rejects unknown fields, naming them', () => {

@@ -30,6 +30,13 @@ export interface TrainConfig {
   seed: number;
   /** 'auto' picks the fastest available (see @g2rl/backend). */
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+  /**
+   * Data-parallel replicas, one thread each (docs/method.md §4): 'auto' = the cores on a
+   * single-threaded backend (wasm, cpu; at most one per 8 images of the batch), 1 on native
+   * and tfjs-node, which thread their own kernels. Results depend on the count (batch norm
+   * sees each replica's shard), so a checkpoint records it and a resumed run keeps it.
+   */
+  workers: 'auto' | number;
   data: {
     kind: DataKind;
     /** Data set root (disfa, bp4d), manifest file (manifest) or synthetic output folder. */
@@ -192,6 +199,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   cacheDir: '.g2rl-cache',
   seed: 1,
   backend: 'auto',
+  workers: 'auto',
   data: {
     kind: 'synthetic',
     path: '.g2rl-cache/synthetic',
@@ -357,6 +365,7 @@ export function validateConfig(config: TrainConfig, source: string): void {
   if (typeof config.cacheDir !== 'string' || config.cacheDir === '') bad('cacheDir', 'a folder path', config.cacheDir);
   int('seed', config.seed, 0, 2 ** 32 - 1);
   oneOf('backend', config.backend, ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
+  if (config.workers !== 'auto') int('workers', config.workers, 1, 64);
   oneOf('data.kind', config.data.kind, ['synthetic', 'manifest', 'disfa', 'bp4d']);
   if (typeof config.data.path !== 'string' || config.data.path === '') bad('data.path', 'a path', config.data.path);
   int('data.identities', config.data.identities, 2);

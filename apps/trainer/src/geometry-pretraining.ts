@@ -9,6 +9,7 @@ import type { G2RLTrainer } from '@g2rl/models';
 import type { TrainConfig } from './config.js';
 import type { LoadedData } from './data.js';
 import type { HistoryPoint } from './history.js';
+import type { ReplicaPool } from './parallel/replica-pool.js';
 import type { Reporter } from './progress.js';
 import { seededPermutation } from '@g2rl/common';
 import { yieldToEventLoop } from './stop.js';
@@ -33,8 +34,11 @@ export async function fitGeometryTarget(trainer: G2RLTrainer, cache: AlignedCrop
 
 /**
  * Geometry pretraining epochs [from, geometryEpochs): minibatches of up to 256 aligned
- * landmark sets (the GCN is small: per-op overhead, not arithmetic, sets the pace, so large
- * batches are much faster per epoch), shuffled by seed and epoch.
+ * landmark sets (the GCN is small: per-op overhead sets much of the pace, so large batches
+ * are much faster per epoch; on wasm its batched matMuls take ~80 % of a step, time ∝ batch),
+ * shuffled by seed and epoch; each split over the
+ * data-parallel replicas when there are some (the encoder has no batch norm, so that changes
+ * only the rounding of the gradient's sums).
  * @param stopNow called after each epoch; true ends pretraining there
  * @returns the next epoch to run (`geometryEpochs` when finished)
  */
@@ -48,8 +52,10 @@ export async function pretrainGeometry(options: {
   history: HistoryPoint[];
   reporter: Reporter;
   stopNow: () => boolean;
+  /** Data-parallel replicas of `trainer` (already loaded with its state), or none: one process. */
+  pool?: ReplicaPool | null;
 }): Promise<number> {
-  const { trainer, cache, samples, data, config, history, reporter, stopNow } = options;
+  const { trainer, cache, samples, data, config, history, reporter, stopNow, pool } = options;
   const count = samples.length;
   const N = cache.landmarkCount;
   const A = data.aus.length;
@@ -73,7 +79,8 @@ export async function pretrainGeometry(options: {
         g.set(geometry.subarray(s * N * 2, (s + 1) * N * 2), j * N * 2);
         y.set(intensities.subarray(s * A, (s + 1) * A), j * A);
       });
-      const { loss } = await trainer.pretrainGeometryStep({ geometry: g, intensities: y, batchSize: idx.length });
+      const batchOf = { geometry: g, intensities: y, batchSize: idx.length };
+      const { loss } = pool ? await pool.pretrainStep(trainer, batchOf) : await trainer.pretrainGeometryStep(batchOf);
       sum += loss;
     }
     await yieldToEventLoop();

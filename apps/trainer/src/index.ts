@@ -5,6 +5,8 @@ export * from './config.js';
 export { main, flagsToOverrides } from './cli.js';
 export { runPipeline, type RunOutcome } from './pipeline.js';
 export { trainRun, createRunTrainer, type TrainedRun } from './train.js';
+export { ReplicaPool } from './parallel/replica-pool.js';
+export { resolveWorkerCount, type WorkersSetting } from './parallel/worker-count.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
 export { UserError } from './errors.js';
 export { splitOf, type Split } from './split.js';

@@ -76,7 +76,7 @@ export async function runPipeline(options: {
   makeRunFolders(paths);
   writeFileAtomicSync(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   reporter.info(`run folder: ${paths.dir}`);
-  await setupBackend(config.backend, reporter);
+  const backend = await setupBackend(config.backend, reporter);
 
   const data = options.data ?? (await loadData(config, reporter));
   const split = splitOf(data.samples, config, options.fold ?? config.data.fold);
@@ -85,19 +85,27 @@ export async function runPipeline(options: {
   reporter.info(`split: ${split.description}: ${split.train.length} training images${repeated} (${split.trainSubjects.length} subjects), ${split.test.length} test images (${split.testSubjects.length} subjects)`);
   const dataSeconds = (Date.now() - started) / 1000;
 
-  const run = await trainRun({ config, data, split, paths, resume: options.resume ?? false, reporter, stop });
+  const run = await trainRun({ config, data, split, paths, resume: options.resume ?? false, reporter, stop, backend });
 
   const evalStarted = Date.now();
   const codec = trainingCodec(config, data.aus);
   const size = codec.inputSize;
   reporter.info(`evaluating on ${split.test.length} held-out images`);
-  const testCache = await cacheAlignedCrops(split.test, { size, cacheDir: cropCacheDir(config) });
-  const evaluation = await evaluate({
-    samples: split.test,
-    cache: testCache,
-    predict: (images, batchSize) => run.trainer.predict(images, batchSize),
-    codec,
-  });
+  let evaluation: Evaluation;
+  try {
+    const testCache = await cacheAlignedCrops(split.test, { size, cacheDir: cropCacheDir(config) });
+    // The replicas hold the trained weights too: each batch is split over them (a resumed
+    // run that had finished training gets the weights first).
+    await run.pool?.load(run.trainer);
+    evaluation = await evaluate({
+      samples: split.test,
+      cache: testCache,
+      predict: run.pool ? run.pool.predictor(run.trainer) : (images, batchSize) => run.trainer.predict(images, batchSize),
+      codec,
+    });
+  } finally {
+    await run.pool?.close();
+  }
   const evaluateSeconds = (Date.now() - evalStarted) / 1000;
   await writeReports(paths, evaluation, data.aus, run.history, `${config.name}: ${split.description}, λ = ${config.train.lambda}`);
 

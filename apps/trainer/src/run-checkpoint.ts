@@ -23,6 +23,8 @@ export interface RunCheckpoint {
   loader: LoaderState;
   trainer: G2RLTrainerState;
   history: HistoryPoint[];
+  /** Data-parallel replicas the run trains with (absent in older checkpoints: 1); a resumed run keeps it. */
+  workers?: number;
 }
 
 /** Writes the run checkpoint atomically. */

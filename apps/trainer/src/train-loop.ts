@@ -1,11 +1,13 @@
 /**
- * The backbone training loop: one `trainStep` per loader batch until the loader has done
+ * The backbone training loop: one `trainStep` per loader batch (over the data-parallel replicas
+ * when there are some) until the loader has done
  * `train.epochs` epochs, the trainer's schedule applied for each step's epoch, progress
  * reported per step and per epoch, a checkpoint at the end of every epoch and when asked to stop.
  */
 import type { BatchLoader } from '@g2rl/datasets';
 import type { G2RLTrainer } from '@g2rl/models';
 import type { HistoryPoint } from './history.js';
+import type { ReplicaPool } from './parallel/replica-pool.js';
 import type { Reporter } from './progress.js';
 import { Interrupted, type StopFlag, yieldToEventLoop } from './stop.js';
 
@@ -20,8 +22,10 @@ export async function trainBackbone(options: {
   checkpoint: () => void;
   /** Path named by {@link Interrupted}. */
   checkpointPath: string;
+  /** Data-parallel replicas of `trainer` (already loaded with its state), or none: one process. */
+  pool?: ReplicaPool | null;
 }): Promise<void> {
-  const { trainer, loader, epochs, history, reporter, stop, checkpoint } = options;
+  const { trainer, loader, epochs, history, reporter, stop, checkpoint, pool } = options;
   const steps = loader.stepsPerEpoch;
   let epochStart = Date.now();
   let images = 0;
@@ -36,7 +40,7 @@ export async function trainBackbone(options: {
     trainer.applySchedule(epoch);
     await yieldToEventLoop();
     const batch = await loader.nextBatch();
-    const result = await trainer.trainStep(batch);
+    const result = pool ? await pool.trainStep(trainer, batch) : await trainer.trainStep(batch);
     if (!Number.isFinite(result.loss)) throw new Error(`training diverged at epoch ${epoch + 1}, step ${step + 1}: loss ${result.loss}; lower train.learningRate`);
     images += batch.batchSize;
     sums = { loss: sums.loss + result.loss, ls: sums.ls + result.ls, lg: sums.lg + result.lg, n: sums.n + 1 };

@@ -1,6 +1,7 @@
 /**
  * "Nothing lost": a run killed mid-epoch and resumed from its checkpoint ends exactly where
- * a run that was never stopped ends (same exported weights, same report).
+ * a run that was never stopped ends (same exported weights, same report), in one process and
+ * with data-parallel replicas (whose result depends on nothing but the config and their count).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -43,6 +44,9 @@ function train(name: string, extra: string[] = [], killAtStep?: number): Promise
   });
 }
 
+const weights = (name: string) => readFileSync(join(work, 'runs', name, 'model', 'weights.bin'));
+const report = (name: string) => JSON.parse(readFileSync(join(work, 'runs', name, 'report.json'), 'utf8'));
+
 describe('train --resume', () => {
   it('a run stopped mid-epoch and resumed equals one never stopped', async () => {
     const whole = await train('whole');
@@ -58,9 +62,23 @@ describe('train --resume', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toContain('resumed from');
 
-    const weights = (name: string) => readFileSync(join(work, 'runs', name, 'model', 'weights.bin'));
     expect(weights('stopped').equals(weights('whole'))).toBe(true);
-    const report = (name: string) => JSON.parse(readFileSync(join(work, 'runs', name, 'report.json'), 'utf8'));
     expect(report('stopped').mean).toEqual(report('whole').mean);
+  }, 600_000);
+
+  it('with 2 data-parallel replicas: stopped mid-epoch and resumed (asking for 1) equals a run never stopped', async () => {
+    const two = ['--workers', '2'];
+    const whole = await train('whole2', two);
+    expect(whole.code, whole.err).toBe(0);
+    expect(whole.out).toContain('data-parallel: 2 replicas');
+
+    const stopped = await train('stopped2', two, 2);
+    expect(stopped.code, stopped.err).toBe(130);
+    const resumed = await train('stopped2', ['--resume', '--workers', '1']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toContain("resuming with the checkpoint's 2 data-parallel replicas");
+
+    expect(weights('stopped2').equals(weights('whole2'))).toBe(true);
+    expect(report('stopped2').mean).toEqual(report('whole2').mean);
   }, 600_000);
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { G2RLTrainer, type G2RLTrainerOptions } from './g2rl-trainer.js';
 import { syntheticTrainingBatch } from './synthetic-batch.js';
 import { TINY_BACKBONE } from '../testing/tiny-backbone.js';
+import { tinyTrainerOptions } from '../testing/tiny-trainer.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'wasm', quiet: true });
@@ -12,16 +13,7 @@ beforeAll(async () => {
 
 const TINY = TINY_BACKBONE;
 
-const tinyOptions = (extra: Partial<G2RLTrainerOptions> = {}): G2RLTrainerOptions => ({
-  backbone: TINY,
-  aus: 3,
-  landmarks: 10,
-  lambda: 0.5,
-  geometry: { gcnUnits: [4, 4, 4], convUnits: 2, denseUnits: [8, 8], D: 6, k: 3 },
-  projectionChannels: 2,
-  seed: 1,
-  ...extra,
-});
+const tinyOptions = tinyTrainerOptions;
 
 const tinyOptionsDims = () => {
   const probe = new G2RLTrainer(tinyOptions());

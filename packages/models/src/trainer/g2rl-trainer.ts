@@ -15,6 +15,8 @@ import { createKnowledgeProjection } from '../projection/create-knowledge-projec
 import { seedStream } from '../seeds.js';
 import { Adam, type AdamState, type KeyedVariable } from './adam.js';
 import { type BatchDimensions, type TrainingBatchArrays, checkTrainingBatch } from './batch.js';
+import { type GradientShare, WHOLE_BATCH } from './batch-shards.js';
+import { type FlatGradients, gradientLayout, packGradients, unpackGradients } from './flat-gradients.js';
 import { DEFAULT_SCHEDULE, type TrainingSchedule, checkSchedule, scheduleAt } from './schedule.js';
 import { type NamedArray, keyedTrainableVariables, readModelWeights, writeModelWeights } from './weights-state.js';
 
@@ -74,6 +76,17 @@ export interface G2RLTrainerState {
   optimizers: { train: AdamState; pretrain: AdamState };
   /** Per-dimension statistics that standardise the L_G target (see `fitGeometryScale`); absent = raw G. */
   geometryScale?: GeometryScale;
+}
+
+/** Which optimisation a data-parallel call is about: geometry pretraining or backbone training. */
+export type TrainingPhase = 'pretrain' | 'train';
+
+/** Options of {@link G2RLTrainer.trainGradients} and {@link G2RLTrainer.pretrainGradients}. */
+export interface GradientOptions {
+  /** the batch's share of the whole batch it is a shard of (default: it is the whole batch) */
+  share?: GradientShare;
+  /** where to write the flat gradients (default: a new array) */
+  into?: Float32Array;
 }
 
 /** Per-dimension mean and standard deviation of G over training landmarks (each length D). */
@@ -221,25 +234,69 @@ export class G2RLTrainer {
    * Batch: `geometry B×N×2`, `intensities B×A`.
    */
   async pretrainGeometryStep(batch: Pick<TrainingBatchArrays, 'geometry' | 'intensities' | 'batchSize'>): Promise<{ loss: number }> {
+    const { value, grads, variables, inputs } = this.pretrainGradientTensors(batch, WHOLE_BATCH);
+    try {
+      this.pretrainOptimizer.apply(variables, grads);
+      return { loss: (await value.data())[0] };
+    } finally {
+      tf.dispose([value, ...Object.values(grads), ...inputs]);
+    }
+  }
+
+  /**
+   * The gradients of {@link pretrainGeometryStep}'s loss, flat ({@link pretrainVariables}' order),
+   * without applying them: one data-parallel replica's part. With `share` the loss is the shard's
+   * part of the whole batch's (× its share of the labelled intensities), so the shards' gradients sum
+   * to the batch's. Returns that part of the loss too.
+   */
+  async pretrainGradients(
+    batch: Pick<TrainingBatchArrays, 'geometry' | 'intensities' | 'batchSize'>,
+    options: GradientOptions = {},
+  ): Promise<{ loss: number; gradients: FlatGradients }> {
+    const { value, grads, variables, inputs } = this.pretrainGradientTensors(batch, options.share ?? WHOLE_BATCH);
+    try {
+      const gradients = await packGradients(variables, grads, options.into);
+      return { loss: (await value.data())[0], gradients };
+    } finally {
+      tf.dispose([value, ...Object.values(grads), ...inputs]);
+    }
+  }
+
+  /** One pretraining Adam step with given flat gradients (e.g. the sum of every replica's {@link pretrainGradients}). */
+  applyPretrainGradients(gradients: FlatGradients): void {
+    this.applyFlatGradients(this.pretrainOptimizer, this.pretrainVariables(), gradients);
+  }
+
+  private applyFlatGradients(optimizer: Adam, variables: KeyedVariable[], gradients: FlatGradients): void {
+    this.assertAlive();
+    const grads = unpackGradients(variables, gradients);
+    try {
+      optimizer.apply(variables, grads);
+    } finally {
+      tf.dispose(Object.values(grads));
+    }
+  }
+
+  /** The variables geometry pretraining updates, in the order of its flat gradients. */
+  pretrainVariables(): KeyedVariable[] {
+    return [...keyedTrainableVariables(this.geometryEncoder, 'geometryEncoder'), ...keyedTrainableVariables(this.intensityHead, 'intensityHead')];
+  }
+
+  private pretrainGradientTensors(batch: Pick<TrainingBatchArrays, 'geometry' | 'intensities' | 'batchSize'>, share: GradientShare) {
     this.assertAlive();
     const size = checkTrainingBatch(batch as TrainingBatchArrays, this.dims, ['geometry', 'intensities'], 'pretrainGeometryStep');
-    const variables = [
-      ...keyedTrainableVariables(this.geometryEncoder, 'geometryEncoder'),
-      ...keyedTrainableVariables(this.intensityHead, 'intensityHead'),
-    ];
+    const variables = this.pretrainVariables();
     const geometry = tf.tensor3d(batch.geometry, [size, this.dims.landmarks, 2]);
     const intensities = tf.tensor2d(batch.intensities!, [size, this.dims.aus]);
     try {
-      const { value, grads } = tf.variableGrads(
-        () => intensityLoss(this.intensitiesFromGeometry(geometry, true), intensities),
-        variables.map((v) => v.variable),
-      );
-      this.pretrainOptimizer.apply(variables, grads);
-      const loss = (await value.data())[0];
-      tf.dispose([value, ...Object.values(grads)]);
-      return { loss };
-    } finally {
+      const { value, grads } = tf.variableGrads(() => {
+        const loss = intensityLoss(this.intensitiesFromGeometry(geometry, true), intensities);
+        return share.labelled === 1 ? loss : tf.mul(loss, share.labelled);
+      }, variables.map((v) => v.variable));
+      return { value, grads, variables, inputs: [geometry, intensities] };
+    } catch (error) {
       tf.dispose([geometry, intensities]);
+      throw error;
     }
   }
 
@@ -316,6 +373,123 @@ export class G2RLTrainer {
    * `intensities B×A` in 'joint' mode.
    */
   async trainStep(batch: TrainingBatchArrays): Promise<TrainStepResult> {
+    const step = this.trainGradientTensors(batch, WHOLE_BATCH);
+    try {
+      this.trainOptimizer.apply(step.variables, step.grads);
+      return await step.losses();
+    } finally {
+      step.dispose();
+    }
+  }
+
+  /**
+   * The gradients of {@link trainStep}'s loss, flat ({@link trainVariables}' order), without
+   * applying them: one data-parallel replica's part. With `share` each loss term is the shard's
+   * part of the whole batch's (L_S × its share of the channel weights, L_G × its share of the
+   * samples, the joint L_I × its share of the labelled intensities), so the shards' gradients sum
+   * to the batch's — except through batch norm, which normalises by the shard's own statistics
+   * (docs/method.md §4). Batch-norm moving statistics are updated from the shard, as in `trainStep`.
+   * Returns that part of the losses too.
+   */
+  async trainGradients(batch: TrainingBatchArrays, options: GradientOptions = {}): Promise<{ losses: TrainStepResult; gradients: FlatGradients }> {
+    const step = this.trainGradientTensors(batch, options.share ?? WHOLE_BATCH);
+    try {
+      const gradients = await packGradients(step.variables, step.grads, options.into);
+      return { losses: await step.losses(), gradients };
+    } finally {
+      step.dispose();
+    }
+  }
+
+  /** One training Adam step with given flat gradients (e.g. the sum of every replica's {@link trainGradients}). */
+  applyTrainGradients(gradients: FlatGradients): void {
+    this.assertAlive();
+    this.applyFlatGradients(this.trainOptimizer, this.trainVariables(), gradients);
+  }
+
+  /**
+   * The variables {@link trainStep} updates with the current λ and mode, in the order of its flat
+   * gradients: the backbone; W when λ > 0; the encoder and the intensity head in 'joint' mode.
+   */
+  trainVariables(): KeyedVariable[] {
+    const useGeometry = this.lambdaValue > 0;
+    const variables: KeyedVariable[] = keyedTrainableVariables(this.backbone, 'backbone');
+    if (useGeometry) variables.push(...keyedTrainableVariables(this.projection, 'projection'));
+    if (useGeometry && this.mode === 'joint') {
+      variables.push(
+        ...keyedTrainableVariables(this.geometryEncoder, 'geometryEncoder'),
+        ...keyedTrainableVariables(this.intensityHead, 'intensityHead'),
+      );
+    }
+    return variables;
+  }
+
+  /**
+   * The weights a phase's steps change besides its variables: the batch-norm moving statistics
+   * (every non-trainable weight of the models the phase trains), in a fixed order. Data-parallel
+   * replicas update them from their own shards and then all take the samples-weighted mean
+   * (docs/method.md §4), through {@link readStatistics} / {@link writeStatistics}.
+   */
+  private statisticsOf(phase: TrainingPhase): tf.LayerVariable[] {
+    const models =
+      phase === 'pretrain'
+        ? [this.geometryEncoder, this.intensityHead]
+        : this.mode === 'joint'
+          ? [this.backbone, this.projection, this.geometryEncoder, this.intensityHead]
+          : [this.backbone, this.projection];
+    return models.flatMap((model) => model.nonTrainableWeights);
+  }
+
+  /** The phase's statistics ({@link statisticsOf}) as one flat array (into `into` when given). */
+  readStatistics(phase: TrainingPhase, into?: Float32Array): Float32Array {
+    this.assertAlive();
+    const weights = this.statisticsOf(phase);
+    const size = weights.reduce((n, w) => n + w.read().size, 0);
+    const out = into ?? new Float32Array(size);
+    if (out.length < size) throw new RangeError(`G2RLTrainer.readStatistics(into): expected at least ${size} values, got ${out.length}`);
+    let offset = 0;
+    for (const weight of weights) {
+      const values = weight.read().dataSync() as Float32Array;
+      out.set(values, offset);
+      offset += values.length;
+    }
+    return out;
+  }
+
+  /** Writes the phase's statistics back from a flat array made like {@link readStatistics}'. */
+  writeStatistics(phase: TrainingPhase, values: Float32Array): void {
+    this.assertAlive();
+    let offset = 0;
+    for (const weight of this.statisticsOf(phase)) {
+      const shape = weight.shape as number[];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (offset + size > values.length) throw new RangeError(`G2RLTrainer.writeStatistics(values): too short for ${weight.originalName} (${values.length} values)`);
+      tf.tidy(() => {
+        weight.write(tf.tensor(values.slice(offset, offset + size), shape, 'float32'));
+      });
+      offset += size;
+    }
+  }
+
+  /** Upper bounds of the flat gradients and statistics of either phase (for preallocated buffers). */
+  get bufferSizes(): { gradients: number; statistics: number } {
+    const models = [this.backbone, this.geometryEncoder, this.projection, this.intensityHead];
+    const count = (weights: tf.LayerVariable[]) => weights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+    return { gradients: count(models.flatMap((m) => m.trainableWeights)), statistics: count(models.flatMap((m) => m.nonTrainableWeights)) };
+  }
+
+  /** The flat gradient size of a phase with the current λ and mode. */
+  gradientSize(phase: TrainingPhase): number {
+    return gradientLayout(phase === 'pretrain' ? this.pretrainVariables() : this.trainVariables()).size;
+  }
+
+  /** The length of {@link readStatistics}' array for a phase. */
+  statisticsSize(phase: TrainingPhase): number {
+    return this.statisticsOf(phase).reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** The loss and its gradients for one batch (or shard); the caller applies or packs them, then disposes. */
+  private trainGradientTensors(batch: TrainingBatchArrays, share: GradientShare) {
     this.assertAlive();
     const lambda = this.lambdaValue;
     const useGeometry = lambda > 0;
@@ -325,53 +499,53 @@ export class G2RLTrainer {
     if (joint) fields.push('intensities');
     const size = checkTrainingBatch(batch, this.dims, fields, 'trainStep');
     const { inputSize: S, heatmapSize: H, keypoints: K, landmarks: N, aus: A } = this.dims;
-
-    const variables: KeyedVariable[] = keyedTrainableVariables(this.backbone, 'backbone');
-    if (useGeometry) variables.push(...keyedTrainableVariables(this.projection, 'projection'));
-    if (joint) {
-      variables.push(
-        ...keyedTrainableVariables(this.geometryEncoder, 'geometryEncoder'),
-        ...keyedTrainableVariables(this.intensityHead, 'intensityHead'),
-      );
-    }
+    const variables = this.trainVariables();
+    // A shard's part of the whole batch's loss (× 1 is skipped: a whole batch runs today's ops).
+    const scaled = (loss: tf.Tensor, by: number) => (by === 1 ? loss : tf.mul(loss, by));
 
     const inputs: tf.Tensor[] = [];
     const track = <T extends tf.Tensor>(t: T) => (inputs.push(t), t);
-    const images = track(tf.tensor4d(batch.images, [size, S, S, 3]));
-    const heatmaps = track(tf.tensor4d(batch.heatmaps, [size, H, H, K]));
-    const weights = track(tf.tensor2d(batch.weights, [size, K]));
-    const geometry = useGeometry ? track(tf.tensor3d(batch.geometry, [size, N, 2])) : null;
-    const intensities = joint ? track(tf.tensor2d(batch.intensities!, [size, A])) : null;
-    // Frozen encoder: G is a constant target, computed once outside the gradient tape.
-    const frozenG = useGeometry && !joint ? track(tf.tidy(() => this.geometryTarget(this.geometryEncoder.apply(geometry!, { training: false }) as tf.Tensor))) : null;
-
     const parts: { ls?: tf.Tensor; lg?: tf.Tensor; li?: tf.Tensor } = {};
+    const dispose = () => tf.dispose([...inputs, ...([parts.ls, parts.lg, parts.li].filter(Boolean) as tf.Tensor[])]);
     try {
+      const images = track(tf.tensor4d(batch.images, [size, S, S, 3]));
+      const heatmaps = track(tf.tensor4d(batch.heatmaps, [size, H, H, K]));
+      const weights = track(tf.tensor2d(batch.weights, [size, K]));
+      const geometry = useGeometry ? track(tf.tensor3d(batch.geometry, [size, N, 2])) : null;
+      const intensities = joint ? track(tf.tensor2d(batch.intensities!, [size, A])) : null;
+      // Frozen encoder: G is a constant target, computed once outside the gradient tape.
+      const frozenG = useGeometry && !joint ? track(tf.tidy(() => this.geometryTarget(this.geometryEncoder.apply(geometry!, { training: false }) as tf.Tensor))) : null;
+
       const { value, grads } = tf.variableGrads(() => {
         const [features, predicted] = this.backbone.apply(images, { training: true }) as tf.Tensor[];
-        const ls = heatmapLoss(predicted, heatmaps, weights);
+        const ls = scaled(heatmapLoss(predicted, heatmaps, weights), share.heatmap);
         parts.ls = tf.keep(ls);
         if (!useGeometry) return g2rlLoss({ lambda: 0, ls });
         const gHat = this.projection.apply(this.geometryReachesBackbone ? features : stopGradient(features), { training: true }) as tf.Tensor;
         const g = joint ? (this.geometryEncoder.apply(geometry!, { training: true }) as tf.Tensor) : null;
-        const lg = geometryLoss(joint ? this.geometryTarget(g!) : frozenG!, gHat);
+        const lg = scaled(geometryLoss(joint ? this.geometryTarget(g!) : frozenG!, gHat), share.samples);
         parts.lg = tf.keep(lg);
         let total = g2rlLoss({ lambda, ls, lg });
         if (joint) {
-          const li = intensityLoss(this.intensityHead.apply(g!, { training: true }) as tf.Tensor, intensities!);
+          const li = scaled(intensityLoss(this.intensityHead.apply(g!, { training: true }) as tf.Tensor, intensities!), share.labelled);
           parts.li = tf.keep(li);
           total = tf.add(total, tf.mul(li, this.auxiliaryWeight));
         }
         return total as tf.Scalar;
       }, variables.map((v) => v.variable));
-      this.trainOptimizer.apply(variables, grads);
-      const [loss, ls, lg, li] = await Promise.all(
-        [value, parts.ls, parts.lg, parts.li].map(async (t) => (t ? (await t.data())[0] : 0)),
-      );
-      tf.dispose([value, ...Object.values(grads)]);
-      return { loss, ls, lg, li };
-    } finally {
-      tf.dispose([...inputs, ...([parts.ls, parts.lg, parts.li].filter(Boolean) as tf.Tensor[])]);
+      inputs.push(value, ...Object.values(grads));
+      return {
+        variables,
+        grads,
+        dispose,
+        losses: async (): Promise<TrainStepResult> => {
+          const [loss, ls, lg, li] = await Promise.all([value, parts.ls, parts.lg, parts.li].map(async (t) => (t ? (await t.data())[0] : 0)));
+          return { loss, ls, lg, li };
+        },
+      };
+    } catch (error) {
+      dispose();
+      throw error;
     }
   }
 
