@@ -5,6 +5,7 @@ import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
 import { initBackend, resolvePreference } from '@g2rl/backend';
 import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
 import { Analyzer } from './analyzer.js';
@@ -22,6 +23,10 @@ function send(message: FromWorker): void {
 const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
 
 async function start(config: WorkerConfig): Promise<Analyzer> {
+  // libvips' operation cache (process-wide, up to 50 MB and 100 operations by default) only
+  // pays when the same image is opened again; a server sees each upload once, so it held
+  // memory and fragmented the allocator for nothing.
+  sharp.cache(false);
   // Below the HTTP thread (Linux: per thread, inherited by the OpenMP team made later), so that
   // health checks and 503s are answered at once even when inference saturates every core.
   try { setPriority(10); } catch { /* not permitted: keep the default */ }
