@@ -100,6 +100,7 @@ describe('file paths', () => {
       'model-files.ts': 'checks that the --model folder has model.json and model-card.json',
       'inference-pool.ts': 'finds the compiled worker entry beside the package',
       'cli.ts': 'looks for the default model folder',
+      'live-route.ts': 'serves the live page: a request path is only a key into the file list made at start (site files, the model folder as model.json names it)',
       'test-support.ts': 'writes test models (tests only)',
     };
     const sources = readdirSync(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
@@ -113,7 +114,7 @@ describe('file paths', () => {
 
   it('hostile paths, file names and bodies get 4xx and read no file', async () => {
     // Raw request lines (fetch would resolve the dot segments before sending).
-    for (const path of ['/../package.json', '/..%2f..%2fpackage.json', '/app.js/../../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/../../../../etc/passwd', '/public/index.html', '/index.html', '/style.css%00.js', '//etc/passwd']) {
+    for (const path of ['/../package.json', '/..%2f..%2fpackage.json', '/app.js/../../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/../../../../etc/passwd', '/public/index.html', '/index.html', '/style.css%00.js', '//etc/passwd', '/live/../package.json', '/live/..%2f..%2fpackage.json', '/live/model/..%2fpackage.json', '/live/%2e%2e/%2e%2e/etc/passwd']) {
       const { status, text } = await rawGet(openUrl, path);
       expect(status, path).toBeGreaterThanOrEqual(400);
       expect(status, path).toBeLessThan(500);
