@@ -3,9 +3,9 @@
 // (wrk, the request mix of request-mix.mjs without the 10 MiB body) against the real
 // g2rl-serve, and every `interval` seconds from /metrics: the process RSS, the HTTP thread's
 // V8 heap, the inference workers' V8 heap and their tfjs tensor count. After a warm-up (caches,
-// JIT, allocator pools), fits a least-squares line to each (linearTrend) and fails when a slope
-// is over its bound (per minute): RSS 4 MiB, either heap 1 MiB, tensors 0.5 (a leak of one
-// tensor per request would be hundreds per minute).
+// JIT), fits a least-squares line to each (linearTrend) over the whole window and over its
+// second half, and fails when the second half's slope is over its bound (per minute): RSS 4 MiB,
+// either heap 1 MiB, tensors 0.5 (a leak of one tensor per request would be hundreds per minute).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -67,15 +67,21 @@ const traffic = parseWrk(stdout, WARMUP + SECONDS + 2);
 const mix = parseMix(stdout);
 console.log(`traffic: ${traffic.rps.toFixed(1)} responses/s; statuses ${Object.entries(mix.counts).map(([s, n]) => `${s}: ${n}`).join(', ')}; socket errors ${traffic.errors}`);
 const failures = [];
+const slopeOf = (points, s) => linearTrend(points.map((p) => p.t / 60), points.map((p) => p[s.key] / s.scale)).slope;
+const signed = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
 for (const s of SERIES) {
   const points = samples.filter((p) => Number.isFinite(p[s.key]));
-  if (points.length < 3) { failures.push(`${s.label}: only ${points.length} samples`); continue; }
-  const { slope } = linearTrend(points.map((p) => p.t / 60), points.map((p) => p[s.key] / s.scale));
+  if (points.length < 6) { failures.push(`${s.label}: only ${points.length} samples`); continue; }
+  // The bound applies to the second half of the window: a leak grows throughout, while the
+  // allocators' pools (glibc arenas, libvips, the backend's buffer pool) fill and then level
+  // off — measured here, RSS rose ~100 MiB over the first 4 minutes and was flat after.
+  const whole = slopeOf(points, s);
+  const late = slopeOf(points.filter((p) => p.t >= SECONDS / 2), s);
   const first = points[0][s.key] / s.scale;
   const last = points.at(-1)[s.key] / s.scale;
-  const ok = slope <= s.bound;
-  console.log(`${s.label}: slope ${slope >= 0 ? '+' : ''}${slope.toFixed(3)} ${s.unit}/min (bound ≤ ${s.bound}); first ${first.toFixed(1)}, last ${last.toFixed(1)} ${s.unit}  ${ok ? 'ok' : 'OVER'}`);
-  if (!ok) failures.push(`${s.label} grows ${slope.toFixed(3)} ${s.unit}/min > ${s.bound}`);
+  const ok = late <= s.bound;
+  console.log(`${s.label}: slope over the second half ${signed(late)} ${s.unit}/min (bound ≤ ${s.bound}), over the whole window ${signed(whole)}; first ${first.toFixed(1)}, last ${last.toFixed(1)} ${s.unit}  ${ok ? 'ok' : 'OVER'}`);
+  if (!ok) failures.push(`${s.label} grows ${late.toFixed(3)} ${s.unit}/min > ${s.bound} over the second half`);
 }
 if (traffic.errors > 0) failures.push(`${traffic.errors} socket errors or timeouts`);
 if (exit !== 0) failures.push(`g2rl-serve exited with ${exit} after SIGTERM`);
