@@ -7,7 +7,7 @@ export {
   type InitBackendOptions,
   type InitBackendResult,
 } from './init-backend.js';
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register.js';
+export { registerWasmTrainingKernels, wasmFmaEnabled, WASM_FMA_KERNELS, WASM_TRAINING_KERNELS } from './wasm/register.js';
 export { wasmBinaryFolder } from './wasm-paths.js';
 export { planAxis, phaseFilter, type AxisPhasePlan } from './wasm/phase-plan.js';
 export { phaseGrid, writePhaseTensor, writeGridColumns, writeGridGradient, type ConvGeometry, type PhaseGrid } from './wasm/phase-grid.js';

@@ -2,8 +2,10 @@
 // wasm backend is initialised, and any number of times.
 // The wasm package registers its own kernels on import; ours must replace them after.
 import '@tensorflow/tfjs-backend-wasm';
-import { Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { Conv2D, Conv2DBackpropInput, FusedConv2D, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
+import { fmaConv2dConfig, fmaMatMulConfig } from './fma/fma-kernels.js';
+import { relaxedSimdAvailable } from './fma/tile-runtime.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { SHARING_KERNELS, sharingConfigs } from './identity.js';
@@ -24,6 +26,18 @@ export const WASM_TRAINING_KERNELS = [
   ...SHARING_KERNELS,
 ] as const;
 
+/** Convolutions that run on the FMA tile kernels when `wasmFmaEnabled()`. */
+export const WASM_FMA_KERNELS = [Conv2D, FusedConv2D] as const;
+
+/**
+ * Whether the wasm kernels use fused multiply-adds (relaxed SIMD, ≈ 2× XNNPACK's products on
+ * CPUs with FMA): when the engine has relaxed SIMD, unless env G2RL_WASM_FMA=0. Results then
+ * round as the CPU's FMA does (bit-identical run to run on one machine, not across machines).
+ */
+export function wasmFmaEnabled(env = process.env.G2RL_WASM_FMA): boolean {
+  return env !== '0' && relaxedSimdAvailable();
+}
+
 function isOurs(config: KernelConfig | undefined): boolean {
   return config != null && (config as unknown as Record<symbol, unknown>)[MARK] === true;
 }
@@ -38,7 +52,8 @@ function replace(config: KernelConfig): void {
  * Makes the wasm backend able to train conv nets, fast:
  * - adds Conv2DBackpropFilter (missing in tfjs-backend-wasm 4.22: phase-grid im2col + matmul);
  * - replaces Conv2DBackpropInput (XNNPACK forward conv + phase interleave, not a scalar loop);
- * - makes BatchMatMul / _FusedMatMul multiply untransposed operands only;
+ * - makes BatchMatMul / _FusedMatMul multiply untransposed operands only, and with
+ *   `wasmFmaEnabled()` runs them, Conv2D and FusedConv2D on fused multiply-add tiles;
  * - replaces Tile (block copies), ResizeNearestNeighborGrad (one scatter-add pass), and
  *   Sum / Mean over leading axes (pairwise halving, no transpose);
  * - makes Identity (tf.clone) and same-dtype Cast share the buffer instead of copying it.
@@ -56,10 +71,17 @@ export function registerWasmTrainingKernels(): string[] {
     replace(conv2dBackpropInputConfig(input));
     done.push(Conv2DBackpropInput);
   }
+  const fma = wasmFmaEnabled();
   for (const name of MATMUL_KERNELS) {
     const original = getKernel(name, 'wasm');
     if (original == null || isOurs(original)) continue;
-    replace(untransposedMatMulConfig(original));
+    replace(untransposedMatMulConfig(fma ? fmaMatMulConfig(original) : original));
+    done.push(name);
+  }
+  for (const name of fma ? WASM_FMA_KERNELS : []) {
+    const original = getKernel(name, 'wasm');
+    if (original == null || isOurs(original)) continue;
+    replace(fmaConv2dConfig(original));
     done.push(name);
   }
   const tile = getKernel('Tile', 'wasm');
