@@ -3,6 +3,7 @@
 // The wasm package registers its own kernels on import; ours must replace them after.
 import '@tensorflow/tfjs-backend-wasm';
 import { Conv2D, Conv2DBackpropInput, FusedConv2D, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { adamUpdateConfig, ADAM_UPDATE_KERNEL } from './adam-update.js';
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { fmaConv2dConfig, fmaMatMulConfig } from './fma/fma-kernels.js';
 import { relaxedSimdAvailable } from './fma/tile-runtime.js';
@@ -24,6 +25,7 @@ export const WASM_TRAINING_KERNELS = [
   'ResizeNearestNeighborGrad',
   ...LEADING_REDUCTION_KERNELS,
   ...SHARING_KERNELS,
+  ADAM_UPDATE_KERNEL,
 ] as const;
 
 /** Convolutions that run on the FMA tile kernels when `wasmFmaEnabled()`. */
@@ -56,7 +58,8 @@ function replace(config: KernelConfig): void {
  *   `wasmFmaEnabled()` runs them, Conv2D and FusedConv2D on fused multiply-add tiles;
  * - replaces Tile (block copies), ResizeNearestNeighborGrad (one scatter-add pass), and
  *   Sum / Mean over leading axes (pairwise halving, no transpose);
- * - makes Identity (tf.clone) and same-dtype Cast share the buffer instead of copying it.
+ * - makes Identity (tf.clone) and same-dtype Cast share the buffer instead of copying it;
+ * - adds G2rlAdamUpdate, the fused Adam step @g2rl/models' Adam uses when it is registered.
  * Idempotent: returns the kernel names it (re)registered on this call (empty when all were
  * already in place).
  */
@@ -102,6 +105,10 @@ export function registerWasmTrainingKernels(): string[] {
   if (identity != null && cast != null && !isOurs(identity) && !isOurs(cast)) {
     for (const config of sharingConfigs(identity, cast)) replace(config);
     done.push(...SHARING_KERNELS);
+  }
+  if (!isOurs(getKernel(ADAM_UPDATE_KERNEL, 'wasm'))) {
+    replace({ ...adamUpdateConfig });
+    done.push(ADAM_UPDATE_KERNEL);
   }
   return done;
 }
