@@ -10,7 +10,7 @@
 // x64's 16 xmm), and V8's TurboFan (Node 20) keeps them there only if nothing but the
 // stores follows the reduction loop: a bias/ReLU epilogue after it, or one loop per filter
 // tap, halved the speed (52 → 24 GFLOP/s, measured). So the epilogue is a separate pass.
-import { FunctionBuilder, I32, moduleBytes, V128 } from './wasm-module-bytes.js';
+import { F32, FunctionBuilder, I32, moduleBytes, V128 } from './wasm-module-bytes.js';
 
 /** Tile rows the kernels are generated for (the largest is the fast path). */
 export const TILE_ROWS = 6;
@@ -22,6 +22,8 @@ export type TileCols = (typeof TILE_COLS)[number];
 export const tileName = (rows: number, cols: TileCols) => `tile_${rows}x${cols}`;
 /** Export name of the receptive-field gather. */
 export const GATHER_ROWS = 'gather_rows';
+/** Export name of the Adam update (adam-update.ts). */
+export const ADAM_STEP = 'adam_step';
 
 /**
  * Parameters, all i32 byte addresses or counts: (a, aRowStride, k, panel, c, cRowStride,
@@ -113,11 +115,51 @@ function gatherRows(): FunctionBuilder {
 }
 
 /**
+ * adam_step(w, g, m, v, wOut, mOut, vOut, groups, lr, β₁, β₂, ε, 1−β₁ᵗ, 1−β₂ᵗ, 1−β₁, 1−β₂):
+ * `groups` × 4 floats of the Adam update (adam-update.ts), every operation a separate
+ * float32 SIMD instruction in the op chain's order — no fused multiply-add, so the result is
+ * the unfused tfjs ops' bit for bit.
+ */
+function adamStep(): FunctionBuilder {
+  const f = new FunctionBuilder([...new Array(8).fill(I32), ...new Array(8).fill(F32)]);
+  const [w, g, m, v, wOut, mOut, vOut, groups] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const scalars = [8, 9, 10, 11, 12, 13, 14, 15];
+  const [lr, b1, b2, eps, fc, sc, omb1, omb2] = scalars.map((p) => {
+    const local = f.local(V128);
+    f.get(p).f32x4Splat().set(local);
+    return local;
+  });
+  const gi = f.local(V128);
+  const mNew = f.local(V128);
+  const vNew = f.local(V128);
+  const i = f.local(I32);
+  const end = f.local(I32);
+  f.get(groups).i32(16).mul().set(end);
+  f.i32(0).set(i);
+  f.block().loop();
+  f.get(i).get(end).geU().brIf(1);
+  f.get(g).get(i).add().loadV128().set(gi);
+  f.get(m).get(i).add().loadV128().get(b1!).f32x4Mul().get(gi).get(omb1!).f32x4Mul().f32x4Add().set(mNew);
+  f.get(v).get(i).add().loadV128().get(b2!).f32x4Mul().get(gi).get(gi).f32x4Mul().get(omb2!).f32x4Mul().f32x4Add().set(vNew);
+  f.get(mOut).get(i).add().get(mNew).storeV128();
+  f.get(vOut).get(i).add().get(vNew).storeV128();
+  // w − ((m'/fc) / (√(v'/sc) + ε))·lr
+  f.get(wOut).get(i).add();
+  f.get(w).get(i).add().loadV128();
+  f.get(mNew).get(fc!).f32x4Div();
+  f.get(vNew).get(sc!).f32x4Div().f32x4Sqrt().get(eps!).f32x4Add();
+  f.f32x4Div().get(lr!).f32x4Mul().f32x4Sub().storeV128();
+  f.get(i).i32(16).add().set(i);
+  f.br(0).end().end();
+  return f;
+}
+
+/**
  * The module of all tile kernels (MR = 1…TILE_ROWS, NR ∈ TILE_COLS) and the gather; it
  * imports its memory. `fused`: f32x4.relaxed_madd (needs relaxed SIMD) or multiply and add.
  */
 export function tileModuleBytes(fused: boolean): Uint8Array {
-  const functions = [{ name: GATHER_ROWS, fn: gatherRows() }];
+  const functions = [{ name: GATHER_ROWS, fn: gatherRows() }, { name: ADAM_STEP, fn: adamStep() }];
   for (const cols of TILE_COLS) {
     for (let rows = 1; rows <= TILE_ROWS; rows++) functions.push({ name: tileName(rows, cols), fn: tileKernel(rows, cols, fused) });
   }

@@ -2,7 +2,7 @@
 // read and write tfjs tensors in place, and says whether the fused (FMA) form can run.
 import v8 from 'node:v8';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { GATHER_ROWS, tileModuleBytes, tileName, TILE_COLS, TILE_ROWS, type TileCols } from './tile-kernels.js';
+import { ADAM_STEP, GATHER_ROWS, tileModuleBytes, tileName, TILE_COLS, TILE_ROWS, type TileCols } from './tile-kernels.js';
 
 /** One tile call: (a, aRowStride, k, panel, c, cRowStride, accumulate), bytes (tile-kernels.ts). */
 export type TileFunction = (a: number, aRowStride: number, k: number, panel: number, c: number, cRowStride: number, accumulate: number) => void;
@@ -10,10 +10,14 @@ export type TileFunction = (a: number, aRowStride: number, k: number, panel: num
 /** gather_rows(dst, src, srcRowStride, tapTable, taps, segmentBytes, rows), bytes (tile-kernels.ts). */
 export type GatherFunction = (dst: number, src: number, srcRowStride: number, tapTable: number, taps: number, segmentBytes: number, rows: number) => void;
 
-/** `tiles[cols][rows]`: the kernel of an MR × NR tile (index 0 unused), and the gather. */
+/** adam_step(w, g, m, v, wOut, mOut, vOut, groups of 4, lr, β₁, β₂, ε, 1−β₁ᵗ, 1−β₂ᵗ, 1−β₁, 1−β₂) (tile-kernels.ts). */
+export type AdamStepFunction = (...args: number[]) => void;
+
+/** `tiles[cols][rows]`: the kernel of an MR × NR tile (index 0 unused), the gather, Adam. */
 export interface TileKernels {
   tiles: Record<TileCols, TileFunction[]>;
   gather: GatherFunction;
+  adamStep: AdamStepFunction;
 }
 
 /** The part of the WebAssembly JS API used here (this package's TypeScript libs have no DOM). */
@@ -67,7 +71,7 @@ export function tileKernels(backend: BackendWasm): TileKernels {
     if (!relaxedSimdAvailable()) throw new Error('@g2rl/backend: relaxed SIMD is not available for the FMA kernels');
     const module = new wasm.Module(tileModuleBytes(true));
     const exports = new wasm.Instance(module, { env: { memory } }).exports as Record<string, TileFunction>;
-    kernels = { tiles: { 8: [], 4: [] }, gather: exports[GATHER_ROWS] as unknown as GatherFunction };
+    kernels = { tiles: { 8: [], 4: [] }, gather: exports[GATHER_ROWS] as unknown as GatherFunction, adamStep: exports[ADAM_STEP] as unknown as AdamStepFunction };
     for (const cols of TILE_COLS) {
       for (let rows = 1; rows <= TILE_ROWS; rows++) kernels.tiles[cols][rows] = exports[tileName(rows, cols)]!;
     }

@@ -6,8 +6,9 @@
 
 /** Value types used by the kernels. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValueType = typeof I32 | typeof V128;
+export type ValueType = typeof I32 | typeof F32 | typeof V128;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -85,7 +86,11 @@ export class FunctionBuilder {
   splat32(offset = 0) { return this.simd(0x09, ...this.memarg(offset, 2)); }
   storeV128(offset = 0) { return this.simd(0x0b, ...this.memarg(offset, 4)); }
   zeroV128() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  f32x4Splat() { return this.simd(0x13); }
+  f32x4Sqrt() { return this.simd(0xe3); }
   f32x4Add() { return this.simd(0xe4); }
+  f32x4Sub() { return this.simd(0xe5); }
+  f32x4Div() { return this.simd(0xe7); }
   f32x4Mul() { return this.simd(0xe6); }
   f32x4Max() { return this.simd(0xe9); }
   /** a·b + c, fused where the CPU has FMA (relaxed SIMD: rounding may differ by CPU). */
