@@ -14,7 +14,7 @@ import { configBlock, formatVersions, labelChecksum, packageVersions, writeResul
 import { runPaths } from './run-folder.js';
 import type { StopFlag } from './stop.js';
 import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
-import { pooledReport, type StoredEvaluation } from './stored-evaluation.js';
+import { pooledReport, uncalibratedPredictions, type StoredEvaluation } from './stored-evaluation.js';
 
 export interface ArmPair {
   seed: number;
@@ -58,13 +58,44 @@ async function trainPairs(config: TrainConfig, name: string, seeds: number[], da
   return pairs;
 }
 
-function compare(pairs: ArmPair[], aus: number[], bootstrapSeed: number, resamples: number): PairedIccComparison {
+/** The paired comparison of the scored predictions (calibrated where the runs are), or of the uncalibrated decode. */
+function compare(pairs: ArmPair[], aus: number[], bootstrapSeed: number, resamples: number, predictionsOf: (e: StoredEvaluation) => number[][] = (e) => e.predictions): PairedIccComparison {
   return pairedMeanIccDifference(
-    pairs.map((p) => ({ predictionsA: p.g2rl.predictions, predictionsB: p.baseline.predictions, truth: p.g2rl.truth, identities: p.g2rl.subjects })),
+    pairs.map((p) => ({ predictionsA: predictionsOf(p.g2rl), predictionsB: predictionsOf(p.baseline), truth: p.g2rl.truth, identities: p.g2rl.subjects })),
     aus,
     { seed: bootstrapSeed, resamples },
   );
 }
+
+/**
+ * How the arms were scored, the same for both: the test subjects, the model's decoder, and —
+ * when the runs keep validation subjects — each arm's own calibration fitted on them.
+ */
+export interface ArmScoring {
+  calibrated: boolean;
+  /** Validation subjects each arm's calibration was fitted on (0 when not calibrated). */
+  validationIdentities: number;
+  /** The same comparison on the uncalibrated decode of the same test frames (calibrated runs only). */
+  uncalibrated?: PairedIccComparison;
+}
+
+function scoringOf(pairs: ArmPair[], aus: number[], bootstrapSeed: number, resamples: number): ArmScoring {
+  const arms = pairs.flatMap((p) => [p.g2rl, p.baseline]);
+  const calibrated = arms.filter((e) => e.calibration).length;
+  if (calibrated !== 0 && calibrated !== arms.length) throw new Error(`${calibrated} of ${arms.length} arms were calibrated; a paired comparison needs both arms scored alike`);
+  if (calibrated === 0) return { calibrated: false, validationIdentities: 0 };
+  return { calibrated: true, validationIdentities: arms[0].calibration!.identities, uncalibrated: compare(pairs, aus, bootstrapSeed, resamples, uncalibratedPredictions) };
+}
+
+/** One sentence on how both arms were scored, for the reports. */
+export function scoringSentence(s: ArmScoring): string {
+  return s.calibrated
+    ? `Both arms scored once on the test subjects with the model's decoder, calibrated per AU (sd(truth)/sd(predicted)) on each arm's own ${s.validationIdentities} validation subjects, as \`demo\` does.`
+    : 'Both arms scored once on the held-out subjects with the model\'s decoder, uncalibrated (the config keeps no validation subjects).';
+}
+
+const uncalibratedSentence = (s: ArmScoring) =>
+  s.uncalibrated ? ` Without the calibration (the same test frames, uncalibrated decode): ${signed(s.uncalibrated.difference.estimate)} ${interval(s.uncalibrated.difference)}.` : '';
 
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '—');
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}` : '—');
@@ -105,6 +136,7 @@ export interface AblationResult extends ExperimentProvenance {
   comparison: PairedIccComparison;
   perAu: { au: number; g2rl: number; baseline: number }[];
   split: string[];
+  scoring: ArmScoring;
 }
 
 /** `ablation --seeds N`: writes `<runsDir>/<name>-ablation/ablation.{md,csv,json}`. */
@@ -125,6 +157,7 @@ export async function runAblation(config: TrainConfig, seedCount: number, ctx: E
     comparison,
     perAu: data.aus.map((au, a) => ({ au, g2rl: g2rlPooled.aus[a].icc, baseline: baselinePooled.aus[a].icc })),
     split: pairs.map((p) => `seed ${p.seed}: ${p.g2rl.split.description}, ${p.g2rl.split.trainImages} training images, ${p.g2rl.split.testImages} held-out images of ${p.g2rl.split.testSubjects.length} subjects`),
+    scoring: scoringOf(pairs, data.aus, base.seed, ctx.resamples),
     ...provenanceOf(base, data, ctx.resamples),
   };
   const markdown = ablationMarkdown(result);
@@ -142,7 +175,7 @@ export function ablationMarkdown(r: AblationResult): string {
   return [
     `# Ablation: G2RL (λ = ${r.lambda}) vs the λ = 0 heatmap baseline, ${r.seeds.length} seed${r.seeds.length > 1 ? 's' : ''}`,
     '',
-    `${r.data}. Same split, data and schedule for both arms of a seed; ${r.split.join('; ')}.`,
+    `${r.data}. Same split, data and schedule for both arms of a seed; ${r.split.join('; ')}. ${scoringSentence(r.scoring)}`,
     '',
     '| seed | held-out identities | frames | mean ICC(3,1) G2RL | mean ICC(3,1) λ=0 | G2RL − λ=0 |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -150,7 +183,7 @@ export function ablationMarkdown(r: AblationResult): string {
     `| **all** | | | **${f3(c.a.estimate)}** ${plainInterval(c.a)} | **${f3(c.b.estimate)}** ${plainInterval(c.b)} | **${signed(c.difference.estimate)}** ${interval(c.difference)} |`,
     '',
     `Paired difference of mean ICC(3,1), G2RL − λ = 0: **${signed(c.difference.estimate)}**, 95 % interval ${interval(c.difference)} ` +
-      `(percentile bootstrap over held-out identities within each seed, B = ${r.bootstrap.resamples}, seed ${r.bootstrap.seed}). ${verdict(c.difference)}.`,
+      `(percentile bootstrap over held-out identities within each seed, B = ${r.bootstrap.resamples}, seed ${r.bootstrap.seed}). ${verdict(c.difference)}.${uncalibratedSentence(r.scoring)}`,
     '',
     '## Per AU (ICC(3,1) over all seeds’ held-out frames)',
     '',
@@ -182,7 +215,7 @@ export interface DataEfficiencyResult extends ExperimentProvenance {
   format: 'g2rl-data-efficiency/1';
   lambda: number;
   seeds: number[];
-  rows: { trainSubjects: number; trainImages: number; comparison: PairedIccComparison }[];
+  rows: { trainSubjects: number; trainImages: number; comparison: PairedIccComparison; scoring: ArmScoring }[];
 }
 
 /**
@@ -198,7 +231,7 @@ export async function runDataEfficiency(config: TrainConfig, subjectCounts: numb
     const limited = { ...base, data: { ...base.data, maxTrainSubjects: count } };
     const pairs = await trainPairs(limited, `${base.name}-${count}subjects`, seeds, data, ctx);
     const trainImages = Math.round(pairs.reduce((sum, p) => sum + p.g2rl.split.trainImages, 0) / pairs.length);
-    rows.push({ trainSubjects: count, trainImages, comparison: compare(pairs, data.aus, base.seed, ctx.resamples) });
+    rows.push({ trainSubjects: count, trainImages, comparison: compare(pairs, data.aus, base.seed, ctx.resamples), scoring: scoringOf(pairs, data.aus, base.seed, ctx.resamples) });
   }
   const result: DataEfficiencyResult = {
     format: 'g2rl-data-efficiency/1',
@@ -218,13 +251,14 @@ export function dataEfficiencyMarkdown(r: DataEfficiencyResult): string {
   return [
     `# Data efficiency: G2RL (λ = ${r.lambda}) vs λ = 0 by number of training subjects, ${r.seeds.length} seed${r.seeds.length > 1 ? 's' : ''}`,
     '',
-    `${r.data}. The held-out subjects stay the same for a seed; the training subjects are a nested, seeded subset of the split's.`,
+    `${r.data}. The held-out subjects stay the same for a seed; the training subjects are a nested, seeded subset of the split's. ${r.rows.length ? scoringSentence(r.rows[0].scoring) : ''}`,
     '',
-    '| training subjects | training images | mean ICC(3,1) G2RL | mean ICC(3,1) λ=0 | G2RL − λ=0 | 95 % interval | reading |',
-    '| ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| training subjects | training images | mean ICC(3,1) G2RL | mean ICC(3,1) λ=0 | G2RL − λ=0 | 95 % interval | reading | uncalibrated: G2RL − λ=0 [95 %] |',
+    '| ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
     ...r.rows.map((row) => {
       const c = row.comparison;
-      return `| ${row.trainSubjects} | ${row.trainImages} | ${f3(c.a.estimate)} | ${f3(c.b.estimate)} | ${signed(c.difference.estimate)} | ${interval(c.difference)} | ${verdict(c.difference)} |`;
+      const u = row.scoring.uncalibrated;
+      return `| ${row.trainSubjects} | ${row.trainImages} | ${f3(c.a.estimate)} | ${f3(c.b.estimate)} | ${signed(c.difference.estimate)} | ${interval(c.difference)} | ${verdict(c.difference)} | ${u ? `${signed(u.difference.estimate)} ${interval(u.difference)}` : '—'} |`;
     }),
     '',
     `Intervals: percentile bootstrap over held-out identities within each seed, B = ${r.bootstrap.resamples}, seed ${r.bootstrap.seed}. Labels: ${r.labelChecksum}.`,

@@ -2,15 +2,15 @@
  * The `g2rl-train` commands. Each takes parsed flags, does its work, and returns; the CLI
  * wrapper (cli.ts) turns errors into exit codes.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
 import { cacheAlignedCrops, contactSheet, disfaLayout, extractDisfaFrames, formatSkipped, readManifest, type Sample } from '@g2rl/datasets';
 import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions } from '@g2rl/analyzer';
 import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
-import { auReport, formatReport, type AuReport } from '@g2rl/metrics';
+import { formatReport, type AuReport } from '@g2rl/metrics';
 import { runAblation, runDataEfficiency, type AblationResult, type DataEfficiencyResult } from './ablation.js';
 import { runBenchmark, type BenchmarkResult } from './benchmark.js';
-import { applyIntensityScales, DEFAULT_CALIBRATION, fitIntensityScales, type AuCalibration } from './calibration.js';
+import { calibrateModel, type CalibrationResult } from './calibrate-model.js';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
@@ -132,70 +132,29 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
   }
 }
 
-/** What `calibrate` fitted, and the validation ICC before and after. */
-export interface CalibrationResult {
-  modelDir: string;
-  perAu: AuCalibration[];
-  scale: number[];
-  validation: { description: string; frames: number; identities: number; before: AuReport; after: AuReport };
-}
-
 /**
  * `calibrate`: per-AU intensity factors (sd(truth)/sd(predicted), `calibration.ts`) fitted on
  * the validation subjects of the config's split — never the test subjects — and written into
- * the model card (`heatmap.scale`), which every decoder of the model reads (`codecFromCard`:
- * eval, the analyzer, the server). Refitting starts from the uncalibrated decode, so running it
- * twice gives the same factors.
+ * the model card (`heatmap.scale`; `calibrate-model.ts`).
  */
 export async function calibrateCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext): Promise<CalibrationResult> {
   const c = config(flags);
-  if (c.data.validationSubjects === 0) {
-    throw new UserError('calibrate: the split has no validation subjects; set data.validationSubjects (--validation-subjects N, as the demo preset does): the factors are fitted on them, never on the test subjects');
-  }
-  const vc: TrainConfig = { ...c, data: { ...c.data, heldOut: 'validation' } };
-  const modelDir = resolve(flags.model ?? runPaths(c.runsDir, c.name).model);
-  const cardPath = join(modelDir, 'model-card.json');
-  if (!existsSync(join(modelDir, 'model.json'))) throw new UserError(`no exported model in ${modelDir}; train one first (g2rl-train train) or pass --model <dir>`);
-  await setupBackend(c.backend, ctx.reporter);
-  const { model, card } = await loadInferenceModel(modelDir);
-  try {
-    const data = await loadData({ ...vc, data: { ...vc.data, aus: card.aus } }, ctx.reporter);
-    const split = splitOf(data.samples, vc);
-    const cache = await cacheAlignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) });
-    const { scale: _old, ...heatmap } = card.heatmap as typeof card.heatmap & { scale?: number[] };
-    ctx.reporter.info(`calibrating on ${split.test.length} validation images (${split.testSubjects.length} subjects)`);
-    const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard({ ...card, heatmap }) });
-    const perAu = fitIntensityScales(evaluation.predictions, evaluation.truth, card.aus, DEFAULT_CALIBRATION);
-    const scale = perAu.map((f) => f.scale);
-    const after = auReport(applyIntensityScales(evaluation.predictions, scale), evaluation.truth, card.aus);
-    const written = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown> & { heatmap: Record<string, unknown> };
-    written.heatmap = { ...written.heatmap, scale };
-    written.calibration = {
-      method: 'per-AU factor sd(truth) / sd(predicted) on validation subjects, clamped to [1, 4], 1 below 10 active frames',
-      fittedOn: split.description,
-      frames: split.test.length,
-      identities: split.testSubjects.length,
-      meanIcc31Before: evaluation.report.mean.icc,
-      meanIcc31After: after.mean.icc,
-    };
-    writeFileAtomicSync(cardPath, `${JSON.stringify(written, null, 2)}\n`);
-    const result: CalibrationResult = { modelDir, perAu, scale, validation: { description: split.description, frames: split.test.length, identities: split.testSubjects.length, before: evaluation.report, after } };
-    const runDir = runPaths(c.runsDir, c.name).dir;
-    if (!flags.model && existsSync(runDir)) writeFileAtomicSync(join(runDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
-    const rows = perAu.map((f, a) => `AU${f.au}`.padEnd(5) + ` ${f.scale.toFixed(2).padStart(5)}  ${evaluation.report.aus[a].icc.toFixed(3)} → ${after.aus[a].icc.toFixed(3)}${f.note ? `  (${f.note})` : ''}`);
-    ctx.print(
-      [
-        `Calibration on ${split.description}: ${split.test.length} images of ${split.testSubjects.length} subjects (never the test subjects)`,
-        'AU    factor  ICC(3,1) before → after',
-        ...rows,
-        `mean ICC(3,1) ${evaluation.report.mean.icc.toFixed(3)} → ${after.mean.icc.toFixed(3)}, MAE ${evaluation.report.mean.mae.toFixed(3)} → ${after.mean.mae.toFixed(3)} (on the frames the factors were fitted on)`,
-        `written to ${cardPath} (heatmap.scale)`,
-      ].join('\n'),
-    );
-    return result;
-  } finally {
-    model.dispose();
-  }
+  if (c.data.validationSubjects > 0) await setupBackend(c.backend, ctx.reporter);
+  const result = await calibrateModel({ config: c, modelDir: flags.model ?? runPaths(c.runsDir, c.name).model, reporter: ctx.reporter });
+  const runDir = runPaths(c.runsDir, c.name).dir;
+  if (!flags.model && existsSync(runDir)) writeFileAtomicSync(join(runDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const { before, after, description, frames, identities } = result.validation;
+  const rows = result.perAu.map((f, a) => `AU${f.au}`.padEnd(5) + ` ${f.scale.toFixed(2).padStart(5)}  ${before.aus[a].icc.toFixed(3)} → ${after.aus[a].icc.toFixed(3)}${f.note ? `  (${f.note})` : ''}`);
+  ctx.print(
+    [
+      `Calibration on ${description}: ${frames} images of ${identities} subjects (never the test subjects)`,
+      'AU    factor  ICC(3,1) before → after',
+      ...rows,
+      `mean ICC(3,1) ${before.mean.icc.toFixed(3)} → ${after.mean.icc.toFixed(3)}, MAE ${before.mean.mae.toFixed(3)} → ${after.mean.mae.toFixed(3)} (on the frames the factors were fitted on)`,
+      `written to ${join(result.modelDir, 'model-card.json')} (heatmap.scale)`,
+    ].join('\n'),
+  );
+  return result;
 }
 
 /**

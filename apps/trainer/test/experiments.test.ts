@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,9 +66,11 @@ describe('ablation --seeds and data-efficiency on tiny synthetic data', () => {
     const data = ['--identities', '8', '--frames', '4', '--data-path', 'synthetic'];
     const out = run(work, 'ablation', '--name', 'a', '--seeds', '2', '--lambda', '0.1', ...data, ...tiny, '--quiet');
     expect(out.stdout).toMatch(/Paired difference of mean ICC\(3,1\), G2RL − λ = 0: \*\*[+−]\d\.\d{3}\*\*, 95 % interval \[[+−]\d\.\d{3}, [+−]\d\.\d{3}\]/);
+    expect(out.stdout).toContain('uncalibrated (the config keeps no validation subjects)');
     const result = JSON.parse(readFileSync(join(work, 'runs', 'a-ablation', 'ablation.json'), 'utf8'));
     expect(result.seeds).toEqual([1, 2]);
     expect(result.config.data.syntheticSeed).toBe(1); // one data set for every seed
+    expect(result.scoring).toEqual({ calibrated: false, validationIdentities: 0 });
     const { difference, perEvaluation } = result.comparison;
     expect(perEvaluation).toHaveLength(2);
     expect(difference.estimate).toBeCloseTo((perEvaluation[0].difference + perEvaluation[1].difference) / 2, 12);
@@ -78,6 +80,7 @@ describe('ablation --seeds and data-efficiency on tiny synthetic data', () => {
     const b = JSON.parse(readFileSync(join(work, 'runs', 'a-seed2-baseline', 'evaluation.json'), 'utf8'));
     expect(g.ids).toEqual(b.ids);
     expect([g.lambda, b.lambda]).toEqual([0.1, 0]);
+    expect(g.calibration).toBeUndefined();
 
     const efficiency = run(work, 'data-efficiency', '--name', 'e', '--train-subjects', '2,4', '--lambda', '0.1', ...data, ...tiny, '--quiet');
     expect(efficiency.stdout).toMatch(/\| 2 \| \d+ \|.*\n\| 4 \| \d+ \|/);
@@ -88,6 +91,35 @@ describe('ablation --seeds and data-efficiency on tiny synthetic data', () => {
     expect(two.split.trainSubjects).toHaveLength(2);
     expect(two.split.trainSubjects.every((s: string) => four.split.trainSubjects.includes(s))).toBe(true);
     expect(two.split.testSubjects).toEqual(four.split.testSubjects);
+  });
+
+  it('with validation subjects (as the demo preset): both arms scored on the test subjects, each calibrated on its own validation subjects', () => {
+    const work = mkdtempSync(join(tmpdir(), 'g2rl-ablation-calibrated-'));
+    const data = ['--identities', '12', '--frames', '4', '--validation-subjects', '3', '--data-path', 'synthetic'];
+    const out = run(work, 'ablation', '--name', 'v', '--lambda', '0.1', ...data, ...tiny, '--quiet');
+    expect(out.stdout).toContain("calibrated per AU (sd(truth)/sd(predicted)) on each arm's own 3 validation subjects, as `demo` does");
+    expect(out.stdout).toMatch(/Without the calibration \(the same test frames, uncalibrated decode\): [+−]\d\.\d{3} \[/);
+    const result = JSON.parse(readFileSync(join(work, 'runs', 'v-ablation', 'ablation.json'), 'utf8'));
+    expect(result.scoring).toMatchObject({ calibrated: true, validationIdentities: 3 });
+    for (const arm of ['g2rl', 'baseline']) {
+      const e = JSON.parse(readFileSync(join(work, 'runs', `v-seed1-${arm}`, 'evaluation.json'), 'utf8'));
+      const card = JSON.parse(readFileSync(join(work, 'runs', `v-seed1-${arm}`, 'model', 'model-card.json'), 'utf8'));
+      // scored on the test subjects (3 validation subjects kept out of training and of scoring) …
+      expect(e.split.description).toMatch(/fold 1 of 5, 3 validation subjects kept out$/);
+      expect(e.calibration.fittedOn).toMatch(/validation subjects \(3, seed 1\)$/);
+      // … with the factors the arm's own card carries, applied to its uncalibrated test decode
+      expect(e.calibration.scale).toEqual(card.heatmap.scale);
+      expect(e.predictions).toEqual(e.calibration.uncalibratedPredictions.map((row: (number | null)[]) => row.map((v, a) => (v === null ? null : Math.min(5, Math.max(0, v * e.calibration.scale[a]))))));
+    }
+    // A run trained and scored but stopped before its calibration: calibrated on the next call, not trained again.
+    const file = join(work, 'runs', 'v-seed1-g2rl', 'evaluation.json');
+    const e = JSON.parse(readFileSync(file, 'utf8'));
+    const { calibration, ...uncalibrated } = e;
+    writeFileSync(file, JSON.stringify({ ...uncalibrated, predictions: calibration.uncalibratedPredictions, report: calibration.uncalibratedReport }));
+    const again = run(work, 'ablation', '--name', 'v', '--lambda', '0.1', ...data, ...tiny, '--json');
+    expect(again.stdout).toContain('v-seed1-g2rl: calibrated on 3 validation subjects');
+    expect(again.stdout.match(/finished earlier with this config/g)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(work, 'runs', 'v-ablation', 'ablation.json'), 'utf8')).comparison).toEqual(result.comparison);
   });
 });
 

@@ -31,7 +31,7 @@ describe('@g2rl/model-small-synthetic', () => {
     const before = tf.memory().numTensors;
     const { model, card } = await loadInferenceModel(modelDir);
     const codec = codecFromCard(card);
-    // 50 identities × 30 frames, seed 4242 (training used seed 1): 1,500 images, as many as the card's.
+    // 50 identities × 30 frames, seed 4242 (training used seed 1): 1,500 images, about as many as the card's 1,800.
     const data = await synthesizeDataset({ outDir: join(work, 'fresh'), identities: 50, framesPerIdentity: 30, seed: 4242 });
     const samples = await readManifest(data.manifestPath);
     const S = codec.inputSize;
@@ -57,9 +57,10 @@ describe('@g2rl/model-small-synthetic', () => {
     expect(tf.memory().numTensors).toBe(before);
     const report = auReport(predictions, truth, card.aus);
     const cardIcc = readModelCard().metrics.meanIcc31 as number;
-    // Same size as the card's held-out set (1,500 images of 50 identities); the seed-to-seed spread of the
-    // mean ICC was 0.72–0.81 over three splits (README), so ±0.12 is the honest band; a model
-    // that had not learnt (mean ICC near 0) fails it by far.
+    // About the size of the card's test set (1,800 images of 60 identities); one split's mean ICC has
+    // moved by 0.05–0.07 between seeds (0.846 and 0.799 for seeds 1 and 2, README), so ±0.12 is the
+    // honest band; a model that had not learnt (mean ICC near 0) fails it by far. The card's figure is
+    // calibrated, and so is this decode (codecFromCard reads heatmap.scale).
     console.info(`fresh identities: mean ICC(3,1) ${report.mean.icc.toFixed(3)} (card ${cardIcc.toFixed(3)}), MAE ${report.mean.mae.toFixed(3)}`);
     expect(Math.abs(report.mean.icc - cardIcc)).toBeLessThanOrEqual(0.12);
   }, 180_000);
