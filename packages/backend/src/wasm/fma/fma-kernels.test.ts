@@ -24,7 +24,7 @@ describe('FMA tile kernels on wasm', () => {
 
   type ConvCase = { b: number; h: number; w: number; cin: number; cout: number; k: number; stride: 1 | 2; pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]]; dilation?: number };
   const convCases: ConvCase[] = [
-    { b: 2, h: 9, w: 13, cin: 3, cout: 32, k: 3, stride: 2, pad: 'same' },
+    { b: 2, h: 9, w: 13, cin: 8, cout: 32, k: 3, stride: 2, pad: 'same' },
     { b: 1, h: 16, w: 16, cin: 48, cout: 48, k: 3, stride: 1, pad: 'same' },
     { b: 3, h: 8, w: 7, cin: 16, cout: 12, k: 1, stride: 1, pad: 'valid' },
     { b: 2, h: 11, w: 10, cin: 8, cout: 20, k: 5, stride: 2, pad: 'valid' },
@@ -89,16 +89,17 @@ describe('FMA tile kernels on wasm', () => {
     });
   }
 
-  it('falls back to the original kernel where the tiles do not apply (C_out not a multiple of 4, leaky ReLU)', () => {
+  it('falls back to the original kernel where the tiles do not apply (C_out not a multiple of 4, leaky ReLU, 3 input channels)', () => {
     const before = fmaKernelCalls.conv2d;
     const r = onBothBackends(() => {
       const x = tensor([2, 12, 12, 16], 10) as tf.Tensor4D;
       return [
         tf.conv2d(x, tensor([3, 3, 16, 3], 11) as tf.Tensor4D, 1, 'same'),
         tf.fused.conv2d({ x, filter: tensor([3, 3, 16, 8], 12) as tf.Tensor4D, pad: 'same', strides: 1, activation: 'leakyrelu', leakyreluAlpha: 0.1 }),
+        tf.conv2d(tensor([2, 16, 16, 3], 13) as tf.Tensor4D, tensor([3, 3, 3, 32], 14) as tf.Tensor4D, 2, 'same'),
       ];
     });
     expect(fmaKernelCalls.conv2d).toBe(before);
-    for (let i = 0; i < 2; i++) expect(relativeError(r.wasm[i]!, r.cpu[i]!)).toBeLessThan(1e-5);
+    for (let i = 0; i < 3; i++) expect(relativeError(r.wasm[i]!, r.cpu[i]!)).toBeLessThan(1e-5);
   });
 });

@@ -19,6 +19,8 @@ import { tileKernels } from './tile-runtime.js';
 
 /** Below this many multiply-adds the original kernel's lower set-up cost wins. */
 const MIN_MULTIPLY_ADDS = 1 << 12;
+/** Fewest input channels a convolution takes the tile path with. */
+const MIN_CHANNELS = 8;
 
 /** Calls that took the tile path (for tests: a fallback must not pass for the fast path). */
 export const fmaKernelCalls = { conv2d: 0, matMul: 0 };
@@ -90,7 +92,9 @@ export function fmaConv2dConfig(original: KernelConfig): KernelConfig {
     const n = info.outChannels;
     const taps = info.filterHeight * info.filterWidth;
     const outPixels = info.batchSize * info.outHeight * info.outWidth;
-    if (n % 4 !== 0 || outPixels * n * taps * info.inChannels < MIN_MULTIPLY_ADDS) return run(args as never);
+    // Below 8 input channels a receptive field is too many tiny copies (the RGB stem: XNNPACK
+    // is faster there).
+    if (n % 4 !== 0 || info.inChannels < MIN_CHANNELS || outPixels * n * taps * info.inChannels < MIN_MULTIPLY_ADDS) return run(args as never);
     const epilogue = epilogueOf(backend, args.attrs, inputs, n);
     if (epilogue == null) return run(args as never);
 
