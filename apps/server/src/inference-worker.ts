@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { initBackend, resolvePreference } from '@g2rl/backend';
-import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerMemory } from './analysis-types.js';
 import { Analyzer } from './analyzer.js';
 import { problemBody } from './problem.js';
 import { armFault, triggerArmedFault } from './worker-faults.js';
@@ -47,12 +47,24 @@ const ready = start(workerData as WorkerConfig).catch((error: Error) => {
   return undefined;
 });
 
+/** This worker's memory by kind (see WorkerMemory); backends are duck-typed, both are optional here. */
+function workerMemory(): WorkerMemory {
+  const heap = getHeapStatistics();
+  const backend = tf.getBackend() ? (tf.backend() as { pool?: { held?: { bytes: number } }; wasm?: { HEAPU8?: Uint8Array } }) : {};
+  return {
+    heapBytes: heap.used_heap_size,
+    externalBytes: (heap as { external_memory?: number }).external_memory ?? 0,
+    poolFreeBytes: backend.pool?.held?.bytes ?? 0,
+    wasmBytes: backend.wasm?.HEAPU8?.buffer.byteLength ?? 0,
+  };
+}
+
 // One batch at a time: the HTTP thread already serialises them, this keeps it true.
 let chain: Promise<unknown> = ready;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stats') {
-    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors, heapBytes: getHeapStatistics().used_heap_size });
+    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors, memory: workerMemory() });
     return;
   }
   if (message.type === 'fault') {

@@ -78,6 +78,13 @@ export class BufferPool {
     this.stats.recycled++;
   }
 
+  /** Bytes held in the free lists now, and how many distinct lengths they hold. */
+  get held(): { bytes: number; lengths: number } {
+    let lengths = 0;
+    for (const list of this.free.values()) if (list.length > 0) lengths++;
+    return { bytes: this.freeBytes, lengths };
+  }
+
   /** Drops every free buffer (the GC takes them). */
   clear(): void {
     this.free.clear();
