@@ -47,12 +47,12 @@ export function parseWrk(text, seconds) {
 
 
 /**
- * Starts the real CLI (dist/cli.js) on a free loopback port with `args`; resolves once it is
- * ready, with its URL, the child process and a promise of its exit code.
+ * Starts the real CLI (dist/cli.js) on a free loopback port with `args` (and `env`); resolves
+ * once it is ready, with its URL, the child process and a promise of its exit code.
  */
-export async function startServe(args = [], { readyMs = 120_000 } = {}) {
+export async function startServe(args = [], { readyMs = 120_000, env = process.env } = {}) {
   const cli = join(here, '..', 'dist', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'inherit', 'pipe'], env });
   let text = '';
   const exited = new Promise((res) => child.on('exit', (code, signal) => res(code ?? signal)));
   const url = await new Promise((res, rej) => {

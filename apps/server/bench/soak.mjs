@@ -40,6 +40,8 @@ const SERIES = [
   // Reported, not judged: where the RSS is (see the header).
   { key: 'external', metric: 'g2rl_worker_external_bytes', label: 'worker ArrayBuffers', unit: 'MiB', scale: MiB },
   { key: 'pool', metric: 'g2rl_worker_pool_free_bytes', label: 'native pool free', unit: 'MiB', scale: MiB },
+  { key: 'convFilters', metric: 'g2rl_worker_conv_filter_bytes', label: 'conv filters', unit: 'MiB', scale: MiB },
+  { key: 'plans', metric: 'g2rl_worker_conv_plans', label: 'conv plans', unit: 'plans', scale: 1 },
   { key: 'wasm', metric: 'g2rl_worker_wasm_memory_bytes', label: 'wasm memory', unit: 'MiB', scale: MiB },
   { key: 'anon', proc: 'anon', label: 'anon', unit: 'MiB', scale: MiB },
   { key: 'brk', proc: 'brk', label: '[heap]', unit: 'MiB', scale: MiB },

@@ -52,7 +52,7 @@ interface Slot {
   stats: Map<number, (tensors: number) => void>;
 }
 
-const noMemory = (): WorkerMemory => ({ heapBytes: 0, externalBytes: 0, poolFreeBytes: 0, wasmBytes: 0 });
+const noMemory = (): WorkerMemory => ({ heapBytes: 0, externalBytes: 0, poolFreeBytes: 0, convFilterBytes: 0, convPlans: 0, wasmBytes: 0 });
 
 /** The compiled worker entry: beside this file in dist/, or dist/ when running from src/. */
 function workerFile(): string {
@@ -108,6 +108,8 @@ export class InferencePool {
     metrics.workerHeapBytes.set(sum('heapBytes'));
     metrics.workerExternalBytes.set(sum('externalBytes'));
     metrics.workerPoolFreeBytes.set(sum('poolFreeBytes'));
+    metrics.workerConvFilterBytes.set(sum('convFilterBytes'));
+    metrics.workerConvPlans.set(sum('convPlans'));
     metrics.workerWasmBytes.set(sum('wasmBytes'));
     metrics.queueDepth.set(this.queue.length);
   }
