@@ -16,8 +16,8 @@
 // A length that has not been asked for within the last `idleTakes` takes loses its free
 // buffers. Training asks for the same lengths every step, but a server's lengths follow the
 // number of faces in each batch: without this, every batch size ever seen kept its buffers,
-// and the pool grew for as long as new sizes turned up (soak: 210 MiB after one minute,
-// +NN MiB/min after that, up to the 1 GiB limit per worker).
+// and the pool grew in steps whenever a new size turned up (g2rl-serve's soak: 210 MiB after
+// the first minute, 276 MiB four minutes later; the limit is 1 GiB per worker).
 
 /** Below this many elements V8's own allocation is cheap enough. */
 const MIN_POOLED_ELEMENTS = 1024;
