@@ -1,7 +1,7 @@
 // Shared by the server benches and the soak run: the model to serve, the CLI started and
 // stopped, wrk's report parsed, quantiles and /metrics values.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,12 +47,12 @@ export function parseWrk(text, seconds) {
 
 
 /**
- * Starts the real CLI (dist/cli.js) on a free loopback port with `args`; resolves once it is
- * ready, with its URL, the child process and a promise of its exit code.
+ * Starts the real CLI (dist/cli.js) on a free loopback port with `args` (and `env`); resolves
+ * once it is ready, with its URL, the child process and a promise of its exit code.
  */
-export async function startServe(args = [], { readyMs = 120_000 } = {}) {
+export async function startServe(args = [], { readyMs = 120_000, env = process.env } = {}) {
   const cli = join(here, '..', 'dist', 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--quiet', ...args], { stdio: ['ignore', 'inherit', 'pipe'], env });
   let text = '';
   const exited = new Promise((res) => child.on('exit', (code, signal) => res(code ?? signal)));
   const url = await new Promise((res, rej) => {
@@ -85,4 +85,36 @@ export function quantile(values, q) {
 export function metricValue(text, name) {
   const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Resident bytes of process `pid` by kind, from /proc/<pid>/smaps (Linux; NaN elsewhere):
+ * anonymous memory in all, of which the main malloc heap (`[heap]`, brk) and glibc's
+ * per-thread arenas (anonymous mappings of at most 64 MiB starting on a 64 MiB boundary:
+ * HEAP_MAX_SIZE on 64-bit), and file-backed pages (code, mapped models).
+ */
+export function processMemory(pid) {
+  let text;
+  try { text = readFileSync(`/proc/${pid}/smaps`, 'utf8'); } catch { return { anon: NaN, brk: NaN, arenas: NaN, file: NaN }; }
+  const out = { anon: 0, brk: 0, arenas: 0, file: 0 };
+  const ARENA = 64 * 1024 * 1024;
+  let region;
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (head) {
+      const start = BigInt(`0x${head[1]}`);
+      const size = BigInt(`0x${head[2]}`) - start;
+      const name = head[4].trim();
+      region = { name, file: head[3] !== '0' || name.startsWith('/'), arena: name === '' && start % BigInt(ARENA) === 0n && size <= BigInt(ARENA) };
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss || !region) continue;
+    const bytes = Number(rss[1]) * 1024;
+    if (region.file) { out.file += bytes; continue; }
+    out.anon += bytes;
+    if (region.name === '[heap]') out.brk += bytes;
+    else if (region.arena) out.arenas += bytes;
+  }
+  return out;
 }

@@ -6,13 +6,29 @@
 // JIT), fits a least-squares line to each (linearTrend) over the whole window and over its
 // second half, and fails when the second half's slope is over its bound (per minute): RSS 4 MiB,
 // either heap 1 MiB, tensors 0.5 (a leak of one tensor per request would be hundreds per minute).
+// Also sampled and printed, not judged, to say where the RSS is when it moves: the workers'
+// ArrayBuffers (tensor values and pixels live outside the V8 heap), the native backend's free
+// output buffers and its convolution plans' filter copies, the wasm memory, and from
+// /proc/<pid>/smaps the anonymous memory, glibc's main heap and thread arenas, mapped files.
+//
+// Why the second half. The RSS rose 60–110 MiB in the first minutes of every run. One cause
+// was found and fixed (3 Dec): the native backend's buffer pool kept free buffers for every
+// length it had ever seen, and a server's lengths follow the number of faces per batch, so
+// the pool grew in steps whenever a new batch size came (210 → 276 MiB in one run; its limit is
+// 1 GiB per worker); it now drops a length not asked for within 65,536 takes. What remains is
+// native: the convolution plans (one per layer and batch size, at most 512 per worker, each with
+// its filters reordered: 294 → 378 plans, 59 → 79 MiB over a 25-minute run) and glibc's thread
+// arenas keeping freed buffers (403 → 539 MiB in that run while the live ArrayBuffers stayed
+// within 197–294 MiB). Both stop once the traffic's batch sizes and peaks have been seen, which
+// the second half's slope tests; that run still rose 67 MiB in its last 3 minutes (traffic sped
+// up), so the allocator part is not settled (apps/server/README.md, Reliability, measured).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { linearTrend } from '../dist/index.js';
-import { metricValue, modelFolder, parseWrk, startServe, stopServe } from './bench-support.mjs';
+import { metricValue, modelFolder, parseWrk, processMemory, startServe, stopServe } from './bench-support.mjs';
 import { parseMix, writeRequestMix } from './request-mix.mjs';
 
 const { values } = parseArgs({
@@ -37,6 +53,16 @@ const SERIES = [
   { key: 'heap', metric: 'nodejs_heap_used_bytes', label: 'HTTP heap', unit: 'MiB', scale: MiB, bound: 1 },
   { key: 'workerHeap', metric: 'g2rl_worker_heap_bytes', label: 'worker heap', unit: 'MiB', scale: MiB, bound: 1 },
   { key: 'tensors', metric: 'g2rl_worker_tensors', label: 'worker tensors', unit: 'tensors', scale: 1, bound: 0.5 },
+  // Reported, not judged: where the RSS is (see the header).
+  { key: 'external', metric: 'g2rl_worker_external_bytes', label: 'worker ArrayBuffers', unit: 'MiB', scale: MiB },
+  { key: 'pool', metric: 'g2rl_worker_pool_free_bytes', label: 'native pool free', unit: 'MiB', scale: MiB },
+  { key: 'convFilters', metric: 'g2rl_worker_conv_filter_bytes', label: 'conv filters', unit: 'MiB', scale: MiB },
+  { key: 'plans', metric: 'g2rl_worker_conv_plans', label: 'conv plans', unit: 'plans', scale: 1 },
+  { key: 'wasm', metric: 'g2rl_worker_wasm_memory_bytes', label: 'wasm memory', unit: 'MiB', scale: MiB },
+  { key: 'anon', proc: 'anon', label: 'anon', unit: 'MiB', scale: MiB },
+  { key: 'brk', proc: 'brk', label: '[heap]', unit: 'MiB', scale: MiB },
+  { key: 'arenas', proc: 'arenas', label: 'arenas', unit: 'MiB', scale: MiB },
+  { key: 'file', proc: 'file', label: 'files', unit: 'MiB', scale: MiB },
 ];
 
 const scratch = mkdtempSync(join(tmpdir(), 'g2rl-soak-'));
@@ -54,7 +80,8 @@ for (let i = 0; i * INTERVAL <= SECONDS; i++) {
   await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
   const text = await (await fetch(`${serve.url}/metrics`)).text();
   const sample = { t: (performance.now() - t0) / 1000 };
-  for (const s of SERIES) sample[s.key] = metricValue(text, s.metric);
+  const map = processMemory(serve.child.pid);
+  for (const s of SERIES) sample[s.key] = s.proc ? map[s.proc] : metricValue(text, s.metric);
   samples.push(sample);
   console.log(`t ${sample.t.toFixed(0).padStart(4)} s  ${SERIES.map((s) => `${s.label} ${(sample[s.key] / s.scale).toFixed(s.scale === 1 ? 0 : 1)}`).join('  ')}  (load ${loadavg()[0].toFixed(1)})`);
 }
@@ -72,15 +99,13 @@ const signed = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
 for (const s of SERIES) {
   const points = samples.filter((p) => Number.isFinite(p[s.key]));
   if (points.length < 6) { failures.push(`${s.label}: only ${points.length} samples`); continue; }
-  // The bound applies to the second half of the window: a leak grows throughout, while the
-  // allocators' pools (glibc arenas, libvips, the backend's buffer pool) fill and then level
-  // off — measured here, RSS rose ~100 MiB over the first 4 minutes and was flat after.
+  // The bound applies to the second half of the window (see the header).
   const whole = slopeOf(points, s);
   const late = slopeOf(points.filter((p) => p.t >= SECONDS / 2), s);
   const first = points[0][s.key] / s.scale;
   const last = points.at(-1)[s.key] / s.scale;
-  const ok = late <= s.bound;
-  console.log(`${s.label}: slope over the second half ${signed(late)} ${s.unit}/min (bound ≤ ${s.bound}), over the whole window ${signed(whole)}; first ${first.toFixed(1)}, last ${last.toFixed(1)} ${s.unit}  ${ok ? 'ok' : 'OVER'}`);
+  const ok = s.bound === undefined || late <= s.bound;
+  console.log(`${s.label}: slope over the second half ${signed(late)} ${s.unit}/min (${s.bound === undefined ? 'not judged' : `bound ≤ ${s.bound}`}), over the whole window ${signed(whole)}; first ${first.toFixed(1)}, last ${last.toFixed(1)} ${s.unit}  ${ok ? 'ok' : 'OVER'}`);
   if (!ok) failures.push(`${s.label} grows ${late.toFixed(3)} ${s.unit}/min > ${s.bound} over the second half`);
 }
 if (traffic.errors > 0) failures.push(`${traffic.errors} socket errors or timeouts`);

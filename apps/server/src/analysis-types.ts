@@ -86,4 +86,21 @@ export type FromWorker =
   | { type: 'ready'; card: ModelCard; backend: string; tensors: number }
   | { type: 'failed'; message: string }
   | { type: 'analyzed'; batch: number; outcomes: JobOutcome[]; modelBatchSizes: number[]; tensors: number }
-  | { type: 'stats'; request: number; tensors: number; heapBytes?: number };
+  | { type: 'stats'; request: number; tensors: number; memory?: WorkerMemory };
+
+/**
+ * Where a worker's memory is, in bytes (the soak samples these to tell a leak in one of them
+ * from the process's native memory): its isolate's used V8 heap; the ArrayBuffers it holds
+ * (typed-array pixel data and tensor values live there, outside the heap); of those, the
+ * native backend's free output buffers; the filter copies its cached convolution plans hold
+ * (native memory) and how many plans; the wasm backend's WebAssembly.Memory (it only grows).
+ * A backend's fields are 0 on the others.
+ */
+export interface WorkerMemory {
+  heapBytes: number;
+  externalBytes: number;
+  poolFreeBytes: number;
+  convFilterBytes: number;
+  convPlans: number;
+  wasmBytes: number;
+}

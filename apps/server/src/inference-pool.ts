@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { STAGES, type AnalyzeJob, type FromWorker, type JobOutcome, type WorkerConfig } from './analysis-types.js';
+import { STAGES, type AnalyzeJob, type FromWorker, type JobOutcome, type WorkerConfig, type WorkerMemory } from './analysis-types.js';
 import type { ModelCard } from '@g2rl/models/card';
 import type { ServerMetrics } from './metrics.js';
 import { ProblemError } from './problem.js';
@@ -45,12 +45,14 @@ interface Slot {
   /** The batch in flight on this worker, if any. */
   batch: { id: number; waiting: Waiting[] } | undefined;
   tensors: number;
-  /** The worker isolate's used V8 heap in bytes, as of its last report. */
-  heapBytes: number;
+  /** The worker's memory by kind, as of its last report. */
+  memory: WorkerMemory;
   /** Set by the first 'error' or 'exit' event ('error' is followed by 'exit': handle one). */
   dead: boolean;
   stats: Map<number, (tensors: number) => void>;
 }
+
+const noMemory = (): WorkerMemory => ({ heapBytes: 0, externalBytes: 0, poolFreeBytes: 0, convFilterBytes: 0, convPlans: 0, wasmBytes: 0 });
 
 /** The compiled worker entry: beside this file in dist/, or dist/ when running from src/. */
 function workerFile(): string {
@@ -91,7 +93,7 @@ export class InferencePool {
 
   private spawn(index: number): Slot {
     const worker = new Worker(workerFile(), { workerData: this.options.worker, resourceLimits: this.options.resourceLimits });
-    const slot: Slot = { index, worker, ready: false, batch: undefined, tensors: 0, heapBytes: 0, dead: false, stats: new Map() };
+    const slot: Slot = { index, worker, ready: false, batch: undefined, tensors: 0, memory: noMemory(), dead: false, stats: new Map() };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onExit(slot, `inference worker ${index} failed: ${error.message}`));
     worker.on('exit', (code) => this.onExit(slot, `inference worker ${index} exited with code ${code}`));
@@ -102,7 +104,13 @@ export class InferencePool {
     const { metrics } = this.options;
     metrics.ready.set(this.slots.some((s) => s.ready) ? 1 : 0);
     metrics.workerTensors.set(this.slots.reduce((sum, s) => sum + s.tensors, 0));
-    metrics.workerHeapBytes.set(this.slots.reduce((sum, s) => sum + s.heapBytes, 0));
+    const sum = (key: keyof WorkerMemory): number => this.slots.reduce((total, s) => total + s.memory[key], 0);
+    metrics.workerHeapBytes.set(sum('heapBytes'));
+    metrics.workerExternalBytes.set(sum('externalBytes'));
+    metrics.workerPoolFreeBytes.set(sum('poolFreeBytes'));
+    metrics.workerConvFilterBytes.set(sum('convFilterBytes'));
+    metrics.workerConvPlans.set(sum('convPlans'));
+    metrics.workerWasmBytes.set(sum('wasmBytes'));
     metrics.queueDepth.set(this.queue.length);
   }
 
@@ -131,7 +139,7 @@ export class InferencePool {
         return;
       case 'stats':
         slot.tensors = message.tensors;
-        if (message.heapBytes !== undefined) slot.heapBytes = message.heapBytes;
+        if (message.memory !== undefined) slot.memory = message.memory;
         slot.stats.get(message.request)?.(message.tensors);
         slot.stats.delete(message.request);
         this.updateGauges();
@@ -170,7 +178,7 @@ export class InferencePool {
     slot.batch = undefined;
     slot.ready = false;
     slot.tensors = 0;
-    slot.heapBytes = 0;
+    slot.memory = noMemory();
     const alive = this.slots.some((s) => s.ready);
     if (!alive) {
       lost.push(...this.queue);

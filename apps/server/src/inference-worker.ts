@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { initBackend, resolvePreference } from '@g2rl/backend';
-import type { FromWorker, ToWorker, WorkerConfig } from './analysis-types.js';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerMemory } from './analysis-types.js';
 import { Analyzer } from './analyzer.js';
 import { problemBody } from './problem.js';
 import { armFault, triggerArmedFault } from './worker-faults.js';
@@ -22,6 +22,9 @@ function send(message: FromWorker): void {
 /** @g2rl/backend-native, an optional dependency of this app (pnpm's strict layout hides it from @g2rl/backend). */
 const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
 
+/** The native backend's addon, when that is the backend (for its cache statistics). */
+let nativeAddon: import('@g2rl/backend-native').NativeAddon | undefined;
+
 async function start(config: WorkerConfig): Promise<Analyzer> {
   // libvips' operation cache (process-wide, up to 50 MB and 100 operations by default) only
   // pays when the same image is opened again; a server sees each upload once, so it held
@@ -35,7 +38,8 @@ async function start(config: WorkerConfig): Promise<Analyzer> {
   if (backend.name === 'native') {
     // OpenMP's team size is per JS thread: each worker gets its share of the cores.
     const native = (await importNative()) as typeof import('@g2rl/backend-native');
-    native.loadAddon().addon?.setThreads(config.threads);
+    nativeAddon = native.loadAddon().addon ?? undefined;
+    nativeAddon?.setThreads(config.threads);
   }
   const analyzer = await Analyzer.create({ ...config, backend: backend.name });
   send({ type: 'ready', card: analyzer.card, backend: backend.name, tensors: tf.memory().numTensors });
@@ -47,12 +51,27 @@ const ready = start(workerData as WorkerConfig).catch((error: Error) => {
   return undefined;
 });
 
+/** This worker's memory by kind (see WorkerMemory); backends are duck-typed, both are optional here. */
+function workerMemory(): WorkerMemory {
+  const heap = getHeapStatistics();
+  const conv = nativeAddon?.convolutionCacheStats?.();
+  const backend = tf.getBackend() ? (tf.backend() as { pool?: { held?: { bytes: number } }; wasm?: { HEAPU8?: Uint8Array } }) : {};
+  return {
+    heapBytes: heap.used_heap_size,
+    externalBytes: (heap as { external_memory?: number }).external_memory ?? 0,
+    poolFreeBytes: backend.pool?.held?.bytes ?? 0,
+    convFilterBytes: conv?.filterBytes ?? 0,
+    convPlans: conv?.plans ?? 0,
+    wasmBytes: backend.wasm?.HEAPU8?.buffer.byteLength ?? 0,
+  };
+}
+
 // One batch at a time: the HTTP thread already serialises them, this keeps it true.
 let chain: Promise<unknown> = ready;
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'stats') {
-    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors, heapBytes: getHeapStatistics().used_heap_size });
+    send({ type: 'stats', request: message.request, tensors: tf.memory().numTensors, memory: workerMemory() });
     return;
   }
   if (message.type === 'fault') {

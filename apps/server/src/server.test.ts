@@ -310,6 +310,22 @@ describe('bad input: always a 4xx problem, never a crash', () => {
     const count = Number(/g2rl_batch_images_count (\S+)/.exec(text)![1]);
     expect(sum / count).toBeGreaterThan(1);
   });
+
+  it("reports the workers' memory by kind in /metrics (what the soak samples)", async () => {
+    await workerTensors(); // asks the workers for fresh figures
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(gauge('g2rl_worker_heap_bytes')).toBeGreaterThan(1 << 20);
+    expect(gauge('g2rl_worker_external_bytes')).toBeGreaterThan(0);
+    const native = server.pool.backend === 'native';
+    // the native backend's free output buffers, its convolution plans and their filter copies
+    expect(gauge('g2rl_worker_pool_free_bytes') > 0).toBe(native);
+    expect(gauge('g2rl_worker_conv_plans') > 0).toBe(native);
+    expect(gauge('g2rl_worker_conv_filter_bytes')).toBeGreaterThanOrEqual(0);
+    expect(gauge('g2rl_worker_pool_free_bytes')).toBeLessThanOrEqual(gauge('g2rl_worker_external_bytes'));
+    // the wasm backend's WebAssembly.Memory (several MiB as soon as it runs)
+    expect(gauge('g2rl_worker_wasm_memory_bytes') > 1 << 20).toBe(server.pool.backend === 'wasm');
+  });
 });
 
 describe('limits and token (a second server)', () => {

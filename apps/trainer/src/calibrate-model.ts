@@ -8,14 +8,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheAlignedCrops } from '@g2rl/datasets';
 import { codecFromCard } from '@g2rl/heatmaps';
 import { auReport, type AuReport } from '@g2rl/metrics';
 import { loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { applyIntensityScales, DEFAULT_CALIBRATION, fitIntensityScales, type AuCalibration } from './calibration.js';
 import type { TrainConfig } from './config.js';
-import { cropCacheDir, loadData, type LoadedData } from './data.js';
+import { alignedCrops, cropCacheDir, loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate, modelPredictor } from './evaluate.js';
 import type { Reporter } from './progress.js';
@@ -50,7 +49,7 @@ export async function calibrateModel(options: { config: TrainConfig; modelDir: s
     const data = options.data ?? (await loadData({ ...vc, data: { ...vc.data, aus: card.aus } }, reporter));
     if (data.aus.join(',') !== card.aus.join(',')) throw new Error(`calibrate: ${cardPath} has AUs ${card.aus.join(',')} but the data was loaded with ${data.aus.join(',')}`);
     const split = splitOf(data.samples, vc, options.fold ?? vc.data.fold);
-    const cache = await cacheAlignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) });
+    const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) }, reporter);
     const { scale: _old, ...heatmap } = card.heatmap as typeof card.heatmap & { scale?: number[] };
     reporter.info(`calibrating on ${split.test.length} validation images (${split.testSubjects.length} subjects)`);
     const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard({ ...card, heatmap }) });

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, extname, relative } from 'node:path';
-import { cacheAlignedCrops, contactSheet, disfaLayout, extractDisfaFrames, formatSkipped, readManifest, type Sample } from '@g2rl/datasets';
+import { contactSheet, disfaLayout, extractDisfaFrames, formatSkipped, readManifest, type Sample } from '@g2rl/datasets';
 import { AnalyzerError, createAnalyzer, csvHeader, csvRow, type AnalyzeOptions } from '@g2rl/analyzer';
 import { LANDMARK_SCHEMES, codecFromCard } from '@g2rl/heatmaps';
 import { formatReport, type AuReport } from '@g2rl/metrics';
@@ -14,7 +14,7 @@ import { calibrateModel, type CalibrationResult } from './calibrate-model.js';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
+import { alignedCrops, cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate, modelPredictor } from './evaluate.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
@@ -77,7 +77,7 @@ export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): P
   if (data.skipped.length) lines.push(formatSkipped(data.skipped));
   const { size } = presetSizes(c.model.preset);
   let last = 0;
-  const cache = await cacheAlignedCrops(data.samples, {
+  const cache = await alignedCrops(data.samples, {
     size,
     cacheDir: cropCacheDir(c),
     onProgress: (done, total) => {
@@ -86,7 +86,7 @@ export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): P
         ctx.reporter.step({ phase: 'align', epoch: 1, epochs: 1, step: done, steps: total, values: {}, imagesPerSecond: 0 });
       }
     },
-  });
+  }, ctx.reporter);
   lines.push(`prepared ${cache.count} aligned ${size}×${size} crops of ${data.description} in ${cache.path}`);
   ctx.print(lines.join('\n'));
 }
@@ -120,7 +120,7 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
   try {
     const data = await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
     const split = splitOf(data.samples, c);
-    const cache = await cacheAlignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) });
+    const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) }, ctx.reporter);
     const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard(card) });
     const outPaths = flags.model ? runPaths(c.runsDir, `${c.name}-eval`) : paths;
     mkdirSync(outPaths.dir, { recursive: true });

@@ -4,12 +4,15 @@
  */
 import { join, resolve } from 'node:path';
 import {
+  cacheAlignedCrops,
   formatSkipped,
   readBp4d,
   readDisfa,
   readManifest,
   synthesizeDataset,
+  type AlignedCropCache,
   type Bp4dOptions,
+  type CacheOptions,
   type DisfaOptions,
   type DisfaSubjectSummary,
   type ManifestOptions,
@@ -50,7 +53,26 @@ export async function ensureSyntheticData(config: TrainConfig, reporter?: Report
     },
   });
   reporter?.info(made.reused ? `synthetic data: reusing ${made.entries.length} images in ${outDir}` : `synthetic data: made ${made.entries.length} images in ${outDir}`);
+  if (made.repaired.length > 0) {
+    const n = made.repaired.length;
+    reporter?.info(`synthetic data: ${n} damaged image${n > 1 ? 's' : ''} (missing or failing SHA256SUMS) rendered again (first: ${join(outDir, made.repaired[0]!)})`, { syntheticRepaired: made.repaired });
+  }
   return made.manifestPath;
+}
+
+/**
+ * `cacheAlignedCrops` for the trainer's commands: a damaged cache file (truncated, failing its
+ * checksum) is rebuilt by the cache, and said here, on screen and in the log, so a user knows
+ * the disk or a copy went wrong: "crop cache: N damaged entries rebuilt (first: <file>: <reason>)".
+ */
+export async function alignedCrops(samples: readonly Sample[], options: Omit<CacheOptions, 'onDamaged'>, reporter?: Reporter): Promise<AlignedCropCache> {
+  const damaged: { file: string; reason: string }[] = [];
+  const cache = await cacheAlignedCrops(samples, { ...options, onDamaged: (file, reason) => damaged.push({ file, reason }) });
+  if (damaged.length > 0) {
+    const n = damaged.length;
+    reporter?.info(`crop cache: ${n} damaged entr${n > 1 ? 'ies' : 'y'} rebuilt (first: ${damaged[0]!.file}: ${damaged[0]!.reason})`, { cropCacheDamaged: damaged });
+  }
+  return cache;
 }
 
 export async function loadData(config: TrainConfig, reporter?: Reporter): Promise<LoadedData> {

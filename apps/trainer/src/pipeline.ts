@@ -7,13 +7,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initBackend, type BackendPreference } from '@g2rl/backend';
-import { cacheAlignedCrops } from '@g2rl/datasets';
 import { ALIGNMENT_TEMPLATE } from '@g2rl/face';
 import { formatReport, type AuReport } from '@g2rl/metrics';
 import { exportInferenceModel, type ModelCard } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import type { TrainConfig } from './config.js';
-import { cropCacheDir, loadData, type LoadedData } from './data.js';
+import { alignedCrops, cropCacheDir, loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate, predictionsCsv, type Evaluation } from './evaluate.js';
 import { heatmapOverlayPng, lineChartSvg, scatterGridSvg, svgToPng, tilePngs } from './plots.js';
@@ -93,7 +92,7 @@ export async function runPipeline(options: {
   reporter.info(`evaluating on ${split.test.length} held-out images`);
   let evaluation: Evaluation;
   try {
-    const testCache = await cacheAlignedCrops(split.test, { size, cacheDir: cropCacheDir(config) });
+    const testCache = await alignedCrops(split.test, { size, cacheDir: cropCacheDir(config) }, reporter);
     // The replicas hold the trained weights too: each batch is split over them (a resumed
     // run that had finished training gets the weights first).
     await run.pool?.load(run.trainer);

@@ -14,11 +14,11 @@
  * was never stopped (the loader's batches depend only on seed, epoch and step).
  */
 import * as tf from '@tensorflow/tfjs';
-import { BatchLoader, cacheAlignedCrops, type AlignedCropCache } from '@g2rl/datasets';
+import { BatchLoader, type AlignedCropCache } from '@g2rl/datasets';
 import { G2RLTrainer } from '@g2rl/models';
 import type { TrainConfig } from './config.js';
 import { configHash } from './config-hash.js';
-import { cropCacheDir, type LoadedData } from './data.js';
+import { alignedCrops, cropCacheDir, type LoadedData } from './data.js';
 import { fitGeometryTarget, pretrainGeometry } from './geometry-pretraining.js';
 import { writeHistory, type HistoryPoint } from './history.js';
 import { ReplicaPool } from './parallel/replica-pool.js';
@@ -114,7 +114,7 @@ export async function trainRun(options: {
     reporter.info(`aligning ${split.train.length} training faces to ${size}×${size} (cached in ${cropCacheDir(config)})`);
     // The list may repeat frames (train.rareAuRepeat); each is aligned and cached once.
     const distinctTrain = [...new Set(split.train)];
-    const trainCache = await cacheAlignedCrops(distinctTrain, { size, cacheDir: cropCacheDir(config) });
+    const trainCache = await alignedCrops(distinctTrain, { size, cacheDir: cropCacheDir(config) }, reporter);
     loader = trainingLoader(config, split, data, trainCache);
     pool = await starting;
     if (pool) {

@@ -67,7 +67,7 @@ struct ConvPlan {
   dnnl_memory_desc_t primFilterMd;  // what the primitive wants
   bool reorderFilter = false;
   dnnl_primitive_t filterReorder = nullptr;  // user→prim (fwd, bwd data) or prim→user (bwd w)
-  std::vector<float> filterBuffer;
+  std::vector<float> filterBuffer;  // allocated on first use (filterScratch): inference never needs it
   // Filters already reordered for this plan, by the caller's filter id (forward and backward
   // data): inference reuses the same weights call after call, so their reorder (~9% of a
   // batch-1 forward) is done once. Ids are never reused by the caller for other contents.
@@ -77,6 +77,10 @@ struct ConvPlan {
   };
   std::vector<Reordered> reordered;  // most recently used last
   size_t filterElements = 0;
+  float* filterScratch() {
+    if (filterBuffer.size() < filterElements) filterBuffer.resize(filterElements);
+    return filterBuffer.data();
+  }
   ~ConvPlan() {
     if (primitive) dnnl_primitive_destroy(primitive);
     if (filterReorder) dnnl_primitive_destroy(filterReorder);
@@ -238,7 +242,6 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
     dnnl_primitive_desc_destroy(rpd);
     // (bf16 filters take half of this: the buffers are sized for fp32 either way)
     plan->filterElements = dnnl_memory_desc_get_size(&plan->primFilterMd) / sizeof(float) + 16;
-    plan->filterBuffer.resize(plan->filterElements);
   }
   if (pd != forward) dnnl_primitive_desc_destroy(pd);
   dnnl_primitive_desc_destroy(forward);
@@ -293,7 +296,7 @@ dnnl_memory_t preparedFilter(Napi::Env env, ConvPlan* plan, Memories& mem, float
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
   if (!plan->reorderFilter) return userFilter;
   if (filterId <= 0) {
-    dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, plan->filterBuffer.data());
+    dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, plan->filterScratch());
     run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
     return primFilter;
   }
@@ -425,7 +428,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Memories mem(env);
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);
   dnnl_memory_t primFilter =
-      plan->reorderFilter ? mem.wrap(plan->primFilterMd, plan->filterBuffer.data()) : userFilter;
+      plan->reorderFilter ? mem.wrap(plan->primFilterMd, plan->filterScratch()) : userFilter;
   run(env, plan->primitive,
       {{DNNL_ARG_SRC, input(plan, mem, plan->srcMd, plan->srcBf16Md, x, 0)},
        {DNNL_ARG_DIFF_DST, input(plan, mem, plan->dstMd, plan->dstBf16Md, dy, 1)},
@@ -477,6 +480,22 @@ void clearConvolutionPlans() {
   g_plans.clear();
 }
 
+// convolutionCacheStats() → { plans, filterBytes }: the calling JS thread's cached plans and the
+// bytes of filter copies they hold (reordered filters and scratch), for memory metrics.
+static Napi::Value ConvolutionCacheStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double filterBytes = 0;
+  for (const auto& entry : g_plans) {
+    const ConvPlan& plan = *entry.second;
+    filterBytes += static_cast<double>(plan.filterBuffer.capacity() * sizeof(float));
+    for (const auto& r : plan.reordered) filterBytes += static_cast<double>(r.data.capacity() * sizeof(float));
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("plans", Napi::Number::New(env, static_cast<double>(g_plans.size())));
+  result.Set("filterBytes", Napi::Number::New(env, filterBytes));
+  return result;
+}
+
 void registerConvolution(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
   exports.Set("conv2dBackpropInput",
@@ -484,6 +503,8 @@ void registerConvolution(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropFilter",
               Napi::Function::New(env, Conv2dBackpropFilter, "conv2dBackpropFilter"));
   exports.Set("setConvPrecision", Napi::Function::New(env, SetConvPrecision, "setConvPrecision"));
+  exports.Set("convolutionCacheStats",
+              Napi::Function::New(env, ConvolutionCacheStats, "convolutionCacheStats"));
   exports.Set("convImplementation",
               Napi::Function::New(env, ConvImplementation, "convImplementation"));
 }

@@ -29,6 +29,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   /** Name of the oneDNN implementation chosen (kind 0 forward, 1 backward data, 2 backward weights). */
   convImplementation(kind: number, dims: Int32Array): string;
+  /** The calling JS thread's cached convolution plans and the bytes of filter copies they hold. */
+  convolutionCacheStats(): { plans: number; filterBytes: number };
   /** params: batchA, batchB, M, N, K, transposeA, transposeB; bias length N or 1. */
   matMul(
     a: Float32Array,

@@ -68,6 +68,53 @@ describe('BufferPool', () => {
     pool.release(b, ib);
     expect(pool.stats.recycled).toBe(1);
   });
+
+  /** One "batch": takes `count` buffers of `length`, then hands them all back. */
+  const cycle = (pool: BufferPool, length: number, count = 1): void => {
+    const taken = Array.from({ length: count }, () => ({ array: pool.take(length), id: owner() }));
+    for (const t of taken) pool.register(t.array, t.id);
+    for (const t of taken) pool.release(t.array, t.id);
+  };
+
+  it('drops the free buffers of a length not asked for within idleTakes takes, and only those', () => {
+    const pool = new BufferPool(1 << 30, 64);
+    cycle(pool, 2048, 3); // a rare length: 3 buffers
+    for (let i = 0; i < 100; i++) cycle(pool, 4096); // the steady one
+    expect(pool.stats.evicted).toBe(3);
+    expect(pool.held).toEqual({ bytes: 4096 * 4, lengths: 1 });
+    const steady = pool.take(4096);
+    expect(pool.stats.reused).toBe(100); // 99 in the loop + this one: never evicted
+    expect(steady.length).toBe(4096);
+  });
+
+  it('holds a bounded amount however many lengths come and go (a server: lengths follow the batch size)', () => {
+    // A seeded stream of batch sizes: 95 % of batches 1–8 images, 5 % a rare size 9–200; each
+    // batch takes buffers of size-proportional lengths, as a model's activations do. Without
+    // eviction the pool keeps every size it has ever seen (90 % of `everySize` here, and
+    // growing while new sizes turn up); with it, the common sizes and the recent rare ones.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const perImage = [1024, 3072, 5120];
+    const pool = new BufferPool(1 << 30, 1024);
+    const seen = new Set<number>();
+    let maxHeld = 0;
+    for (let batch = 0; batch < 5000; batch++) {
+      const size = random() < 0.95 ? 1 + Math.floor(8 * random()) : 9 + Math.floor(192 * random());
+      seen.add(size);
+      for (const elements of perImage) cycle(pool, size * elements);
+      maxHeld = Math.max(maxHeld, pool.held.bytes);
+    }
+    const everySize = [...seen].reduce((sum, size) => sum + size * (1024 + 3072 + 5120) * 4, 0);
+    expect(seen.size).toBeGreaterThan(100);
+    expect(pool.stats.evicted).toBeGreaterThan(0);
+    expect(maxHeld).toBeLessThan(0.35 * everySize);
+    // the common sizes stay pooled: nearly every take is a reuse
+    expect(pool.stats.reused).toBeGreaterThan(0.9 * perImage.length * 5000);
+  });
+
+  it('refuses an idle window that is not a positive integer', () => {
+    expect(() => new BufferPool(1 << 20, 0)).toThrow(/idleTakes must be a positive integer, got 0/);
+  });
 });
 
 describe.skipIf(!nativeReady)('the native backend recycles output buffers safely', () => {
