@@ -1,6 +1,7 @@
 // Matrix products and direct convolutions on the wasm heap, tile by tile with the FMA
 // kernels (tile-kernels.ts). Addresses are float32 indices into the heap; the caller owns
 // every buffer, including `scratch`.
+import type { ConvGeometry } from '../phase-grid.js';
 import { packPanels, panelWidths } from './packed-panels.js';
 import { TILE_ROWS } from './tile-kernels.js';
 import type { TileKernels } from './tile-runtime.js';
@@ -64,21 +65,15 @@ export function tileMatMul(
   applyEpilogue(heap, c, m, n, epilogue);
 }
 
-/** A direct convolution's geometry (NHWC input already padded: `paddedHeight × paddedWidth`). */
-export interface TileConvGeometry {
+/**
+ * A direct convolution's geometry: phase-grid.ts's ConvGeometry with the input already
+ * zero-padded (`paddedHeight × paddedWidth`, so no pad offsets), plus batch and C_out.
+ */
+export interface TileConvGeometry extends Omit<ConvGeometry, 'inHeight' | 'inWidth' | 'padTop' | 'padLeft'> {
   batch: number;
   paddedHeight: number;
   paddedWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
   outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
 }
 
 /** Floats of scratch `tileConv2d` needs. */
