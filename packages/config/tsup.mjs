@@ -1,5 +1,8 @@
 // One tsup setting for every g2rl package: ESM + CJS + .d.ts, Node 20, no minify
-// (readable stack traces for researchers), source maps.
+// (readable stack traces for researchers), source maps. G2RL_BUILD_TYPES=0 leaves out the
+// .d.ts files (`pnpm demo` runs the code and needs no types; declarations are most of the
+// build's time); turbo.json lists the variable, so such a build is never taken from the cache
+// for a full one.
 import { defineConfig } from 'tsup';
 
 /**
@@ -10,7 +13,7 @@ export function libraryConfig(entry = ['src/index.ts'], extra = {}) {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: process.env.G2RL_BUILD_TYPES !== '0',
     sourcemap: true,
     clean: true,
     target: 'node20',

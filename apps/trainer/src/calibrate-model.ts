@@ -16,7 +16,8 @@ import { applyIntensityScales, DEFAULT_CALIBRATION, fitIntensityScales, type AuC
 import type { TrainConfig } from './config.js';
 import { alignedCrops, cropCacheDir, loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
-import { evaluate, modelPredictor } from './evaluate.js';
+import { evaluate } from './evaluate.js';
+import { evaluationPredictor } from './parallel/model-pool.js';
 import type { Reporter } from './progress.js';
 import { splitOf } from './split.js';
 
@@ -52,7 +53,13 @@ export async function calibrateModel(options: { config: TrainConfig; modelDir: s
     const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) }, reporter);
     const { scale: _old, ...heatmap } = card.heatmap as typeof card.heatmap & { scale?: number[] };
     reporter.info(`calibrating on ${split.test.length} validation images (${split.testSubjects.length} subjects)`);
-    const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard({ ...card, heatmap }) });
+    const predictor = await evaluationPredictor(model, modelDir, c.workers);
+    let evaluation;
+    try {
+      evaluation = await evaluate({ samples: split.test, cache, predict: predictor.predict, codec: codecFromCard({ ...card, heatmap }) });
+    } finally {
+      await predictor.close();
+    }
     const perAu = fitIntensityScales(evaluation.predictions, evaluation.truth, card.aus, DEFAULT_CALIBRATION);
     const scale = perAu.map((f) => f.scale);
     const after = auReport(applyIntensityScales(evaluation.predictions, scale), evaluation.truth, card.aus);

@@ -16,7 +16,8 @@ import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { alignedCrops, cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
 import { UserError } from './errors.js';
-import { evaluate, modelPredictor } from './evaluate.js';
+import { evaluate } from './evaluate.js';
+import { evaluationPredictor } from './parallel/model-pool.js';
 import { runPipeline, setupBackend, writeReports } from './pipeline.js';
 import { absoluteConfig, queuedRuns, startTrainWorker } from './queued-runs.js';
 import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
@@ -121,7 +122,13 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
     const data = await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
     const split = splitOf(data.samples, c);
     const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) }, ctx.reporter);
-    const evaluation = await evaluate({ samples: split.test, cache, predict: modelPredictor(model), codec: codecFromCard(card) });
+    const predictor = await evaluationPredictor(model, modelDir, c.workers);
+    let evaluation;
+    try {
+      evaluation = await evaluate({ samples: split.test, cache, predict: predictor.predict, codec: codecFromCard(card) });
+    } finally {
+      await predictor.close();
+    }
     const outPaths = flags.model ? runPaths(c.runsDir, `${c.name}-eval`) : paths;
     mkdirSync(outPaths.dir, { recursive: true });
     await writeReports(outPaths, evaluation, card.aus, readHistory(paths), `${modelDir}: ${split.description}`);

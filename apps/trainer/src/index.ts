@@ -6,6 +6,7 @@ export { main, flagsToOverrides } from './cli.js';
 export { runPipeline, type RunOutcome } from './pipeline.js';
 export { trainRun, createRunTrainer, type TrainedRun } from './train.js';
 export { ReplicaPool } from './parallel/replica-pool.js';
+export { ModelPool, evaluationPredictor } from './parallel/model-pool.js';
 export { resolveWorkerCount, type WorkersSetting } from './parallel/worker-count.js';
 export { evaluate, modelPredictor, predictionsCsv, type Evaluation, type HeatmapPredictor } from './evaluate.js';
 export { UserError } from './errors.js';

@@ -10,25 +10,17 @@
  * thread's trainer (what checkpoints and exports read) is the run's state. Results depend on
  * the rank count, never on timing: a run is reproducible bit for bit and resumes bit-exactly.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type G2RLTrainer, type G2RLTrainerState, type TrainingBatchArrays, type TrainingPhase, type TrainStepResult, shardSizes, splitTrainingBatch } from '@g2rl/models';
+import { type G2RLTrainer, type G2RLTrainerState, type TrainingBatchArrays, type TrainingPhase, type TrainStepResult, splitTrainingBatch } from '@g2rl/models';
 import type { TrainConfig } from '../config.js';
 import type { HeatmapPredictor } from '../evaluate.js';
 import type { CombinePlan, FromReplica, PartResult, ReplicaInit, StepSettings, ToReplica } from './messages.js';
 import { applyCombined, computePart } from './replica-step.js';
 import { SharedRegions } from './shared-regions.js';
+import { shardedPredictor } from './sharded-predictor.js';
+import { workerScript } from './worker-script.js';
 
 const BATCH_FIELDS = ['images', 'heatmaps', 'weights', 'geometry', 'intensities'] as const;
-
-/** The replica thread's script: dist/replica-worker.js beside the bundle, or from src/ (tests) the built one. */
-export function replicaWorkerScript(): string {
-  const candidates = [new URL('./replica-worker.js', import.meta.url), new URL('../../dist/replica-worker.js', import.meta.url)].map((u) => fileURLToPath(u));
-  const found = candidates.find((path) => existsSync(path) && !path.endsWith('.ts'));
-  if (!found) throw new Error(`data-parallel training: replica-worker.js not found (looked in ${candidates.join(', ')}); build the trainer (pnpm --filter @g2rl/trainer build)`);
-  return found;
-}
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -61,7 +53,7 @@ export class ReplicaPool {
     const { ranks } = options;
     if (!Number.isInteger(ranks) || ranks < 2) throw new RangeError(`ReplicaPool.start(ranks): expected an integer ≥ 2, got ${String(ranks)}`);
     const regions = SharedRegions.allocate(ranks, options.trainer.bufferSizes);
-    const script = replicaWorkerScript();
+    const script = workerScript('replica-worker');
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let rank = 1; rank < ranks; rank++) {
@@ -197,32 +189,8 @@ export class ReplicaPool {
    * replicas may be behind the trainer (a resumed run that had finished training).
    */
   predictor(trainer: G2RLTrainer): HeatmapPredictor {
-    return async (images, batchSize) => {
-      const sizes = shardSizes(batchSize, this.ranks);
-      const per = images.length / batchSize;
-      const starts = sizes.map((_, r) => sizes.slice(0, r).reduce((a, b) => a + b, 0));
-      const remote = this.workers.map((worker, i) => {
-        const n = sizes[i + 1];
-        if (n === 0) return Promise.resolve(new Float32Array(0));
-        const part = images.slice(starts[i + 1] * per, (starts[i + 1] + n) * per);
-        return this.request<Float32Array>(worker, { type: 'predict', id: this.nextId++, images: part, batchSize: n });
-      });
-      let own: Float32Array;
-      try {
-        own = await trainer.predict(images.subarray(0, sizes[0] * per), sizes[0]);
-      } catch (error) {
-        await Promise.allSettled(remote);
-        throw error;
-      }
-      const parts = [own, ...(await Promise.all(remote))];
-      const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-      let offset = 0;
-      for (const part of parts) {
-        out.set(part, offset);
-        offset += part.length;
-      }
-      return out;
-    };
+    return shardedPredictor(this.ranks, (images, batchSize) => trainer.predict(images, batchSize), (rank, images, batchSize) =>
+      this.request<Float32Array>(this.workers[rank - 1], { type: 'predict', id: this.nextId++, images, batchSize }));
   }
 
   /** Every worker replica's full state (tests: they must equal the main thread's). */
