@@ -4,6 +4,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { Conv2D, Conv2DBackpropInput, FusedConv2D, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { adamUpdateConfig, ADAM_UPDATE_KERNEL } from './adam-update.js';
+import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, batchNormTrainConfig, batchNormTrainGradConfig } from './batch-norm-train.js';
 import { MATMUL_KERNELS, untransposedMatMulConfig } from './batch-matmul.js';
 import { fmaConv2dConfig, fmaMatMulConfig } from './fma/fma-kernels.js';
 import { relaxedSimdAvailable } from './fma/tile-runtime.js';
@@ -26,6 +27,8 @@ export const WASM_TRAINING_KERNELS = [
   ...LEADING_REDUCTION_KERNELS,
   ...SHARING_KERNELS,
   ADAM_UPDATE_KERNEL,
+  BATCH_NORM_TRAIN_KERNEL,
+  BATCH_NORM_TRAIN_GRAD_KERNEL,
 ] as const;
 
 /** Convolutions that run on the FMA tile kernels when `wasmFmaEnabled()`. */
@@ -59,7 +62,9 @@ function replace(config: KernelConfig): void {
  * - replaces Tile (block copies), ResizeNearestNeighborGrad (one scatter-add pass), and
  *   Sum / Mean over leading axes (pairwise halving, no transpose);
  * - makes Identity (tf.clone) and same-dtype Cast share the buffer instead of copying it;
- * - adds G2rlAdamUpdate, the fused Adam step @g2rl/models' Adam uses when it is registered.
+ * - adds G2rlAdamUpdate, the fused Adam step @g2rl/models' Adam uses when it is registered;
+ * - adds G2rlBatchNormTrain(+Grad), the fused training batch norm (+ ReLU) of @g2rl/models'
+ *   BatchNormRelu layer.
  * Idempotent: returns the kernel names it (re)registered on this call (empty when all were
  * already in place).
  */
@@ -109,6 +114,11 @@ export function registerWasmTrainingKernels(): string[] {
   if (!isOurs(getKernel(ADAM_UPDATE_KERNEL, 'wasm'))) {
     replace({ ...adamUpdateConfig });
     done.push(ADAM_UPDATE_KERNEL);
+  }
+  for (const config of [batchNormTrainConfig, batchNormTrainGradConfig]) {
+    if (isOurs(getKernel(config.kernelName, 'wasm'))) continue;
+    replace({ ...config });
+    done.push(config.kernelName);
   }
   return done;
 }

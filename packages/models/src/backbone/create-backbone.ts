@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { seedStream } from '../seeds.js';
-import { basicBlock, bottleneckBlock, convBnRelu, upsampleBlock, add, conv } from './blocks.js';
+import { type BlockContext, basicBlock, bottleneckBlock, convBnRelu, upsampleBlock, add, conv } from './blocks.js';
 import { type BackboneConfig, type BackbonePreset, resolveBackboneConfig } from './config.js';
 
 /** Options of {@link createBackbone}. */
@@ -9,6 +9,13 @@ export interface BackboneOptions {
   keypoints: number;
   /** seed of every initializer (default 0): the same seed gives the same weights */
   seed?: number;
+  /**
+   * Batch norms as @g2rl/models' BatchNormRelu layers (ReLU off; default false): the same
+   * weights, names and results, but training runs one fused kernel each way where the backend
+   * has them (native, wasm). What G2RLTrainer trains; `exportInferenceModel` writes plain
+   * batch norms either way.
+   */
+  fusedBatchNorm?: boolean;
 }
 
 /** Names of the two outputs, also the names of the layers that produce them. */
@@ -29,10 +36,11 @@ export function createBackbone(preset: BackbonePreset | BackboneConfig, options:
     throw new Error(`createBackbone(options.keypoints): expected a positive integer K, got ${String(keypoints)}`);
   }
   const seeds = seedStream(options.seed ?? 0);
+  const ctx: BlockContext = { seeds, fusedBatchNorm: options.fusedBatchNorm ?? false };
   const size = config.inputSize;
   const input = tf.input({ shape: [size, size, 3], name: 'image' });
 
-  let x = convBnRelu(input, 'stem', seeds, {
+  let x = convBnRelu(input, 'stem', ctx, {
     filters: config.stem.filters,
     kernelSize: config.stem.kernelSize,
     strides: config.stem.stride,
@@ -46,7 +54,7 @@ export function createBackbone(preset: BackbonePreset | BackboneConfig, options:
   const block = config.block === 'basic' ? basicBlock : bottleneckBlock;
   config.stages.forEach((stage, s) => {
     for (let b = 0; b < stage.blocks; b++) {
-      x = block(x, `enc${s + 1}_block${b + 1}`, seeds, stage.filters, b === 0 ? stage.stride : 1);
+      x = block(x, `enc${s + 1}_block${b + 1}`, ctx, stage.filters, b === 0 ? stage.stride : 1);
     }
     encoderBySize.set(x.shape[1] as number, x);
   });
@@ -54,11 +62,11 @@ export function createBackbone(preset: BackbonePreset | BackboneConfig, options:
   config.decoder.filters.forEach((filters, i) => {
     const level = config.decoder.filters.length - i;
     const name = `dec${level}`;
-    x = upsampleBlock(x, name, seeds, filters, config.decoder.upsampling);
+    x = upsampleBlock(x, name, ctx, filters, config.decoder.upsampling);
     const skip = config.decoder.skips ? encoderBySize.get(x.shape[1] as number) : undefined;
     if (skip) {
       const projected =
-        skip.shape[3] === filters ? skip : conv(skip, `${name}_skip_conv`, seeds, { filters, kernelSize: 1, useBias: true });
+        skip.shape[3] === filters ? skip : conv(skip, `${name}_skip_conv`, ctx, { filters, kernelSize: 1, useBias: true });
       x = add([x, projected], `${name}_add`);
     }
   });

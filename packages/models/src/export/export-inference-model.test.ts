@@ -28,8 +28,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** A backbone whose batch-norm statistics are not the defaults, so loading them matters. */
-function trainedLookingBackbone(seed: number) {
-  const backbone = createBackbone(TINY, { keypoints: 6, seed });
+function trainedLookingBackbone(seed: number, fusedBatchNorm = false) {
+  const backbone = createBackbone(TINY, { keypoints: 6, seed, fusedBatchNorm });
   tf.tidy(() => {
     for (const weight of backbone.weights) {
       if (weight.originalName.includes('moving')) weight.write(tf.randomUniform(weight.shape as number[], 0.5, 1.5, 'float32', seed));
@@ -76,6 +76,24 @@ describe('exportInferenceModel / loadInferenceModel', () => {
     const images = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 6);
     const expected = (backbone.predict(images) as tf.Tensor[])[1];
     expect(Array.from(await (viaHttp.predict(images) as tf.Tensor).data())).toEqual(Array.from(await expected.data()));
+  });
+
+  it('writes a fused-batch-norm backbone (what G2RLTrainer trains) as the plain one, with the same outputs', async () => {
+    const fused = trainedLookingBackbone(9, true);
+    expect(fused.layers.some((l) => l.getClassName() === 'BatchNormRelu')).toBe(true);
+    const plain = createBackbone(TINY, { keypoints: 6, seed: 9 });
+    plain.setWeights(fused.getWeights());
+    await exportInferenceModel(fused, join(root, 'fused'), card);
+    await exportInferenceModel(plain, join(root, 'plain'), card);
+    const read = (dir: string) => readFileSync(join(root, dir, 'model.json'), 'utf8').replace(/"input_\d+"/g, '"input"');
+    const [fusedJson, plainJson] = [JSON.parse(read('fused')), JSON.parse(read('plain'))];
+    expect(fusedJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(plainJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name));
+    expect(fusedJson.modelTopology.config.layers).toEqual(plainJson.modelTopology.config.layers);
+    expect(readFileSync(join(root, 'fused', 'weights.bin')).equals(readFileSync(join(root, 'plain', 'weights.bin')))).toBe(true);
+    const images = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 10);
+    const expected = (fused.predict(images) as tf.Tensor[])[1];
+    const loaded = await tf.loadLayersModel(fileSystemIO(join(root, 'fused')));
+    expect(Array.from(await (loaded.predict(images) as tf.Tensor).data())).toEqual(Array.from(await expected.data()));
   });
 
   it('overwrites an existing export and leaves no temporary files', async () => {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { HEATMAPS_OUTPUT } from '../backbone/create-backbone.js';
 import { writeFileAtomic } from '@g2rl/common/fs';
 import { fileSystemIO } from './file-system-io.js';
+import { plainBatchNorms } from './plain-batch-norms.js';
 import { type ModelCard, checkModelCard } from './model-card.js';
 
 export const MODEL_CARD_JSON = 'model-card.json';
@@ -50,7 +51,9 @@ export async function exportInferenceModel(backbone: tf.LayersModel, dir: string
     'exportInferenceModel(card)',
     { inputSize, heatmapSize, channels },
   );
-  await model.save(fileSystemIO(dir));
+  // Fused training layers become the built-in layers they equal (plain-batch-norms.ts).
+  const files = fileSystemIO(dir);
+  await model.save({ save: (artifacts) => files.save!({ ...artifacts, modelTopology: plainBatchNorms(artifacts.modelTopology) }) });
   await writeFileAtomic(join(dir, MODEL_CARD_JSON), `${JSON.stringify(full, null, 2)}\n`);
   return full;
 }

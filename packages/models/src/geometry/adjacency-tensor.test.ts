@@ -44,6 +44,17 @@ describe('euclideanAdjacencyTensor equals @g2rl/graph to 1e-5', () => {
     });
   }
 
+  it('breaks exact distance ties by the lower index, as @g2rl/graph does (a square grid)', async () => {
+    // a 4×4 unit grid: every inner node has 4 neighbours at distance 1 and 4 at √2, so k = 3
+    // and k = 6 must cut through a tie; any other rule gives a different adjacency
+    const grid = Float32Array.from({ length: 32 }, (_, i) => (i % 2 === 0 ? Math.floor(i / 2) % 4 : Math.floor(i / 8)));
+    for (const k of [3, 6]) {
+      const expected = euclideanAdjacencyBatch(grid, { k, tau: 1.3, batch: 1, width: 2 });
+      const actual = euclideanAdjacencyTensor(tf.tensor3d(grid, [1, 16, 2]), { k, tau: 1.3 });
+      expect(maxAbsDifference(await actual.data(), expected.data)).toBeLessThan(1e-6);
+    }
+  });
+
   it('gives coincident points weight 1, as @g2rl/graph does (mean-knn τ = 0)', async () => {
     const points = new Float32Array(2 * 4); // four copies of the origin
     const expected = euclideanAdjacencyBatch(points, { k: 2, tauMode: 'mean-knn', batch: 1, width: 2 });

@@ -11,8 +11,8 @@ export type AdjacencyTensorOptions = AdjacencyOptions;
  * `a_ij = exp(−d_ij²/τ²)` when j is one of the k nearest other nodes of i, symmetrised
  * (`A_ij = max(a_ij, a_ji)`), zero diagonal.
  *
- * Neighbours are chosen with `topk` on float32 squared distances; exact ties go to the
- * lower index on the cpu backend, as in `@g2rl/graph`. Gradients flow through the weights
+ * Neighbours are chosen on float32 squared distances; exact ties go to the lower index, as
+ * in `@g2rl/graph`. Gradients flow through the weights
  * `exp(−d²/τ²)`, not through the choice of neighbours nor through a 'mean-knn' τ (both are
  * treated as constants of the graph).
  *
@@ -54,15 +54,36 @@ export function euclideanAdjacencyTensor(features: tf.Tensor, options: Adjacency
   });
 }
 
-/** B×N×N 0/1 mask: row i marks the `k` nearest nodes other than i. */
+/**
+ * B×N×N 0/1 mask: row i marks the `k` nearest nodes other than i, ties to the lower index
+ * (as `@g2rl/graph`). Chosen in JavaScript from the distances' values: a partial selection per
+ * row costs far less than `topk` + `oneHot` + a sum over a B·N·k×N tensor, and its tie rule
+ * does not depend on the backend.
+ */
 function nearestNeighbourMask(squaredDistances: tf.Tensor, nodes: number, k: number): tf.Tensor {
-  const batch = squaredDistances.shape[0];
-  const diagonal = tf.cast(tf.eye(nodes), 'bool');
-  // Never pick i itself: its distance becomes +∞.
-  const withoutSelf = tf.where(diagonal, tf.fill([nodes, nodes], Infinity), squaredDistances);
-  const { indices } = tf.topk(tf.neg(withoutSelf), k, true); // B×N×k
-  const oneHot = tf.oneHot(tf.reshape(indices, [-1]), nodes); // (B·N·k)×N
-  return tf.cast(tf.sum(tf.reshape(oneHot, [batch, nodes, k, nodes]), 2), 'float32');
+  const d2 = squaredDistances.dataSync() as Float32Array;
+  const batch = squaredDistances.shape[0] as number;
+  const mask = new Float32Array(batch * nodes * nodes);
+  const chosen = new Int32Array(k);
+  for (let row = 0; row < batch * nodes; row++) {
+    const i = row % nodes;
+    const base = row * nodes;
+    // insertion into a sorted list of the k best (distance, then index) seen so far
+    let count = 0;
+    for (let j = 0; j < nodes; j++) {
+      if (j === i) continue;
+      const d = d2[base + j]!;
+      if (count === k && !(d < d2[base + chosen[k - 1]!]!)) continue; // j > every chosen index: a tie loses
+      let at = count < k ? count++ : k - 1;
+      while (at > 0 && d < d2[base + chosen[at - 1]!]!) {
+        chosen[at] = chosen[at - 1]!;
+        at--;
+      }
+      chosen[at] = j;
+    }
+    for (let c = 0; c < count; c++) mask[base + chosen[c]!] = 1;
+  }
+  return tf.tensor3d(mask, [batch, nodes, nodes]);
 }
 
 /**

@@ -158,7 +158,8 @@ export class G2RLTrainer {
     this.lambdaValue = this.schedule.lambda;
     const seeds = seedStream(seed);
     const keypoints = 2 * aus;
-    this.backbone = createBackbone(this.config, { keypoints, seed: seeds() });
+    // fused batch norms: one kernel each way in training where the backend has them (native, wasm)
+    this.backbone = createBackbone(this.config, { keypoints, seed: seeds(), fusedBatchNorm: true });
     const [, height, width, channels] = this.backbone.outputs[0].shape as number[];
     const D = options.geometry?.D ?? DEFAULT_GEOMETRY_DIM;
     this.geometryEncoder = createGeometryEncoder({ ...options.geometry, nodes: landmarks, featureWidth: 2, D, seed: seeds() });

@@ -10,6 +10,7 @@
 // x64's 16 xmm), and V8's TurboFan (Node 20) keeps them there only if nothing but the
 // stores follows the reduction loop: a bias/ReLU epilogue after it, or one loop per filter
 // tap, halved the speed (52 → 24 GFLOP/s, measured). So the epilogue is a separate pass.
+import { batchNormPassFunctions } from './batch-norm-passes.js';
 import { F32, FunctionBuilder, I32, moduleBytes, V128 } from './wasm-module-bytes.js';
 
 /** Tile rows the kernels are generated for (the largest is the fast path). */
@@ -155,11 +156,12 @@ function adamStep(): FunctionBuilder {
 }
 
 /**
- * The module of all tile kernels (MR = 1…TILE_ROWS, NR ∈ TILE_COLS) and the gather; it
+ * The module of all tile kernels (MR = 1…TILE_ROWS, NR ∈ TILE_COLS), the gather, Adam and the
+ * batch-norm passes; it
  * imports its memory. `fused`: f32x4.relaxed_madd (needs relaxed SIMD) or multiply and add.
  */
 export function tileModuleBytes(fused: boolean): Uint8Array {
-  const functions = [{ name: GATHER_ROWS, fn: gatherRows() }, { name: ADAM_STEP, fn: adamStep() }];
+  const functions = [{ name: GATHER_ROWS, fn: gatherRows() }, { name: ADAM_STEP, fn: adamStep() }, ...batchNormPassFunctions()];
   for (const cols of TILE_COLS) {
     for (let rows = 1; rows <= TILE_ROWS; rows++) functions.push({ name: tileName(rows, cols), fn: tileKernel(rows, cols, fused) });
   }

@@ -13,11 +13,15 @@ export type GatherFunction = (dst: number, src: number, srcRowStride: number, ta
 /** adam_step(w, g, m, v, wOut, mOut, vOut, groups of 4, lr, β₁, β₂, ε, 1−β₁ᵗ, 1−β₂ᵗ, 1−β₁, 1−β₂) (tile-kernels.ts). */
 export type AdamStepFunction = (...args: number[]) => void;
 
-/** `tiles[cols][rows]`: the kernel of an MR × NR tile (index 0 unused), the gather, Adam. */
+/** The batch-norm passes by export name (batch-norm-passes.ts): byte addresses and counts. */
+export type BatchNormPasses = Record<string, (...args: number[]) => void>;
+
+/** `tiles[cols][rows]`: the kernel of an MR × NR tile (index 0 unused), the gather, Adam, batch norm. */
 export interface TileKernels {
   tiles: Record<TileCols, TileFunction[]>;
   gather: GatherFunction;
   adamStep: AdamStepFunction;
+  batchNorm: BatchNormPasses;
 }
 
 /** The part of the WebAssembly JS API used here (this package's TypeScript libs have no DOM). */
@@ -71,7 +75,12 @@ export function tileKernels(backend: BackendWasm): TileKernels {
     if (!relaxedSimdAvailable()) throw new Error('@g2rl/backend: relaxed SIMD is not available for the FMA kernels');
     const module = new wasm.Module(tileModuleBytes(true));
     const exports = new wasm.Instance(module, { env: { memory } }).exports as Record<string, TileFunction>;
-    kernels = { tiles: { 8: [], 4: [] }, gather: exports[GATHER_ROWS] as unknown as GatherFunction, adamStep: exports[ADAM_STEP] as unknown as AdamStepFunction };
+    kernels = {
+      tiles: { 8: [], 4: [] },
+      gather: exports[GATHER_ROWS] as unknown as GatherFunction,
+      adamStep: exports[ADAM_STEP] as unknown as AdamStepFunction,
+      batchNorm: exports as unknown as BatchNormPasses,
+    };
     for (const cols of TILE_COLS) {
       for (let rows = 1; rows <= TILE_ROWS; rows++) kernels.tiles[cols][rows] = exports[tileName(rows, cols)]!;
     }

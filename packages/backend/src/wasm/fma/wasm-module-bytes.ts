@@ -93,6 +93,8 @@ export class FunctionBuilder {
   f32x4Div() { return this.simd(0xe7); }
   f32x4Mul() { return this.simd(0xe6); }
   f32x4Max() { return this.simd(0xe9); }
+  f32x4Gt() { return this.simd(0x44); }
+  v128And() { return this.simd(0x4e); }
   /** a·b + c, fused where the CPU has FMA (relaxed SIMD: rounding may differ by CPU). */
   f32x4RelaxedMadd() { return this.simd(0x105); }
 
