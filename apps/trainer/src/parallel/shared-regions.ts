@@ -62,6 +62,12 @@ export function sumInOrder(sources: readonly Float32Array[], size: number, out: 
   if (sources.length === 0) throw new RangeError('sumInOrder: expected at least one source');
   for (const s of sources) if (s.length < size) throw new RangeError(`sumInOrder: a source has ${s.length} values, expected at least ${size}`);
   const first = sources[0];
+  if (sources.length === 2) {
+    // two replicas, the common case: the loop below without its inner loop
+    const second = sources[1];
+    for (let i = 0; i < size; i++) out[i] = first[i] + second[i];
+    return out;
+  }
   for (let i = 0; i < size; i++) {
     let total = first[i];
     for (let r = 1; r < sources.length; r++) total += sources[r][i];
