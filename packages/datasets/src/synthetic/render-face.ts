@@ -85,6 +85,8 @@ export async function renderFace(params: FaceParams, format: ImageFormat = 'png'
   }
   addPixelNoise(data, params.noise.sigma, params.noise.offset);
   const raw = sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } });
-  const png = format === 'png' ? await raw.png({ compressionLevel: 6 }).toBuffer() : await raw.jpeg({ quality: 92 }).toBuffer();
+  // zlib level 1: the same pixels (PNG is lossless) in half the encoding time of level 6, for
+  // files ~20 % larger (measured on 300 faces at 160²: 1.4 against 2.8 ms, 75 against 62 kB).
+  const png = format === 'png' ? await raw.png({ compressionLevel: 1 }).toBuffer() : await raw.jpeg({ quality: 92 }).toBuffer();
   return { png, landmarks: faceLandmarks(params) };
 }
