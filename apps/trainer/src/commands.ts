@@ -14,7 +14,7 @@ import { calibrateModel, type CalibrationResult } from './calibrate-model.js';
 import { exportInferenceModel, loadInferenceModel } from '@g2rl/models';
 import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
-import { alignedCrops, cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions } from './data.js';
+import { alignedCrops, cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { evaluationPredictor } from './parallel/model-pool.js';
@@ -93,9 +93,9 @@ export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): P
 }
 
 /** `train` (and `demo`): one run; prints its report. */
-export async function trainCommand(flags: CommonFlags & { resume?: boolean; overwrite?: boolean }, ctx: CommandContext): Promise<void> {
+export async function trainCommand(flags: CommonFlags & { resume?: boolean; overwrite?: boolean }, ctx: CommandContext, loaded?: { data: LoadedData; seconds: number }): Promise<void> {
   const c = config(flags);
-  const outcome = await runPipeline({ config: c, resume: flags.resume, overwrite: flags.overwrite, reporter: ctx.reporter, stop: ctx.stop });
+  const outcome = await runPipeline({ config: c, resume: flags.resume, overwrite: flags.overwrite, reporter: ctx.reporter, stop: ctx.stop, data: loaded?.data, dataSeconds: loaded?.seconds });
   const s = outcome.seconds;
   ctx.print(
     [
@@ -111,7 +111,8 @@ export async function trainCommand(flags: CommonFlags & { resume?: boolean; over
 }
 
 /** `eval`: an exported model (a run's, or --model) on the held-out subjects of the config's split. */
-export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext): Promise<AuReport> {
+/** `data`, when given, is the config's data set already loaded (`demo`); used if its AUs are the card's. */
+export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext, loaded?: LoadedData): Promise<AuReport> {
   const c = config(flags);
   const paths = runPaths(c.runsDir, c.name);
   const modelDir = resolve(flags.model ?? paths.model);
@@ -119,7 +120,7 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
   await setupBackend(c.backend, ctx.reporter);
   const { model, card } = await loadInferenceModel(modelDir);
   try {
-    const data = await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
+    const data = loaded && loaded.aus.join() === card.aus.join() ? loaded : await loadData({ ...c, data: { ...c.data, aus: card.aus } }, ctx.reporter);
     const split = splitOf(data.samples, c);
     const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(c) }, ctx.reporter);
     const predictor = await evaluationPredictor(model, modelDir, c.workers);
@@ -144,10 +145,11 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
  * the validation subjects of the config's split — never the test subjects — and written into
  * the model card (`heatmap.scale`; `calibrate-model.ts`).
  */
-export async function calibrateCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext): Promise<CalibrationResult> {
+/** `data`, when given, is the config's data set loaded with the model's AUs (`demo`). */
+export async function calibrateCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext, data?: LoadedData): Promise<CalibrationResult> {
   const c = config(flags);
   if (c.data.validationSubjects > 0) await setupBackend(c.backend, ctx.reporter);
-  const result = await calibrateModel({ config: c, modelDir: flags.model ?? runPaths(c.runsDir, c.name).model, reporter: ctx.reporter });
+  const result = await calibrateModel({ config: c, modelDir: flags.model ?? runPaths(c.runsDir, c.name).model, reporter: ctx.reporter, data });
   const runDir = runPaths(c.runsDir, c.name).dir;
   if (!flags.model && existsSync(runDir)) writeFileAtomicSync(join(runDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
   const { before, after, description, frames, identities } = result.validation;
@@ -174,9 +176,12 @@ export async function demoCommand(flags: CommonFlags & { resume?: boolean }, ctx
   // A config without validation subjects: trained and scored on the test subjects, uncalibrated.
   if (c.data.validationSubjects === 0) return trainCommand({ ...flags, preset, overwrite: !flags.resume }, ctx);
   const validation = mergeOverrides(flags.overrides, { data: { heldOut: 'validation' } });
-  await trainCommand({ ...flags, preset, overrides: validation, overwrite: !flags.resume }, ctx);
-  await calibrateCommand({ ...flags, preset }, ctx);
-  await evalCommand({ ...flags, preset, overrides: mergeOverrides(flags.overrides, { data: { heldOut: 'test' } }) }, ctx);
+  // One data set for the three steps (loading verifies every synthetic image's checksum).
+  const started = Date.now();
+  const data = await loadData(c, ctx.reporter);
+  await trainCommand({ ...flags, preset, overrides: validation, overwrite: !flags.resume }, ctx, { data, seconds: (Date.now() - started) / 1000 });
+  await calibrateCommand({ ...flags, preset }, ctx, data);
+  await evalCommand({ ...flags, preset, overrides: mergeOverrides(flags.overrides, { data: { heldOut: 'test' } }) }, ctx, data);
 }
 
 function mergeOverrides(base: DeepPartial<TrainConfig>, extra: DeepPartial<TrainConfig>): DeepPartial<TrainConfig> {

@@ -61,6 +61,8 @@ export async function runPipeline(options: {
   stop: StopFlag;
   /** Already loaded data (cv and ablation share it across runs). */
   data?: LoadedData;
+  /** Seconds the caller spent loading `data`, counted in the run's data time (`demo`). */
+  dataSeconds?: number;
   fold?: number;
 }): Promise<RunOutcome> {
   const { config, reporter, stop } = options;
@@ -82,7 +84,7 @@ export async function runPipeline(options: {
   const distinct = new Set(split.train).size;
   const repeated = distinct < split.train.length ? ` (${distinct} distinct; frames with rare AUs repeated)` : '';
   reporter.info(`split: ${split.description}: ${split.train.length} training images${repeated} (${split.trainSubjects.length} subjects), ${split.test.length} test images (${split.testSubjects.length} subjects)`);
-  const dataSeconds = (Date.now() - started) / 1000;
+  const dataSeconds = (options.dataSeconds ?? 0) + (Date.now() - started) / 1000;
 
   const run = await trainRun({ config, data, split, paths, resume: options.resume ?? false, reporter, stop, backend });
 
