@@ -16,7 +16,7 @@ import { applyIntensityScales, DEFAULT_CALIBRATION, fitIntensityScales, type AuC
 import type { TrainConfig } from './config.js';
 import { alignedCrops, cropCacheDir, loadData, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, type Evaluation } from './evaluate.js';
 import { evaluationPredictor } from './parallel/model-pool.js';
 import type { Reporter } from './progress.js';
 import { splitOf } from './split.js';
@@ -36,7 +36,19 @@ export interface CalibrationResult {
  * factors. The backend must be set up. `data`, when given, must have been loaded with the
  * card's AUs (an experiment's shared data set).
  */
-export async function calibrateModel(options: { config: TrainConfig; modelDir: string; reporter: Reporter; data?: LoadedData; fold?: number }): Promise<CalibrationResult> {
+export async function calibrateModel(options: {
+  config: TrainConfig;
+  modelDir: string;
+  reporter: Reporter;
+  data?: LoadedData;
+  fold?: number;
+  /**
+   * The model's uncalibrated evaluation on these validation subjects, when the caller has it
+   * (`demo`: the run scored them with the weights it exported, and an exported model predicts
+   * the trainer's heatmaps bit for bit): used if its frames are the split's, else recomputed.
+   */
+  evaluation?: Pick<Evaluation, 'ids' | 'predictions' | 'truth' | 'report'>;
+}): Promise<CalibrationResult> {
   const { config: c, reporter } = options;
   if (c.data.validationSubjects === 0) {
     throw new UserError('calibrate: the split has no validation subjects; set data.validationSubjects (--validation-subjects N, as the demo preset does): the factors are fitted on them, never on the test subjects');
@@ -50,15 +62,18 @@ export async function calibrateModel(options: { config: TrainConfig; modelDir: s
     const data = options.data ?? (await loadData({ ...vc, data: { ...vc.data, aus: card.aus } }, reporter));
     if (data.aus.join(',') !== card.aus.join(',')) throw new Error(`calibrate: ${cardPath} has AUs ${card.aus.join(',')} but the data was loaded with ${data.aus.join(',')}`);
     const split = splitOf(data.samples, vc, options.fold ?? vc.data.fold);
-    const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) }, reporter);
     const { scale: _old, ...heatmap } = card.heatmap as typeof card.heatmap & { scale?: number[] };
     reporter.info(`calibrating on ${split.test.length} validation images (${split.testSubjects.length} subjects)`);
-    const predictor = await evaluationPredictor(model, modelDir, c.workers);
-    let evaluation;
-    try {
-      evaluation = await evaluate({ samples: split.test, cache, predict: predictor.predict, codec: codecFromCard({ ...card, heatmap }) });
-    } finally {
-      await predictor.close();
+    const given = options.evaluation;
+    let evaluation = given && given.ids.length === split.test.length && given.ids.every((id, i) => id === split.test[i]!.id) ? given : undefined;
+    if (!evaluation) {
+      const cache = await alignedCrops(split.test, { size: card.input.size, cacheDir: cropCacheDir(vc) }, reporter);
+      const predictor = await evaluationPredictor(model, modelDir, c.workers);
+      try {
+        evaluation = await evaluate({ samples: split.test, cache, predict: predictor.predict, codec: codecFromCard({ ...card, heatmap }) });
+      } finally {
+        await predictor.close();
+      }
     }
     const perAu = fitIntensityScales(evaluation.predictions, evaluation.truth, card.aus, DEFAULT_CALIBRATION);
     const scale = perAu.map((f) => f.scale);

@@ -16,9 +16,9 @@ import { writeFileAtomicSync } from '@g2rl/common/fs';
 import { resolveConfig, type DeepPartial, type TrainConfig } from './config.js';
 import { alignedCrops, cropCacheDir, describeDisfaSubject, disfaOptions, ensureSyntheticData, loadData, manifestOptions, type LoadedData } from './data.js';
 import { UserError } from './errors.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, type Evaluation } from './evaluate.js';
 import { evaluationPredictor } from './parallel/model-pool.js';
-import { runPipeline, setupBackend, writeReports } from './pipeline.js';
+import { runPipeline, setupBackend, writeReports, type RunOutcome } from './pipeline.js';
 import { absoluteConfig, queuedRuns, startTrainWorker } from './queued-runs.js';
 import { localRuns, type RunExecutor, type RunSpec } from './run-executor.js';
 import { pooledReport } from './stored-evaluation.js';
@@ -93,7 +93,7 @@ export async function prepareCommand(flags: CommonFlags, ctx: CommandContext): P
 }
 
 /** `train` (and `demo`): one run; prints its report. */
-export async function trainCommand(flags: CommonFlags & { resume?: boolean; overwrite?: boolean }, ctx: CommandContext, loaded?: { data: LoadedData; seconds: number }): Promise<void> {
+export async function trainCommand(flags: CommonFlags & { resume?: boolean; overwrite?: boolean }, ctx: CommandContext, loaded?: { data: LoadedData; seconds: number }): Promise<RunOutcome> {
   const c = config(flags);
   const outcome = await runPipeline({ config: c, resume: flags.resume, overwrite: flags.overwrite, reporter: ctx.reporter, stop: ctx.stop, data: loaded?.data, dataSeconds: loaded?.seconds });
   const s = outcome.seconds;
@@ -108,6 +108,7 @@ export async function trainCommand(flags: CommonFlags & { resume?: boolean; over
       `model: ${outcome.paths.model} (serve it with: pnpm serve --model ${relative(process.cwd(), outcome.paths.model) || '.'})`,
     ].join('\n'),
   );
+  return outcome;
 }
 
 /** `eval`: an exported model (a run's, or --model) on the held-out subjects of the config's split. */
@@ -145,11 +146,11 @@ export async function evalCommand(flags: CommonFlags & { model?: string }, ctx: 
  * the validation subjects of the config's split — never the test subjects — and written into
  * the model card (`heatmap.scale`; `calibrate-model.ts`).
  */
-/** `data`, when given, is the config's data set loaded with the model's AUs (`demo`). */
-export async function calibrateCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext, data?: LoadedData): Promise<CalibrationResult> {
+/** `data`, `evaluation`: see `calibrateModel` (`demo` has both from training). */
+export async function calibrateCommand(flags: CommonFlags & { model?: string }, ctx: CommandContext, data?: LoadedData, evaluation?: Evaluation): Promise<CalibrationResult> {
   const c = config(flags);
   if (c.data.validationSubjects > 0) await setupBackend(c.backend, ctx.reporter);
-  const result = await calibrateModel({ config: c, modelDir: flags.model ?? runPaths(c.runsDir, c.name).model, reporter: ctx.reporter, data });
+  const result = await calibrateModel({ config: c, modelDir: flags.model ?? runPaths(c.runsDir, c.name).model, reporter: ctx.reporter, data, evaluation });
   const runDir = runPaths(c.runsDir, c.name).dir;
   if (!flags.model && existsSync(runDir)) writeFileAtomicSync(join(runDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
   const { before, after, description, frames, identities } = result.validation;
@@ -174,13 +175,17 @@ export async function demoCommand(flags: CommonFlags & { resume?: boolean }, ctx
   const preset = flags.preset ?? 'demo';
   const c = resolveConfig({ preset, file: flags.config, overrides: flags.overrides });
   // A config without validation subjects: trained and scored on the test subjects, uncalibrated.
-  if (c.data.validationSubjects === 0) return trainCommand({ ...flags, preset, overwrite: !flags.resume }, ctx);
+  if (c.data.validationSubjects === 0) {
+    await trainCommand({ ...flags, preset, overwrite: !flags.resume }, ctx);
+    return;
+  }
   const validation = mergeOverrides(flags.overrides, { data: { heldOut: 'validation' } });
   // One data set for the three steps (loading verifies every synthetic image's checksum).
   const started = Date.now();
   const data = await loadData(c, ctx.reporter);
-  await trainCommand({ ...flags, preset, overrides: validation, overwrite: !flags.resume }, ctx, { data, seconds: (Date.now() - started) / 1000 });
-  await calibrateCommand({ ...flags, preset }, ctx, data);
+  const trained = await trainCommand({ ...flags, preset, overrides: validation, overwrite: !flags.resume }, ctx, { data, seconds: (Date.now() - started) / 1000 });
+  // The run scored the validation subjects uncalibrated already: calibration fits on that.
+  await calibrateCommand({ ...flags, preset }, ctx, data, trained.evaluation);
   await evalCommand({ ...flags, preset, overrides: mergeOverrides(flags.overrides, { data: { heldOut: 'test' } }) }, ctx, data);
 }
 
