@@ -63,6 +63,24 @@ describe('euclideanAdjacencyTensor equals @g2rl/graph to 1e-5', () => {
   });
 });
 
+describe('euclideanAdjacencyTensor gradients', () => {
+  it('flow into the features as through explicit tfjs differences (the dynamic graph)', async () => {
+    const points = tf.tensor3d(randomPoints(2, 9, 3, 5), [2, 9, 3]);
+    const weights = tf.tensor3d(randomPoints(2, 9, 9, 6), [2, 9, 9]);
+    const options = { k: 4, tau: 1.2, tauMode: 'absolute' as const };
+    const loss = (adjacency: tf.Tensor) => tf.sum(tf.mul(adjacency, weights)) as tf.Scalar;
+    const ours = tf.grad((x: tf.Tensor) => loss(euclideanAdjacencyTensor(x, options)))(points);
+    // the same weights exp(−d²/τ²) on the same chosen edges, d² from broadcast tfjs ops
+    const mask = tf.cast(tf.greater(euclideanAdjacencyTensor(points, options), 0), 'float32');
+    const tauSquared = options.tau ** 2;
+    const reference = tf.grad((x: tf.Tensor) => {
+      const d2 = tf.sum(tf.square(tf.sub(tf.expandDims(x, 2), tf.expandDims(x, 1))), -1);
+      return loss(tf.mul(tf.exp(tf.neg(tf.div(d2, tauSquared))), mask));
+    })(points);
+    expect(maxAbsDifference(await ours.data(), await reference.data())).toBeLessThan(1e-5);
+  });
+});
+
 describe('normalizeAdjacencyTensor', () => {
   it('is D^-1/2 (A + I) D^-1/2 (hand-worked 2-node graph)', async () => {
     // A = [[0, 3], [3, 0]] → A + I = [[1, 3], [3, 1]], degrees 4, 4 → Â = (A + I) / 4

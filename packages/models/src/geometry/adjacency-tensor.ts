@@ -29,10 +29,7 @@ export function euclideanAdjacencyTensor(features: tf.Tensor, options: Adjacency
   const neighbours = Math.min(k, nodes - 1);
   return tf.tidy(() => {
     if (neighbours < 1) return tf.zeros([batch, nodes, nodes]) as tf.Tensor3D;
-    // Explicit differences rather than |a|²+|b|²−2ab: no cancellation, so the neighbour
-    // order matches @g2rl/graph's double-precision order except in near-exact ties.
-    const differences = tf.sub(tf.expandDims(features, 2), tf.expandDims(features, 1)); // B×N×N×F
-    const squaredDistances = tf.sum(tf.square(differences), -1); // B×N×N
+    const squaredDistances = pairwiseSquaredDistances(features); // B×N×N
     // row i marks i's k nearest other nodes (0/1); a constant for autodiff
     const chosen = constantOf((d2) => nearestNeighbourMask(d2, nodes, neighbours))(squaredDistances);
     let tauSquared: tf.Tensor;
@@ -53,6 +50,44 @@ export function euclideanAdjacencyTensor(features: tf.Tensor, options: Adjacency
     return tf.mul(weights, symmetric) as tf.Tensor3D;
   });
 }
+
+/**
+ * B×N×F → B×N×N: d²_ij = Σ_f (x_if − x_jf)². Explicit differences rather than |a|²+|b|²−2ab:
+ * no cancellation, so the neighbour order matches @g2rl/graph's double-precision order except
+ * in near-exact ties. Computed in JavaScript, each operation rounded to float32 as the tfjs
+ * ops (sub, square, sum) round it, instead of a broadcasting B×N×N×F subtraction (slow on
+ * wasm); the gradient is tensor ops: ∂L/∂x = 2·(x·rowsum(S) − S·x) with S = G + Gᵀ, G = ∂L/∂d².
+ */
+const pairwiseSquaredDistances = tf.customGrad((...args: unknown[]) => {
+  const [features, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const [batch, nodes, width] = features.shape as [number, number, number];
+  const x = features.dataSync() as Float32Array;
+  const out = new Float32Array(batch * nodes * nodes);
+  const f = Math.fround;
+  for (let b = 0; b < batch; b++) {
+    const base = b * nodes * width;
+    for (let i = 0; i < nodes; i++) {
+      for (let j = 0; j < nodes; j++) {
+        let sum = 0;
+        for (let k = 0; k < width; k++) {
+          const d = f(x[base + i * width + k]! - x[base + j * width + k]!);
+          sum = f(sum + f(d * d));
+        }
+        out[(b * nodes + i) * nodes + j] = sum;
+      }
+    }
+  }
+  save([features]);
+  return {
+    value: tf.tensor3d(out, [batch, nodes, nodes]),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [points] = saved as [tf.Tensor3D];
+      const g = dy as tf.Tensor3D;
+      const symmetric = tf.add(g, tf.transpose(g, [0, 2, 1])) as tf.Tensor3D;
+      return [tf.mul(2, tf.sub(tf.mul(points, tf.sum(symmetric, -1, true)), tf.matMul(symmetric, points)))];
+    },
+  };
+}) as unknown as (features: tf.Tensor) => tf.Tensor;
 
 /**
  * B×N×N 0/1 mask: row i marks the `k` nearest nodes other than i, ties to the lower index
