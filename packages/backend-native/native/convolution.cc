@@ -163,7 +163,7 @@ struct FilterCache {
 thread_local FilterCache g_filters;
 
 // Bytes of reordered filters kept per JS thread: env G2RL_NATIVE_FILTER_CACHE_MB (MiB, read
-// once), default 64 (MEASURED).
+// once), default 64 (g2rl-serve held 5 MiB per worker for its two models).
 size_t filterCacheBudget() {
   static const size_t budget = [] {
     const char* value = std::getenv("G2RL_NATIVE_FILTER_CACHE_MB");
