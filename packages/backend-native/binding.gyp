@@ -27,7 +27,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<(dnnl_include)"
       ],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O3", "-march=x86-64-v2", "-mtune=generic", "-fopenmp", "-fexceptions"],
       "ldflags": ["-fopenmp"],

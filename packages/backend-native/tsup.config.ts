@@ -1,3 +1,5 @@
 import { libraryConfig } from '@g2rl/config/tsup';
 
-export default libraryConfig(['src/index.ts']);
+// `environment` is a separate entry: a main thread that only prepares the environment for
+// workers (g2rl-serve) loads neither tfjs nor the addon.
+export default libraryConfig({ index: 'src/index.ts', environment: 'src/environment.ts' });

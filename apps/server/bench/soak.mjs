@@ -5,23 +5,24 @@
 // V8 heap, the inference workers' V8 heap and their tfjs tensor count. After a warm-up (caches,
 // JIT), fits a least-squares line to each (linearTrend) over the whole window and over its
 // second half, and fails when the second half's slope is over its bound (per minute): RSS 4 MiB,
-// either heap 1 MiB, tensors 0.5 (a leak of one tensor per request would be hundreds per minute).
+// either heap 1 MiB, tensors 0.5 (a leak of one tensor per request would be hundreds per minute),
+// and the RSS less the workers' ArrayBuffers 4 MiB.
 // Also sampled and printed, not judged, to say where the RSS is when it moves: the workers'
 // ArrayBuffers (tensor values and pixels live outside the V8 heap), the native backend's free
 // output buffers and its convolution plans' filter copies, the wasm memory, and from
 // /proc/<pid>/smaps the anonymous memory, glibc's main heap and thread arenas, mapped files.
 //
-// Why the second half. The RSS rose 60–110 MiB in the first minutes of every run. One cause
-// was found and fixed (3 Dec): the native backend's buffer pool kept free buffers for every
-// length it had ever seen, and a server's lengths follow the number of faces per batch, so
-// the pool grew in steps whenever a new batch size came (210 → 276 MiB in one run; its limit is
-// 1 GiB per worker); it now drops a length not asked for within 65,536 takes. What remains is
-// native: the convolution plans (one per layer and batch size, at most 512 per worker, each with
-// its filters reordered: 294 → 378 plans, 59 → 79 MiB over a 25-minute run) and glibc's thread
-// arenas keeping freed buffers (403 → 539 MiB in that run while the live ArrayBuffers stayed
-// within 197–294 MiB). Both stop once the traffic's batch sizes and peaks have been seen, which
-// the second half's slope tests; that run still rose 67 MiB in its last 3 minutes (traffic sped
-// up), so the allocator part is not settled (apps/server/README.md, Reliability, measured).
+// Why the second half. The RSS rose 60–110 MiB in the first minutes of every run: the pools
+// and caches filling (the native backend's free buffers, one convolution plan per layer and batch
+// size) and glibc's arenas keeping what was freed. Two causes were fixed (3 Dec): the buffer
+// pool kept free buffers for every length ever seen, and each plan held its own copy of its
+// layer's reordered filters (69 MiB for 308 plans; now one copy per layer and layout, 10.5 MiB).
+// The inference workers also set glibc's mmap threshold to 256 KiB, so freed buffers go back to
+// the system instead of staying in the arenas (340–440 MiB of arenas → 60–90). Since then the
+// RSS moves with the workers' live ArrayBuffers (± 40 MiB between samples), and "RSS − worker
+// ArrayBuffers", judged with the same bound, is the part that would show the allocator or native
+// code creeping. A 10-minute run's 5-minute second half is short for that swing: use
+// --seconds 1500 or more for a verdict (apps/server/README.md, Reliability, measured).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -53,6 +54,11 @@ const SERIES = [
   { key: 'heap', metric: 'nodejs_heap_used_bytes', label: 'HTTP heap', unit: 'MiB', scale: MiB, bound: 1 },
   { key: 'workerHeap', metric: 'g2rl_worker_heap_bytes', label: 'worker heap', unit: 'MiB', scale: MiB, bound: 1 },
   { key: 'tensors', metric: 'g2rl_worker_tensors', label: 'worker tensors', unit: 'tensors', scale: 1, bound: 0.5 },
+  // The RSS less the workers' live ArrayBuffers: what the allocator and native code hold. With
+  // freed buffers unmapped, the RSS swings ± 40 MiB with the buffers in flight at the sampling
+  // moment, which a 5-minute slope cannot tell from growth; this part does not swing.
+  { key: 'rssOutside', derived: (p) => (p.external > 0 ? p.rss - p.external : NaN), // (0: the workers did not answer in time)
+    label: 'RSS − worker ArrayBuffers', unit: 'MiB', scale: MiB, bound: 4 },
   // Reported, not judged: where the RSS is (see the header).
   { key: 'external', metric: 'g2rl_worker_external_bytes', label: 'worker ArrayBuffers', unit: 'MiB', scale: MiB },
   { key: 'pool', metric: 'g2rl_worker_pool_free_bytes', label: 'native pool free', unit: 'MiB', scale: MiB },
@@ -81,7 +87,8 @@ for (let i = 0; i * INTERVAL <= SECONDS; i++) {
   const text = await (await fetch(`${serve.url}/metrics`)).text();
   const sample = { t: (performance.now() - t0) / 1000 };
   const map = processMemory(serve.child.pid);
-  for (const s of SERIES) sample[s.key] = s.proc ? map[s.proc] : metricValue(text, s.metric);
+  for (const s of SERIES) if (!s.derived) sample[s.key] = s.proc ? map[s.proc] : metricValue(text, s.metric);
+  for (const s of SERIES) if (s.derived) sample[s.key] = s.derived(sample);
   samples.push(sample);
   console.log(`t ${sample.t.toFixed(0).padStart(4)} s  ${SERIES.map((s) => `${s.label} ${(sample[s.key] / s.scale).toFixed(s.scale === 1 ? 0 : 1)}`).join('  ')}  (load ${loadavg()[0].toFixed(1)})`);
 }

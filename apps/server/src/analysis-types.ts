@@ -92,8 +92,8 @@ export type FromWorker =
  * Where a worker's memory is, in bytes (the soak samples these to tell a leak in one of them
  * from the process's native memory): its isolate's used V8 heap; the ArrayBuffers it holds
  * (typed-array pixel data and tensor values live there, outside the heap); of those, the
- * native backend's free output buffers; the filter copies its cached convolution plans hold
- * (native memory) and how many plans; the wasm backend's WebAssembly.Memory (it only grows).
+ * native backend's free output buffers; its reordered convolution filters (native memory,
+ * shared by its plans) and how many plans; the wasm backend's WebAssembly.Memory (it only grows).
  * A backend's fields are 0 on the others.
  */
 export interface WorkerMemory {

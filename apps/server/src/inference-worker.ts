@@ -22,7 +22,10 @@ function send(message: FromWorker): void {
 /** @g2rl/backend-native, an optional dependency of this app (pnpm's strict layout hides it from @g2rl/backend). */
 const importNative = (): Promise<unknown> => import('@g2rl/backend-native');
 
-/** The native backend's addon, when that is the backend (for its cache statistics). */
+/** See start(): glibc's mmap threshold in a server's process. */
+const MMAP_THRESHOLD_BYTES = 256 * 1024;
+
+/** The native backend's addon, when that is the backend (for its cache statistics and malloc tuning). */
 let nativeAddon: import('@g2rl/backend-native').NativeAddon | undefined;
 
 async function start(config: WorkerConfig): Promise<Analyzer> {
@@ -40,6 +43,15 @@ async function start(config: WorkerConfig): Promise<Analyzer> {
     const native = (await importNative()) as typeof import('@g2rl/backend-native');
     nativeAddon = native.loadAddon().addon ?? undefined;
     nativeAddon?.setThreads(config.threads);
+    // Blocks from 256 KiB up (decoded pixels, tensors, the pool's buffers) get a mapping of
+    // their own, unmapped when freed, instead of staying in the arena of the thread that freed
+    // them (glibc raised its threshold to the largest block freed so far, up to 32 MiB). In the
+    // soak this took the arenas from 340–440 to 60–90 MiB and the RSS ~100 MiB lower, and the
+    // RSS then moves with the live buffers instead of creeping (apps/server/README.md,
+    // Reliability, measured). Process-wide; a threshold the user chose is kept.
+    if (!process.env.MALLOC_MMAP_THRESHOLD_ && !/mmap_threshold/.test(process.env.GLIBC_TUNABLES ?? '')) {
+      nativeAddon?.mallocMmapThreshold(MMAP_THRESHOLD_BYTES);
+    }
   }
   const analyzer = await Analyzer.create({ ...config, backend: backend.name });
   send({ type: 'ready', card: analyzer.card, backend: backend.name, tensors: tf.memory().numTensors });

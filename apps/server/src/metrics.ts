@@ -136,7 +136,7 @@ export function createServerMetrics() {
     workerHeapBytes: new Gauge('g2rl_worker_heap_bytes', 'Used V8 heap of the inference workers (their isolates, not the HTTP thread), summed.'),
     workerExternalBytes: new Gauge('g2rl_worker_external_bytes', 'ArrayBuffers held by the inference workers (tensor values, pixels: outside the V8 heap), summed.'),
     workerPoolFreeBytes: new Gauge('g2rl_worker_pool_free_bytes', "Of those, the native backend's free output buffers kept for reuse, summed (0 on other backends)."),
-    workerConvFilterBytes: new Gauge('g2rl_worker_conv_filter_bytes', "Filter copies held by the native backend's cached convolution plans (native memory), summed (0 on other backends)."),
+    workerConvFilterBytes: new Gauge('g2rl_worker_conv_filter_bytes', "The native backend's reordered convolution filters (one per layer and layout, shared by its plans) and filter scratch (native memory), summed (0 on other backends)."),
     workerConvPlans: new Gauge('g2rl_worker_conv_plans', "The native backend's cached convolution plans (one per layer, batch size and kind), summed."),
     workerWasmBytes: new Gauge('g2rl_worker_wasm_memory_bytes', "The wasm backend's WebAssembly.Memory (it never shrinks), summed (0 on other backends)."),
     workerRestarts: new Counter('g2rl_worker_restarts_total', 'Inference workers that died (crash, exit, out of memory) and were restarted.'),

@@ -2,7 +2,7 @@
 // End-to-end over real HTTP on loopback: a server with a model whose heatmaps are known,
 // face detection on face-api's own demo photos (the only photographs available), and a
 // corpus of bad inputs that must each give a 4xx problem body.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -448,6 +448,25 @@ describe('deadlines, start-up failures and the CLI', () => {
       await bad.close();
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it("g2rl-serve's native workers wait passively (OMP_WAIT_POLICY reaches libgomp from the main thread)", async (context) => {
+    if (server.pool.backend !== 'native') context.skip();
+    // libgomp prints its settings as it loads (OMP_DISPLAY_ENV); it loads in the workers, whose
+    // process.env is a copy the real environment never sees: the main thread must set it.
+    const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+    const env: NodeJS.ProcessEnv = { ...process.env, OMP_DISPLAY_ENV: 'verbose' };
+    delete env.OMP_WAIT_POLICY;
+    const child = spawn(process.execPath, [cli, '--model', modelDir, '--port', '0', '--workers', '1', '--quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let text = '';
+    child.stderr!.on('data', (chunk) => { text += String(chunk); });
+    try {
+      await expect.poll(() => /ready \(tfjs backend/.test(text), { timeout: 60_000, interval: 100 }).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(text).toMatch(/OMP_WAIT_POLICY = 'PASSIVE'/);
+    expect(text).toMatch(/GOMP_SPINCOUNT = '0'/); // the unset default spins: '300000'
   });
 
   it('g2rl-serve says how to make a model when there is none', () => {

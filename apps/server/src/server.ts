@@ -164,6 +164,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 /** Builds the server and starts the inference worker (model loading runs in the background; see /readyz). */
 export async function createServer(options: ServerOptions): Promise<G2rlServer> {
   const settings = withDefaults(options);
+  // Before any worker starts: the native backend's libraries read it from the real environment
+  // as the workers load them, and a worker's process.env is only its own copy.
+  // (Without the optional package there is nothing to prepare.)
+  await import('@g2rl/backend-native/environment').then((m) => m.prepareNativeEnvironment(), () => undefined);
   const metrics = createServerMetrics();
   metrics.ready.set(0);
   const pool = new InferencePool({

@@ -46,7 +46,9 @@ async function diesMidBatch(kill: () => void): Promise<void> {
     expect(r.status).toBe(503);
     expect(r.retry).toBe('2');
     expect(r.body.detail).toMatch(/inference worker 0 (failed|exited).*being restarted/);
-    expect(r.ms).toBeLessThan(10_000); // the deadline is 60 s: nobody waited for it
+    // The deadline is 60 s: nobody waited for it. (The oom death itself, V8 filling a 256 MiB
+    // heap, took 12 s at load average 13, so the margin is wide.)
+    expect(r.ms).toBeLessThan(30_000);
   }
   expect(server.metrics.workerRestarts.get()).toBe(restarts + 1);
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -60,9 +62,17 @@ describe('a worker that dies mid-batch', () => {
   }, 120_000);
 
   it('terminated from outside while its batch runs: the same', async () => {
-    const slots = (server.pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
-    // Terminate once the batch is in flight (after the batch window).
-    await diesMidBatch(() => setTimeout(() => void slots[0]!.worker.terminate(), 60));
+    const slots = (server.pool as unknown as { slots: { batch?: unknown; worker: { terminate(): Promise<number> } }[] }).slots;
+    // The batch hangs in the worker, and the worker is terminated once the batch is in flight
+    // (a fixed delay raced the batch on a loaded machine: the batch won, 200 instead of 503).
+    await diesMidBatch(() => {
+      server.pool.injectFault('hang');
+      const poll = setInterval(() => {
+        if (!slots[0]!.batch) return;
+        clearInterval(poll);
+        void slots[0]!.worker.terminate();
+      }, 5);
+    });
   }, 120_000);
 
   it('refuses fault injection unless the pool was built for it', async () => {

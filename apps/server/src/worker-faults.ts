@@ -4,8 +4,12 @@
 // process, HTTP thread included, so no in-process recovery is possible — the supervisor
 // (systemd, Kubernetes) restarts the process, and /readyz keeps it out of rotation until ready.
 
-/** `exit`: process.exit(1) in the worker (ends the thread only); `throw`: an uncaught exception; `oom`: allocate until the worker's `resourceLimits` heap cap kills it. */
-export const WORKER_FAULTS = ['exit', 'throw', 'oom'] as const;
+/**
+ * `exit`: process.exit(1) in the worker (ends the thread only); `throw`: an uncaught exception;
+ * `oom`: allocate until the worker's `resourceLimits` heap cap kills it; `hang`: the batch never
+ * finishes (busy, as in a kernel that does not return) until the worker is terminated from outside.
+ */
+export const WORKER_FAULTS = ['exit', 'throw', 'oom', 'hang'] as const;
 export type WorkerFault = (typeof WORKER_FAULTS)[number];
 
 let armed: WorkerFault | undefined;
@@ -28,5 +32,10 @@ export function triggerArmedFault(): void {
     // JS arrays (16 MiB each, on the V8 heap, unlike typed arrays) reach it in a few steps
     // instead of after minutes of garbage collection near the limit.
     for (;;) hoard.push(new Array<number>(1 << 21).fill(hoard.length + 0.5));
+  }
+  if (fault === 'hang') {
+    // terminate() stops this loop (V8 interrupts it); the 10 minutes only bound a forgotten one
+    const until = Date.now() + 600_000;
+    while (Date.now() < until) { /* stuck */ }
   }
 }

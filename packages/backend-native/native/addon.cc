@@ -3,6 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "common.h"
 
@@ -100,6 +104,64 @@ double numberArg(const Napi::CallbackInfo& info, size_t index, const char* name)
   return info[index].As<Napi::Number>().DoubleValue();
 }
 
+// The JS exception for a C++ one, when none is pending; nothing when the thread cannot run JS
+// any more (napi_throw then fails, or reading the error back does: both are dropped).
+static void throwToJs(napi_env env, const Napi::Error* error, const char* message) noexcept {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return;
+  try {
+    if (error) {
+      napi_throw(env, error->Value());
+    } else {
+      napi_throw_error(env, nullptr, message);
+    }
+  } catch (...) {
+    // the error object could not be read back: the thread is being stopped
+  }
+}
+
+napi_value guardedCall(napi_env env, napi_callback_info cbinfo,
+                       Napi::Value (*fn)(const Napi::CallbackInfo&)) noexcept {
+  try {
+    Napi::CallbackInfo info(env, cbinfo);
+    return fn(info);
+  } catch (const Napi::Error& error) {
+    throwToJs(env, &error, nullptr);
+  } catch (const std::exception& error) {
+    char message[256];
+    std::snprintf(message, sizeof message, "@g2rl/backend-native: %s", error.what());
+    throwToJs(env, nullptr, message);
+  } catch (...) {
+    throwToJs(env, nullptr, "@g2rl/backend-native: unknown C++ exception");
+  }
+  return nullptr;
+}
+
+// mallocTrim() → whether memory went back to the system: glibc's malloc_trim(0), which returns
+// the free pages inside every arena (not only at their tops) to the kernel. Freed buffers stay
+// in the arena of the thread that freed them and count in the RSS until then. false elsewhere.
+static Napi::Value MallocTrim(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
+// mallocMmapThreshold(bytes) → whether glibc took it: allocations of at least `bytes` get their
+// own mapping, unmapped when freed, instead of a place in an arena (mallopt M_MMAP_THRESHOLD,
+// process-wide; it also stops glibc raising the threshold to the largest block freed so far,
+// which is how buffers of up to 32 MiB ended up kept in arenas). false elsewhere.
+static Napi::Value MallocMmapThreshold(const Napi::CallbackInfo& info) {
+  const int bytes = intArg(info, 0, "bytes");
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), bytes > 0 && mallopt(M_MMAP_THRESHOLD, bytes) == 1);
+#else
+  (void)bytes;
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 // info() → { onednn: "2.6.3", threads: 2 }: what the addon was built against and will use.
 static Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -124,8 +186,10 @@ static Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("info", Napi::Function::New(env, Info, "info"));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exportFunction<Info>(env, exports, "info");
+  exportFunction<SetThreads>(env, exports, "setThreads");
+  exportFunction<MallocTrim>(env, exports, "mallocTrim");
+  exportFunction<MallocMmapThreshold>(env, exports, "mallocMmapThreshold");
   registerConvolution(env, exports);
   registerMatMul(env, exports);
   registerElementwise(env, exports);

@@ -226,8 +226,8 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerBatchNormTrain(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain, "batchNormTrain"));
-  exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad, "batchNormTrainGrad"));
+  exportFunction<BatchNormTrain>(env, exports, "batchNormTrain");
+  exportFunction<BatchNormTrainGrad>(env, exports, "batchNormTrainGrad");
 }
 
 }  // namespace g2rl

@@ -74,7 +74,7 @@ Napi::Value Cast(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerCast(Napi::Env env, Napi::Object exports) {
-  exports.Set("cast", Napi::Function::New(env, Cast, "cast"));
+  exportFunction<Cast>(env, exports, "cast");
 }
 
 }  // namespace g2rl

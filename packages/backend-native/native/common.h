@@ -46,6 +46,28 @@ void toBf16(const float* x, uint16_t* out, int64_t n);
 // Drops the cached convolution primitives (they are built for the current thread count).
 void clearConvolutionPlans();
 
+// Runs one exported function (every export goes through exportFunction). A Napi::Error (a bad
+// argument, a failed oneDNN call) or any other C++ exception becomes the JS exception, unless
+// one is already pending. When the JS thread is being stopped (worker.terminate() while a kernel
+// runs) nothing can be thrown into JS any more: node-addon-api's own wrapper then threw again
+// from its catch handler, out through V8's frames, so std::terminate aborted the whole process,
+// the server's HTTP thread with it. Here the exception is dropped then; the thread is ending.
+napi_value guardedCall(napi_env env, napi_callback_info info,
+                       Napi::Value (*fn)(const Napi::CallbackInfo&)) noexcept;
+
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+napi_value guarded(napi_env env, napi_callback_info info) noexcept {
+  return guardedCall(env, info, Fn);
+}
+
+// exports[name] = Fn, called through guardedCall.
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+void exportFunction(Napi::Env env, Napi::Object exports, const char* name) {
+  napi_value fn = nullptr;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, guarded<Fn>, nullptr, &fn));
+  exports.Set(name, Napi::Value(env, fn));
+}
+
 // Registration of each kernel family's functions on the module's exports.
 void registerConvolution(Napi::Env env, Napi::Object exports);
 void registerMatMul(Napi::Env env, Napi::Object exports);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -67,31 +68,118 @@ struct ConvPlan {
   dnnl_memory_desc_t primFilterMd;  // what the primitive wants
   bool reorderFilter = false;
   dnnl_primitive_t filterReorder = nullptr;  // user→prim (fwd, bwd data) or prim→user (bwd w)
-  std::vector<float> filterBuffer;  // allocated on first use (filterScratch): inference never needs it
-  // Filters already reordered for this plan, by the caller's filter id (forward and backward
-  // data): inference reuses the same weights call after call, so their reorder (~9% of a
-  // batch-1 forward) is done once. Ids are never reused by the caller for other contents.
-  struct Reordered {
-    double id;
-    std::vector<float> data;
-  };
-  std::vector<Reordered> reordered;  // most recently used last
-  size_t filterElements = 0;
-  float* filterScratch() {
-    if (filterBuffer.size() < filterElements) filterBuffer.resize(filterElements);
-    return filterBuffer.data();
-  }
+  size_t filterElements = 0;  // of the primitive's filter layout (fp32-sized, + slack)
   ~ConvPlan() {
     if (primitive) dnnl_primitive_destroy(primitive);
     if (filterReorder) dnnl_primitive_destroy(filterReorder);
   }
 };
 
-// One plan cache (and so one set of filter buffers) per JS thread: worker_threads that load
-// the addon (the server's inference workers) convolve at the same time without sharing
-// mutable state, each with its own OpenMP thread count, which oneDNN reads at plan creation.
-thread_local std::unordered_map<std::string, std::unique_ptr<ConvPlan>> g_plans;
+// One plan cache per JS thread: worker_threads that load the addon (the server's inference
+// workers) convolve at the same time without sharing mutable state, each with its own OpenMP
+// thread count, which oneDNN reads at plan creation. Least recently used plans go first once
+// there are kMaxPlans (a server sees one plan per layer and batch size; clearing them all at
+// the cap, as before, rebuilt every layer's plans at once).
+struct PlanCache {
+  std::list<std::pair<std::string, std::unique_ptr<ConvPlan>>> order;  // most recently used first
+  std::unordered_map<std::string, decltype(order)::iterator> byKey;
+  size_t evicted = 0;
+  ConvPlan* find(const std::string& key) {
+    auto found = byKey.find(key);
+    if (found == byKey.end()) return nullptr;
+    order.splice(order.begin(), order, found->second);
+    return found->second->second.get();
+  }
+  ConvPlan* add(std::string key, std::unique_ptr<ConvPlan> plan, size_t limit) {
+    while (!order.empty() && order.size() >= limit) {
+      byKey.erase(order.back().first);
+      order.pop_back();
+      ++evicted;
+    }
+    order.emplace_front(std::move(key), std::move(plan));
+    byKey.emplace(order.front().first, order.begin());
+    return order.front().second.get();
+  }
+  void clear() {
+    byKey.clear();
+    order.clear();
+  }
+};
+thread_local PlanCache g_plans;
 constexpr size_t kMaxPlans = 512;
+
+// Filters in a primitive's layout, reordered once and kept by the caller's filter id (forward
+// and backward data): inference reuses the same weights call after call, so their reorder
+// (~9% of a batch-1 forward) is done once. Shared by every plan of this JS thread: the plans of
+// one layer at different batch sizes usually want the same layout, and then hold one copy
+// (they held one each: 52 MiB for 266 plans in the server soak). Ids are never reused by the
+// caller for other contents. Bounded in bytes, least recently used first out (training makes
+// new weights every step; their old copies are what goes).
+struct ReorderedFilter {
+  double id;
+  dnnl_memory_desc_t md;
+  std::vector<float> data;
+};
+struct FilterCache {
+  std::list<ReorderedFilter> order;  // most recently used first
+  std::unordered_multimap<double, std::list<ReorderedFilter>::iterator> byId;
+  size_t bytes = 0;
+  ReorderedFilter* find(double id, const dnnl_memory_desc_t& md) {
+    auto [first, last] = byId.equal_range(id);
+    for (auto it = first; it != last; ++it) {
+      if (!dnnl_memory_desc_equal(&it->second->md, &md)) continue;
+      order.splice(order.begin(), order, it->second);
+      return &order.front();
+    }
+    return nullptr;
+  }
+  // A new entry of `elements` floats at the front, evicting from the back to stay within
+  // `budget` bytes; an evicted buffer of the same size is reused (training: every step).
+  ReorderedFilter* add(double id, const dnnl_memory_desc_t& md, size_t elements, size_t budget) {
+    const size_t need = elements * sizeof(float);
+    std::vector<float> reuse;
+    while (!order.empty() && bytes + need > budget) {
+      auto last = std::prev(order.end());
+      auto [first, end] = byId.equal_range(last->id);
+      for (auto it = first; it != end; ++it) {
+        if (it->second == last) { byId.erase(it); break; }
+      }
+      bytes -= last->data.size() * sizeof(float);
+      if (last->data.size() == elements) reuse = std::move(last->data);
+      order.erase(last);
+    }
+    if (reuse.size() != elements) std::vector<float>(elements).swap(reuse);
+    order.push_front({id, md, std::move(reuse)});
+    byId.emplace(id, order.begin());
+    bytes += need;
+    return &order.front();
+  }
+  void clear() {
+    byId.clear();
+    order.clear();
+    bytes = 0;
+  }
+};
+thread_local FilterCache g_filters;
+
+// Bytes of reordered filters kept per JS thread: env G2RL_NATIVE_FILTER_CACHE_MB (MiB, read
+// once), default 64 (g2rl-serve held 5 MiB per worker for its two models).
+size_t filterCacheBudget() {
+  static const size_t budget = [] {
+    const char* value = std::getenv("G2RL_NATIVE_FILTER_CACHE_MB");
+    const long long mb = value ? std::atoll(value) : 64;
+    return static_cast<size_t>(mb >= 0 ? mb : 64) << 20;
+  }();
+  return budget;
+}
+
+// A filter in the primitive's layout for one call (training's weight gradient, or a filter
+// without an id): one buffer per JS thread, grown to the largest layout seen.
+thread_local std::vector<float> g_filterScratch;
+float* filterScratch(size_t elements) {
+  if (g_filterScratch.size() < elements) g_filterScratch.resize(elements);
+  return g_filterScratch.data();
+}
 
 dnnl_memory_desc_t makeMd(Napi::Env env, std::initializer_list<dnnl_dim_t> dims,
                           dnnl_format_tag_t tag, dnnl_data_type_t type = dnnl_f32) {
@@ -188,8 +276,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   key += static_cast<char>(bias);
   key += static_cast<char>(activation);
   key.append(reinterpret_cast<const char*>(&alpha), sizeof alpha);
-  auto found = g_plans.find(key);
-  if (found != g_plans.end()) return found->second.get();
+  if (ConvPlan* found = g_plans.find(key)) return found;
 
   ConvGeometry g = readGeometry(dims);
   auto plan = std::make_unique<ConvPlan>();
@@ -245,11 +332,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   }
   if (pd != forward) dnnl_primitive_desc_destroy(pd);
   dnnl_primitive_desc_destroy(forward);
-  ConvPlan* raw = plan.get();
-  // A server seeing many batch sizes would otherwise grow the cache without bound.
-  if (g_plans.size() >= kMaxPlans) g_plans.clear();
-  g_plans.emplace(std::move(key), std::move(plan));
-  return raw;
+  return g_plans.add(std::move(key), std::move(plan), kMaxPlans);
 }
 
 // Owns the dnnl_memory_t wrappers of one execution (they only point at caller memory).
@@ -288,32 +371,22 @@ dnnl_memory_t input(ConvPlan* plan, Memories& mem, const dnnl_memory_desc_t& fp3
   return mem.wrap(bf16Md, scratch.data());
 }
 
-// The filter in the primitive's layout: the user's memory when no reorder is needed, else a
-// cached reorder for `filterId` (> 0) or a fresh reorder into the plan's buffer.
-constexpr size_t kReorderedPerPlan = 4;
+// The filter in the primitive's layout: the user's memory when no reorder is needed, else the
+// shared reorder for `filterId` (> 0; see FilterCache) or a fresh reorder into the scratch.
 dnnl_memory_t preparedFilter(Napi::Env env, ConvPlan* plan, Memories& mem, float* filter,
                              double filterId) {
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, filter);
   if (!plan->reorderFilter) return userFilter;
-  if (filterId <= 0) {
-    dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, plan->filterScratch());
-    run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
-    return primFilter;
+  const bool cached = filterId > 0 && plan->filterElements * sizeof(float) <= filterCacheBudget();
+  if (cached) {
+    if (ReorderedFilter* hit = g_filters.find(filterId, plan->primFilterMd)) {
+      return mem.wrap(plan->primFilterMd, hit->data.data());
+    }
   }
-  auto& cache = plan->reordered;
-  for (size_t i = 0; i < cache.size(); ++i) {
-    if (cache[i].id != filterId) continue;
-    std::rotate(cache.begin() + i, cache.begin() + i + 1, cache.end());
-    return mem.wrap(plan->primFilterMd, cache.back().data.data());
-  }
-  if (cache.size() >= kReorderedPerPlan) {
-    // reuse the least recently used entry's memory (training: new weights every step)
-    std::rotate(cache.begin(), cache.begin() + 1, cache.end());
-    cache.back().id = filterId;
-  } else {
-    cache.push_back({filterId, std::vector<float>(plan->filterElements)});
-  }
-  dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, cache.back().data.data());
+  float* target = cached
+      ? g_filters.add(filterId, plan->primFilterMd, plan->filterElements, filterCacheBudget())->data.data()
+      : filterScratch(plan->filterElements);
+  dnnl_memory_t primFilter = mem.wrap(plan->primFilterMd, target);
   run(env, plan->filterReorder, {{DNNL_ARG_FROM, userFilter}, {DNNL_ARG_TO, primFilter}});
   return primFilter;
 }
@@ -428,7 +501,7 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   Memories mem(env);
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);
   dnnl_memory_t primFilter =
-      plan->reorderFilter ? mem.wrap(plan->primFilterMd, plan->filterScratch()) : userFilter;
+      plan->reorderFilter ? mem.wrap(plan->primFilterMd, filterScratch(plan->filterElements)) : userFilter;
   run(env, plan->primitive,
       {{DNNL_ARG_SRC, input(plan, mem, plan->srcMd, plan->srcBf16Md, x, 0)},
        {DNNL_ARG_DIFF_DST, input(plan, mem, plan->dstMd, plan->dstBf16Md, dy, 1)},
@@ -478,35 +551,30 @@ Napi::Value SetConvPrecision(const Napi::CallbackInfo& info) {
 
 void clearConvolutionPlans() {
   g_plans.clear();
+  g_filters.clear();
 }
 
-// convolutionCacheStats() → { plans, filterBytes }: the calling JS thread's cached plans and the
-// bytes of filter copies they hold (reordered filters and scratch), for memory metrics.
+// convolutionCacheStats() → { plans, evictedPlans, filters, filterBytes }: the calling JS
+// thread's cached plans (and how many were dropped at the cap), its reordered filters and the
+// bytes of filter copies it holds (those and the scratch), for memory metrics.
 static Napi::Value ConvolutionCacheStats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  double filterBytes = 0;
-  for (const auto& entry : g_plans) {
-    const ConvPlan& plan = *entry.second;
-    filterBytes += static_cast<double>(plan.filterBuffer.capacity() * sizeof(float));
-    for (const auto& r : plan.reordered) filterBytes += static_cast<double>(r.data.capacity() * sizeof(float));
-  }
+  const double filterBytes = static_cast<double>(g_filters.bytes + g_filterScratch.capacity() * sizeof(float));
   Napi::Object result = Napi::Object::New(env);
-  result.Set("plans", Napi::Number::New(env, static_cast<double>(g_plans.size())));
+  result.Set("plans", Napi::Number::New(env, static_cast<double>(g_plans.order.size())));
+  result.Set("evictedPlans", Napi::Number::New(env, static_cast<double>(g_plans.evicted)));
+  result.Set("filters", Napi::Number::New(env, static_cast<double>(g_filters.order.size())));
   result.Set("filterBytes", Napi::Number::New(env, filterBytes));
   return result;
 }
 
 void registerConvolution(Napi::Env env, Napi::Object exports) {
-  exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
-  exports.Set("conv2dBackpropInput",
-              Napi::Function::New(env, Conv2dBackpropInput, "conv2dBackpropInput"));
-  exports.Set("conv2dBackpropFilter",
-              Napi::Function::New(env, Conv2dBackpropFilter, "conv2dBackpropFilter"));
-  exports.Set("setConvPrecision", Napi::Function::New(env, SetConvPrecision, "setConvPrecision"));
-  exports.Set("convolutionCacheStats",
-              Napi::Function::New(env, ConvolutionCacheStats, "convolutionCacheStats"));
-  exports.Set("convImplementation",
-              Napi::Function::New(env, ConvImplementation, "convImplementation"));
+  exportFunction<Conv2d>(env, exports, "conv2d");
+  exportFunction<Conv2dBackpropInput>(env, exports, "conv2dBackpropInput");
+  exportFunction<Conv2dBackpropFilter>(env, exports, "conv2dBackpropFilter");
+  exportFunction<SetConvPrecision>(env, exports, "setConvPrecision");
+  exportFunction<ConvolutionCacheStats>(env, exports, "convolutionCacheStats");
+  exportFunction<ConvImplementation>(env, exports, "convImplementation");
 }
 
 }  // namespace g2rl

@@ -467,13 +467,13 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerElementwise(Napi::Env env, Napi::Object exports) {
-  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
-  exports.Set("binaryStrided", Napi::Function::New(env, BinaryStrided, "binaryStrided"));
-  exports.Set("compare", Napi::Function::New(env, Compare, "compare"));
-  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
-  exports.Set("clip", Napi::Function::New(env, Clip, "clip"));
-  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
-  exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad, "batchNormGrad"));
+  exportFunction<Binary>(env, exports, "binary");
+  exportFunction<BinaryStrided>(env, exports, "binaryStrided");
+  exportFunction<Compare>(env, exports, "compare");
+  exportFunction<Unary>(env, exports, "unary");
+  exportFunction<Clip>(env, exports, "clip");
+  exportFunction<BatchNorm>(env, exports, "batchNorm");
+  exportFunction<BatchNormGrad>(env, exports, "batchNormGrad");
 }
 
 }  // namespace g2rl

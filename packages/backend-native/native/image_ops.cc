@@ -211,10 +211,10 @@ Napi::Value ResizeBilinearGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerImageOps(Napi::Env env, Napi::Object exports) {
-  exports.Set("resizeBilinearGrad", Napi::Function::New(env, ResizeBilinearGrad, "resizeBilinearGrad"));
-  exports.Set("resizeBilinear", Napi::Function::New(env, ResizeBilinear, "resizeBilinear"));
-  exports.Set("resizeNearest", Napi::Function::New(env, ResizeNearest, "resizeNearest"));
-  exports.Set("resizeNearestGrad", Napi::Function::New(env, ResizeNearestGrad, "resizeNearestGrad"));
+  exportFunction<ResizeBilinearGrad>(env, exports, "resizeBilinearGrad");
+  exportFunction<ResizeBilinear>(env, exports, "resizeBilinear");
+  exportFunction<ResizeNearest>(env, exports, "resizeNearest");
+  exportFunction<ResizeNearestGrad>(env, exports, "resizeNearestGrad");
 }
 
 }  // namespace g2rl

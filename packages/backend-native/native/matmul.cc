@@ -80,7 +80,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerMatMul(Napi::Env env, Napi::Object exports) {
-  exports.Set("matMul", Napi::Function::New(env, MatMul, "matMul"));
+  exportFunction<MatMul>(env, exports, "matMul");
 }
 
 }  // namespace g2rl

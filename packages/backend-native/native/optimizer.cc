@@ -63,7 +63,7 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerOptimizer(Napi::Env env, Napi::Object exports) {
-  exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
+  exportFunction<Adam>(env, exports, "adam");
 }
 
 }  // namespace g2rl

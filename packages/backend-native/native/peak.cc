@@ -171,7 +171,7 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerPeak(Napi::Env env, Napi::Object exports) {
-  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exportFunction<FmaPeak>(env, exports, "fmaPeak");
 }
 
 }  // namespace g2rl

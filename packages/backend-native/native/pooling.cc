@@ -80,7 +80,7 @@ Napi::Value Pool2d(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerPooling(Napi::Env env, Napi::Object exports) {
-  exports.Set("pool2d", Napi::Function::New(env, Pool2d, "pool2d"));
+  exportFunction<Pool2d>(env, exports, "pool2d");
 }
 
 }  // namespace g2rl

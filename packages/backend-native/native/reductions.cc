@@ -194,9 +194,9 @@ Napi::Value ExpandReduced(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerReductions(Napi::Env env, Napi::Object exports) {
-  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
-  exports.Set("reduceInt", Napi::Function::New(env, ReduceInt, "reduceInt"));
-  exports.Set("expandReduced", Napi::Function::New(env, ExpandReduced, "expandReduced"));
+  exportFunction<Reduce>(env, exports, "reduce");
+  exportFunction<ReduceInt>(env, exports, "reduceInt");
+  exportFunction<ExpandReduced>(env, exports, "expandReduced");
 }
 
 }  // namespace g2rl

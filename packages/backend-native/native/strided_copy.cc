@@ -158,9 +158,9 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerStridedCopy(Napi::Env env, Napi::Object exports) {
-  exports.Set("copyStrided", Napi::Function::New(env, CopyStrided, "copyStrided"));
-  exports.Set("concat", Napi::Function::New(env, Concat, "concat"));
-  exports.Set("pad", Napi::Function::New(env, Pad, "pad"));
+  exportFunction<CopyStrided>(env, exports, "copyStrided");
+  exportFunction<Concat>(env, exports, "concat");
+  exportFunction<Pad>(env, exports, "pad");
 }
 
 }  // namespace g2rl

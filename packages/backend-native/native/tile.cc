@@ -74,7 +74,7 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerTile(Napi::Env env, Napi::Object exports) {
-  exports.Set("tile", Napi::Function::New(env, Tile, "tile"));
+  exportFunction<Tile>(env, exports, "tile");
 }
 
 }  // namespace g2rl

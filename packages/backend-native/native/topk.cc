@@ -65,7 +65,7 @@ Napi::Value TopK(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerTopK(Napi::Env env, Napi::Object exports) {
-  exports.Set("topk", Napi::Function::New(env, TopK, "topk"));
+  exportFunction<TopK>(env, exports, "topk");
 }
 
 }  // namespace g2rl

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareNativeEnvironment } from './environment.js';
 
 /** The addon's functions. Every array argument is used in place (no copies). */
 export interface NativeAddon {
@@ -29,8 +30,16 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   /** Name of the oneDNN implementation chosen (kind 0 forward, 1 backward data, 2 backward weights). */
   convImplementation(kind: number, dims: Int32Array): string;
-  /** The calling JS thread's cached convolution plans and the bytes of filter copies they hold. */
-  convolutionCacheStats(): { plans: number; filterBytes: number };
+  /**
+   * The calling JS thread's convolution caches: plans (least recently used dropped beyond 512;
+   * evictedPlans counts them), reordered filters (shared by the plans, env
+   * G2RL_NATIVE_FILTER_CACHE_MB bounds their bytes) and the bytes of filter copies held.
+   */
+  convolutionCacheStats(): { plans: number; evictedPlans: number; filters: number; filterBytes: number };
+  /** glibc's malloc_trim(0): the free pages inside every malloc arena go back to the system; true when some did (false off glibc). */
+  mallocTrim(): boolean;
+  /** glibc's mallopt(M_MMAP_THRESHOLD, bytes), process-wide: blocks of at least `bytes` are mapped alone and unmapped when freed; true when taken (false off glibc). */
+  mallocMmapThreshold(bytes: number): boolean;
   /** params: batchA, batchB, M, N, K, transposeA, transposeB; bias length N or 1. */
   matMul(
     a: Float32Array,
@@ -171,12 +180,8 @@ export function loadAddon(): { addon: NativeAddon | null; reason?: string } {
     loaded = { addon: null, reason };
     return loaded;
   }
-  // OpenMP threads that finish early sleep instead of spinning. A training step runs ~1500
-  // kernels, each ending in a barrier; on a machine shared with other work, spinning threads
-  // steal the very cores their team-mates wait for (measured on 2 busy cores: batch-1
-  // inference 7–22 ms passive vs 127–705 ms spinning). libgomp reads this when it loads, i.e.
-  // with the addon below; a value the user set is kept.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  // libgomp reads its settings when it loads, i.e. with the addon below (environment.ts).
+  prepareNativeEnvironment();
   try {
     const require = createRequire(join(root, 'package.json'));
     loaded = { addon: require(file) as NativeAddon };

@@ -14,4 +14,5 @@ export { ADAM_UPDATE_KERNEL } from './kernels/adam.js';
 export { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from './kernels/batch-norm-train.js';
 export { nativePrecision, precisionFromEnv, setNativePrecision, type NativePrecision } from './precision.js';
 export { loadAddon, type NativeAddon } from './addon.js';
+export { NATIVE_ENVIRONMENT_DEFAULTS, prepareNativeEnvironment } from './environment.js';
 export { describePeaks, measurePeaks, type Peak, type PeakKind } from './peak.js';

@@ -147,6 +147,28 @@ describe.skipIf(!nativeReady)('the reordered-filter cache', () => {
   });
 });
 
+describe.skipIf(!nativeReady)('one reordered copy of a filter for every batch size', () => {
+  it('shares the copy among the plans of one layer (a server runs each layer at batch 1 to 8)', async () => {
+    await tf.setBackend('native');
+    const { addon } = loadAddon();
+    const before = addon!.convolutionCacheStats();
+    const filter = tf.tensor(input([3, 3, 16, 32], 5).values, [3, 3, 16, 32]) as tf.Tensor4D;
+    const filterBytes = 3 * 3 * 16 * 32 * 4;
+    for (let batch = 1; batch <= 6; batch++) {
+      const x = tf.tensor(input([batch, 10, 10, 16], batch).values, [batch, 10, 10, 16]) as tf.Tensor4D;
+      tf.dispose([tf.conv2d(x, filter, 1, 'same'), x]);
+    }
+    const after = addon!.convolutionCacheStats();
+    filter.dispose();
+    expect(after.plans - before.plans).toBe(6); // one plan per batch size
+    // oneDNN may pick another blocked layout for some batch sizes: at most a copy per layout
+    expect(after.filters - before.filters).toBeGreaterThanOrEqual(0);
+    expect(after.filters - before.filters).toBeLessThanOrEqual(2);
+    // each plan kept its own copy before: 6 × filterBytes
+    expect(after.filterBytes - before.filterBytes).toBeLessThanOrEqual(2 * (filterBytes + 64));
+  });
+});
+
 describe('convDims', () => {
   it('packs tfjs conv info into the addon layout and rejects inexpressible padding', () => {
     const info = tf.backend_util.computeConv2DInfo([2, 9, 9, 3], [3, 3, 3, 8], 2, 1, 'same');
