@@ -79,14 +79,20 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   file.commit();
 }
 
-/** `writeFileAtomicSync`, asynchronously; `data` may also be several chunks written in order. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly (string | Uint8Array)[]): Promise<void> {
+/**
+ * `writeFileAtomicSync`, asynchronously; `data` may also be several chunks written in order.
+ * `durable: false` skips the fsync: still atomic against a killed process (the rename), not
+ * against a power loss; only for files whose contents are checked on every read otherwise
+ * (the synthetic images against SHA256SUMS), where thousands of fsyncs would hold libuv's
+ * four threads that sharp's encoders need.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly (string | Uint8Array)[], options: { durable?: boolean } = {}): Promise<void> {
   const temp = temporaryPathFor(path);
   try {
     const handle = await open(temp, 'w');
     try {
       for (const chunk of Array.isArray(data) ? data : [data]) await handle.write(toBytes(chunk as string | Uint8Array));
-      await handle.sync();
+      if (options.durable !== false) await handle.sync();
     } finally {
       await handle.close();
     }
