@@ -14,6 +14,7 @@
 // or AVX512_BF16 where the CPU has them), and every output (y, dx, dw) is fp32; the weights
 // tfjs holds stay fp32 (the "master" copy Adam updates). Depthwise convolutions stay fp32.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <list>
@@ -460,16 +461,20 @@ bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* 
   return true;
 }
 
-// OpenMP threads of a bf16 weight gradient. oneDNN 2.6.3's AMX backward-weights kernel
-// (jit:avx512_core_amx_bf16) splits the batch over threads and reduces their partial weights
-// behind a barrier; on 2 shared cores it ran the `small` preset's 14 weight gradients in
-// 500–750 ms per step against 30 ms on one thread (fp32: ~60–250 ms on two), so it gets one
-// thread unless env G2RL_NATIVE_BF16_WEIGHT_THREADS says otherwise (read once).
+// OpenMP threads of a bf16 weight gradient. oneDNN 2.6.3's bf16 backward-weights kernels
+// (jit:avx512_core_amx_bf16, jit_bf16:avx512_core_bf16) split the batch over the team and
+// reduce the partial weights behind a spinning barrier. On an idle machine the team is faster
+// (2-core EPYC without AMX, 4 Dec: the `small` preset's 14 weight gradients in 25 ms on 2
+// threads, 44 ms on one), but as soon as anything else shares the cores — another process, or
+// the trainer's own image decoding — the spinning thread holds a core the other needs: the
+// stride-2 and 8×8 ones then took ~130 ms each (4 Dec) and all 14 took 500–750 ms (3 Dec, AMX),
+// against ~30–50 ms on one thread. So they run on one thread unless env
+// G2RL_NATIVE_BF16_WEIGHT_THREADS says otherwise (read once; 0 = the caller's whole team).
 int bf16WeightThreads() {
   static const int threads = [] {
     const char* value = std::getenv("G2RL_NATIVE_BF16_WEIGHT_THREADS");
     const int n = value ? std::atoi(value) : 1;
-    return n >= 1 ? n : 1;
+    return n >= 1 ? n : INT32_MAX;
   }();
   return threads;
 }
