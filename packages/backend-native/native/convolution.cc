@@ -70,6 +70,10 @@ struct ConvPlan {
   bool reorderFilter = false;
   dnnl_primitive_t filterReorder = nullptr;  // user→prim (fwd, bwd data) or prim→user (bwd w)
   size_t filterElements = 0;  // of the primitive's filter layout (fp32-sized, + slack)
+  // Plans made with a user scratchpad (run concurrently with other plans, see
+  // splitBackpropFilterBf16): the bytes each execution must be given; 0 otherwise.
+  dnnl_memory_desc_t scratchpadMd{};
+  size_t scratchpadBytes = 0;
   ~ConvPlan() {
     if (primitive) dnnl_primitive_destroy(primitive);
     if (filterReorder) dnnl_primitive_destroy(filterReorder);
@@ -245,10 +249,11 @@ dnnl_primitive_desc_t forwardDesc(Napi::Env env, const ConvGeometry& g, bool bia
 // convolutions (seen with batch 1, e.g. 1×32×32×8 → 12 channels, stride 2: "corrupted size vs.
 // prev_size"), so for those the next implementation in oneDNN's preference order is taken.
 dnnl_primitive_desc_t backwardWeightsDesc(Napi::Env env, const dnnl_convolution_desc_t& desc,
-                                          dnnl_primitive_desc_t forward, const ConvGeometry& g) {
+                                          dnnl_primitive_desc_t forward, const ConvGeometry& g,
+                                          const_dnnl_primitive_attr_t attr = nullptr) {
   const bool avoid1x1 = g.kh == 1 && g.kw == 1 && (g.strides[0] > 1 || g.strides[1] > 1);
   dnnl_primitive_desc_iterator_t it;
-  check(env, dnnl_primitive_desc_iterator_create(&it, &desc, nullptr, engine(), forward),
+  check(env, dnnl_primitive_desc_iterator_create(&it, &desc, attr, engine(), forward),
         "convolution backward weights primitive_desc_iterator_create");
   dnnl_primitive_desc_t chosen = nullptr;
   do {
@@ -266,8 +271,10 @@ dnnl_primitive_desc_t backwardWeightsDesc(Napi::Env env, const dnnl_convolution_
   return chosen;
 }
 
+// userScratchpad (backward weights only): the plan's primitive takes its scratchpad as an
+// argument instead of oneDNN's global one, which belongs to the thread that made the primitive.
 ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, int activation,
-                  float alpha) {
+                  float alpha, bool userScratchpad = false) {
   std::string key(reinterpret_cast<const char*>(dims), kDims * sizeof(int32_t));
   const bool bf16 = g_precision == Precision::Bf16 && dims[17] == 1;
   const dnnl_data_type_t inType = bf16 ? dnnl_bf16 : dnnl_f32;
@@ -277,6 +284,7 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
   key += static_cast<char>(bias);
   key += static_cast<char>(activation);
   key.append(reinterpret_cast<const char*>(&alpha), sizeof alpha);
+  key += static_cast<char>(userScratchpad);
   if (ConvPlan* found = g_plans.find(key)) return found;
 
   ConvGeometry g = readGeometry(dims);
@@ -312,7 +320,22 @@ ConvPlan* getPlan(Napi::Env env, ConvKind kind, const int32_t* dims, bool bias, 
               &desc, dnnl_convolution_direct, &srcIn, &wtsAny, nullptr, &dstIn,
               g.strides, g.dilates, g.padL, g.padR),
           "convolution_backward_weights_desc_init");
-    pd = backwardWeightsDesc(env, desc, forward, g);
+    dnnl_primitive_attr_t attr = nullptr;
+    if (userScratchpad) {
+      check(env, dnnl_primitive_attr_create(&attr), "primitive_attr_create");
+      check(env, dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
+    }
+    try {
+      pd = backwardWeightsDesc(env, desc, forward, g, attr);
+    } catch (...) {
+      if (attr) dnnl_primitive_attr_destroy(attr);
+      throw;
+    }
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    if (userScratchpad) {
+      plan->scratchpadMd = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+      plan->scratchpadBytes = dnnl_memory_desc_get_size(&plan->scratchpadMd);
+    }
     filterQuery = dnnl_query_diff_weights_md;
   }
   plan->primFilterMd = *dnnl_primitive_desc_query_md(pd, filterQuery, 0);
@@ -461,22 +484,123 @@ bool pointwiseBackpropFilter(Napi::Env env, const ConvGeometry& g, const float* 
   return true;
 }
 
-// OpenMP threads of a bf16 weight gradient. oneDNN 2.6.3's bf16 backward-weights kernels
+// How a bf16 weight gradient uses the team. oneDNN 2.6.3's bf16 backward-weights kernels
 // (jit:avx512_core_amx_bf16, jit_bf16:avx512_core_bf16) split the batch over the team and
-// reduce the partial weights behind a spinning barrier. On an idle machine the team is faster
-// (2-core EPYC without AMX, 4 Dec: the `small` preset's 14 weight gradients in 25 ms on 2
-// threads, 44 ms on one), but as soon as anything else shares the cores — another process, or
-// the trainer's own image decoding — the spinning thread holds a core the other needs: the
-// stride-2 and 8×8 ones then took ~130 ms each (4 Dec) and all 14 took 500–750 ms (3 Dec, AMX),
-// against ~30–50 ms on one thread. So they run on one thread unless env
-// G2RL_NATIVE_BF16_WEIGHT_THREADS says otherwise (read once; 0 = the caller's whole team).
+// reduce the partial weights behind a spinning barrier. On an idle machine that is faster than
+// one thread (2-core EPYC without AMX, 4 Dec: the `small` preset's 14 weight gradients in 25 ms
+// on 2 threads, 44 ms on one), but as soon as anything else shares the cores — another process,
+// or the trainer's own image decoding — the spinning thread holds a core the other needs: the
+// stride-2 and 8×8 ones then took ~130 ms each (4 Dec) and all 14 took 500–750 ms (3 Dec, AMX).
+// So by default (kSplitBatch) the addon splits the batch itself: a one-thread primitive per
+// thread on its share of the images, the partial weights summed in thread order after an
+// OpenMP barrier, which sleeps (OMP_WAIT_POLICY=PASSIVE). Env G2RL_NATIVE_BF16_WEIGHT_THREADS
+// (read once): n ≥ 1 = oneDNN's kernel on n threads (1: the previous default), 0 = on the
+// caller's whole team.
+constexpr int kSplitBatch = 0;
 int bf16WeightThreads() {
   static const int threads = [] {
     const char* value = std::getenv("G2RL_NATIVE_BF16_WEIGHT_THREADS");
-    const int n = value ? std::atoi(value) : 1;
+    if (!value) return kSplitBatch;
+    const int n = std::atoi(value);
     return n >= 1 ? n : INT32_MAX;
   }();
   return threads;
+}
+
+// The bf16 weight gradient split by images (see bf16WeightThreads): share t of the team takes
+// a contiguous block of the batch, its one-thread primitive writes an fp32 partial in tfjs's
+// HWIO layout (share 0 straight into dw), and dw is the sum of the partials in share order, so
+// the result is the same on every run with the same team size. x and dy are rounded to bf16
+// once, for all shares. Plans, memories and the rounding are made on the calling thread; the
+// OpenMP threads only execute their share's primitive, with a scratchpad of its own (oneDNN's
+// global one belongs to the thread that made the primitive: sharing it gave wrong weights in
+// 3 of 4 test runs), and report a status, never throw.
+thread_local std::vector<float> g_partialWeights;
+thread_local std::vector<float> g_partialPrimWeights;
+struct alignas(64) CacheLine { char bytes[64]; };
+thread_local std::vector<CacheLine> g_shareScratchpads;
+void splitBackpropFilterBf16(Napi::Env env, const int32_t* dims, float* x, float* dy, float* dw, int team) {
+  const ConvGeometry g = readGeometry(dims);
+  const int64_t inImage = g.h * g.w * g.c, outImage = g.oh * g.ow * g.oc;
+  const int64_t weights = g.kh * g.kw * g.c * g.oc;
+  auto& xs = g_bf16Scratch[0];
+  auto& dys = g_bf16Scratch[1];
+  if (xs.size() < static_cast<size_t>(g.n * inImage)) xs.resize(static_cast<size_t>(g.n * inImage));
+  if (dys.size() < static_cast<size_t>(g.n * outImage)) dys.resize(static_cast<size_t>(g.n * outImage));
+  toBf16(x, xs.data(), g.n * inImage);
+  toBf16(dy, dys.data(), g.n * outImage);
+
+  struct Share {
+    ConvPlan* plan = nullptr;
+    std::vector<dnnl_exec_arg_t> args, reorderArgs;
+  };
+  std::vector<Share> shares(static_cast<size_t>(team));
+  std::vector<int32_t> shareDims(dims, dims + kDims);
+  // One-thread plans: oneDNN partitions work for the team it sees when a primitive is made.
+  omp_set_num_threads(1);
+  std::vector<ConvPlan*> plans(static_cast<size_t>(team));
+  try {
+    for (int t = 0; t < team; ++t) {
+      shareDims[0] = static_cast<int32_t>(g.n / team + (t < g.n % team ? 1 : 0));
+      plans[t] = getPlan(env, ConvKind::BackwardWeights, shareDims.data(), false, kLinear, 0.f, true);
+    }
+  } catch (...) {
+    omp_set_num_threads(team);
+    throw;
+  }
+  omp_set_num_threads(team);
+  size_t primElements = 0;
+  for (ConvPlan* plan : plans) primElements = std::max(primElements, plan->reorderFilter ? plan->filterElements : 0);
+  if (g_partialWeights.size() < static_cast<size_t>((team - 1) * weights)) g_partialWeights.resize(static_cast<size_t>((team - 1) * weights));
+  if (g_partialPrimWeights.size() < team * primElements) g_partialPrimWeights.resize(team * primElements);
+  size_t scratchpadBytes = 0;  // per share, 64-byte aligned offsets
+  for (ConvPlan* plan : plans) scratchpadBytes = std::max(scratchpadBytes, (plan->scratchpadBytes + 63) / 64 * 64);
+  if (g_shareScratchpads.size() < team * scratchpadBytes / 64) g_shareScratchpads.resize(team * scratchpadBytes / 64);
+
+  Memories mem(env);
+  int64_t first = 0;
+  for (int t = 0; t < team; ++t) {
+    ConvPlan* plan = plans[t];
+    const int64_t count = g.n / team + (t < g.n % team ? 1 : 0);
+    float* user = t == 0 ? dw : g_partialWeights.data() + (t - 1) * weights;
+    dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, user);
+    dnnl_memory_t primFilter =
+        plan->reorderFilter ? mem.wrap(plan->primFilterMd, g_partialPrimWeights.data() + t * primElements) : userFilter;
+    shares[t].plan = plan;
+    shares[t].args = {{DNNL_ARG_SRC, mem.wrap(plan->srcBf16Md, xs.data() + first * inImage)},
+                      {DNNL_ARG_DIFF_DST, mem.wrap(plan->dstBf16Md, dys.data() + first * outImage)},
+                      {DNNL_ARG_DIFF_WEIGHTS, primFilter}};
+    if (plan->scratchpadBytes > 0) {
+      char* scratchpad = reinterpret_cast<char*>(g_shareScratchpads.data()) + t * scratchpadBytes;
+      shares[t].args.push_back({DNNL_ARG_SCRATCHPAD, mem.wrap(plan->scratchpadMd, scratchpad)});
+    }
+    if (plan->reorderFilter) shares[t].reorderArgs = {{DNNL_ARG_FROM, primFilter}, {DNNL_ARG_TO, userFilter}};
+    first += count;
+  }
+  std::vector<dnnl_status_t> status(static_cast<size_t>(team), dnnl_success);
+#pragma omp parallel num_threads(team)
+  for (int t = omp_get_thread_num(); t < team; t += omp_get_num_threads()) {
+    Share& share = shares[t];
+    dnnl_stream_t own = stream();  // this OpenMP thread's stream
+    dnnl_status_t result = own ? dnnl_success : dnnl_runtime_error;
+    if (result == dnnl_success) {
+      result = dnnl_primitive_execute(share.plan->primitive, own, static_cast<int>(share.args.size()), share.args.data());
+    }
+    if (result == dnnl_success) result = dnnl_stream_wait(own);
+    status[t] = result;
+  }
+  for (int t = 0; t < team; ++t) check(env, status[t], "bf16 backward weights (one share of the batch)");
+  // The reorders to HWIO on this thread (their primitives use its global scratchpad).
+  for (Share& share : shares) {
+    if (share.plan->reorderFilter) run(env, share.plan->filterReorder, share.reorderArgs);
+  }
+  const float* partials = g_partialWeights.data();
+#pragma omp parallel for simd schedule(static) if (weights > kParallelThreshold)
+  for (int64_t i = 0; i < weights; ++i) {
+    float sum = dw[i];
+    for (int t = 1; t < team; ++t) sum += partials[(t - 1) * weights + i];
+    dw[i] = sum;
+  }
 }
 
 // conv2dBackpropFilter(x NHWC, dy NHWC(out), dw HWIO, dims)
@@ -488,20 +612,27 @@ Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info) {
   const int32_t* dims = intArrayArg(info, 3, "dims", kDims);
   static const bool noPointwise = std::getenv("G2RL_NATIVE_NO_POINTWISE") != nullptr;
   if (!noPointwise && pointwiseBackpropFilter(env, readGeometry(dims), x, dy, dw)) return env.Undefined();
-  // bf16 weight gradients run on a team of their own (created and executed with it, see
-  // bf16WeightThreads), the caller's team restored on every exit.
-  const bool narrow = g_precision == Precision::Bf16 && dims[17] == 1 && bf16WeightThreads() < omp_get_max_threads();
+  // bf16 weight gradients: split over the team by the addon, or on a team of their own
+  // (created and executed with it), see bf16WeightThreads; the caller's team restored on every exit.
+  const bool bf16 = g_precision == Precision::Bf16 && dims[17] == 1;
+  const int team = omp_get_max_threads();
+  if (bf16 && bf16WeightThreads() == kSplitBatch && team > 1 && dims[0] >= team) {
+    splitBackpropFilterBf16(env, dims, x, dy, dw, team);
+    return env.Undefined();
+  }
+  const int narrowTo = bf16WeightThreads() == kSplitBatch ? 1 : bf16WeightThreads();
+  const bool narrow = bf16 && narrowTo < team;
   struct TeamScope {
     int previous = 0;
-    explicit TeamScope(bool on) {
+    TeamScope(bool on, int threads) {
       if (!on) return;
       previous = omp_get_max_threads();
-      omp_set_num_threads(bf16WeightThreads());
+      omp_set_num_threads(threads);
     }
     ~TeamScope() {
       if (previous) omp_set_num_threads(previous);
     }
-  } team(narrow);
+  } scope(narrow, narrowTo);
   ConvPlan* plan = getPlan(env, ConvKind::BackwardWeights, dims, false, kLinear, 0.f);
   Memories mem(env);
   dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, dw);

@@ -102,6 +102,45 @@ describe.skipIf(!nativeReady)('bf16 convolutions (G2RL_NATIVE_PRECISION=bf16) ag
     }
   }
 
+  // On a team of T ≥ 2 the addon splits a bf16 weight gradient by images itself (one
+  // one-thread primitive per share, partials summed in share order; convolution.cc,
+  // splitBackpropFilterBf16): the result must be, bit for bit, the fp32 sum of the one-thread
+  // gradients of each share's images computed separately, and the same on every run.
+  const team = addon?.info().threads ?? 1;
+  it.skipIf(!hasBf16 || team < 2 || process.env.G2RL_NATIVE_BF16_WEIGHT_THREADS !== undefined)(
+    `bf16 weight gradient split over ${team} threads: the share-order sum of one-thread share gradients, bit for bit, every run`,
+    () => {
+      const [batch, size, inC, outC] = [5, 12, 16, 24]; // 5 images: shares of 3 and 2 on 2 threads
+      const shares = Array.from({ length: team }, (_, t) => Math.floor(batch / team) + (t < batch % team ? 1 : 0));
+      const x = input([batch, size, size, inC], 21);
+      const dy = input([batch, size, size, outC], 22);
+      const filterShape = [3, 3, inC, outC];
+      const gradient = (xs: tf.Tensor4D, dys: tf.Tensor4D) =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: dys }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape }) as tf.Tensor;
+      setNativePrecision('bf16');
+      try {
+        const runs = [0, 1, 2].map(() => runOn('native', [x, dy], (a, b) => gradient(a as tf.Tensor4D, b as tf.Tensor4D)).values[0]!);
+        addon!.setThreads(1);
+        let expected: Float32Array | undefined;
+        try {
+          let first = 0;
+          for (const count of shares) {
+            const part = runOn('native', [x, dy], (a, b) =>
+              gradient(a!.slice(first, count) as tf.Tensor4D, b!.slice(first, count) as tf.Tensor4D),
+            ).values[0]!;
+            expected = expected ? expected.map((v, i) => Math.fround(v + part[i]!)) : part.slice();
+            first += count;
+          }
+        } finally {
+          addon!.setThreads(team);
+        }
+        for (const run of runs) expect(Buffer.from(run.buffer).equals(Buffer.from(expected!.buffer))).toBe(true);
+      } finally {
+        setNativePrecision('fp32');
+      }
+    },
+  );
+
   it.skipIf(!hasBf16)('oneDNN picks a bf16 implementation for dense convolutions, fp32 for depthwise', () => {
     const info = tf.backend_util.computeConv2DInfo([4, 16, 16, 32], [3, 3, 32, 48], 1, 1, 'same');
     const dims = convDims(info)!;
