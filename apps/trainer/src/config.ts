@@ -161,7 +161,7 @@ export interface TrainConfig {
 export const PRESETS: Record<string, DeepPartial<TrainConfig>> = {
   /**
    * The README's demo: many synthetic identities seen about three times each, `small`
-   * backbone, done in under 15 minutes on 2 cores with wasm alone (see apps/trainer/README.md).
+   * backbone: 6 min 14 s from a fresh clone on 2 cores with wasm alone (4 Dec; apps/trainer/README.md).
    */
   demo: {
     name: 'demo',
