@@ -11,7 +11,7 @@
 //   - achieved convolution GFLOP/s (direct-convolution FLOPs) against this CPU's peaks as
 //     measured here (bench/peak.mjs: fp32 FMA, bf16 dot-product and AMX loops);
 //   - a per-kernel profile (tf.profile) of one native training step of the fused forms.
-// Times are the best (minimum) of --reps after a warm-up: the machine may be shared, and other
+// Times are the best (minimum) of --reps (batch 1: 20 × reps after 10 warm-ups) after a warm-up: the machine may be shared, and other
 // processes only ever add time.
 // Usage: node bench/native.bench.mjs [--reps N] [--no-wasm] [--no-torch] [--batch B] [--threads T]
 //   (imports packages/backend-native/dist, packages/models/dist and packages/backend/dist:
@@ -44,7 +44,7 @@ const quietWarn = console.warn;
 
 // The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable; and
 // the fused batch norm + ReLU layer.
-const { Adam, BatchNormRelu, createGeometryEncoder } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
+const { Adam, BatchNormRelu, createGeometryEncoder, foldBatchNorms } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
 
 /**
  * The `small` preset of the spec, in tf.layers; seeded initialisers. fused: every BN (+ ReLU)
@@ -144,7 +144,7 @@ function bestMs(f, reps) {
 
 /**
  * Times training and inference of the small model on the active tfjs backend: best of `reps`
- * (batch 1: 4×reps). With `partner` (PyTorch), each of our repetitions is followed by one of
+ * (batch 1: 20×reps after 10 warm-ups). With `partner` (PyTorch), each of our repetitions is followed by one of
  * the partner's, so both sides sample the same moments of a shared machine's load.
  */
 async function measure(label, reps, partner, fused = false) {
@@ -154,34 +154,53 @@ async function measure(label, reps, partner, fused = false) {
   const y = tf.randomUniform([TRAIN_BATCH, SIZE / 4, SIZE / 4, KEYPOINTS], 0, 1, 'float32', 2);
   const step = trainingStep(model, adam, x, y);
   const inputs = { 1: tf.randomUniform([1, SIZE, SIZE, 3], 0, 1, 'float32', 3), 32: tf.randomUniform([32, SIZE, SIZE, 3], 0, 1, 'float32', 4) };
-  const infer = (b) => () => {
-    const out = model.predict(inputs[b]);
+  const infer = (b, m = model) => () => {
+    const out = m.predict(inputs[b]);
     out[1].dataSync();
     tf.dispose(out);
   };
-  const tasks = { train: step, infer1: infer(1), infer32: infer(32) };
+  // the inference model as loadInferenceModel serves it: batch norms (and their ReLUs) folded
+  // into the convolutions, after the training warm-up has moved the moving statistics
+  let folded;
+  const inferFolded = (b) => () => {
+    folded ??= foldBatchNorms(model);
+    infer(b, folded)();
+  };
+  const tasks = { train: step, infer1: infer(1), infer32: infer(32), infer1Folded: inferFolded(1), infer32Folded: inferFolded(32) };
   const ours = {};
   const theirs = {};
   let leaked = 0;
   for (const [task, f] of Object.entries(tasks)) {
-    f(); // warm-up (the first training step also creates Adam's moment variables)
-    if (partner) await partner(task);
+    const partnerTask = task.replace('Folded', ''); // PyTorch runs its eval model, unfolded
+    // Batch 1 takes a few milliseconds, and both sides need tens of calls to settle (buffer
+    // pools, caches, clocks): 10 warm-ups and 20 × reps timed calls each, interleaved.
+    const batch1 = task === 'infer1' || task === 'infer1Folded';
+    for (let i = 0; i < (batch1 ? 10 : 1); i++) {
+      f(); // warm-up (the first training step also creates Adam's moment variables)
+      if (partner) await partner(partnerTask);
+    }
     const before = tf.memory().numTensors;
     ours[task] = Infinity;
     theirs[task] = Infinity;
-    for (let i = 0; i < (task === 'infer1' ? reps * 4 : reps); i++) {
+    for (let i = 0; i < (batch1 ? reps * 20 : reps); i++) {
       const t0 = performance.now();
       f();
       ours[task] = Math.min(ours[task], performance.now() - t0);
-      if (partner) theirs[task] = Math.min(theirs[task], await partner(task));
+      if (partner) theirs[task] = Math.min(theirs[task], await partner(partnerTask));
     }
-    leaked += tf.memory().numTensors - before;
+    leaked += tf.memory().numTensors - before; // the folded model is made in its warm-up, before the count
   }
+  folded?.dispose();
   if (leaked !== 0) console.log(`  ${label}: ${leaked} tensors leaked`);
   tf.dispose(Object.values(inputs));
   // x and y stay alive: `step` is profiled later.
-  const result = { trainMs: ours.train, infer1Ms: ours.infer1, infer32Ms: ours.infer32, model, step, flops: convFlops(model) };
-  const partnerResult = partner ? { trainMs: theirs.train, infer1Ms: theirs.infer1, infer32Ms: theirs.infer32 } : undefined;
+  const result = {
+    trainMs: ours.train, infer1Ms: ours.infer1, infer32Ms: ours.infer32, infer1FoldedMs: ours.infer1Folded, infer32FoldedMs: ours.infer32Folded,
+    model, step, flops: convFlops(model),
+  };
+  const partnerResult = partner
+    ? { trainMs: theirs.train, infer1Ms: theirs.infer1, infer32Ms: theirs.infer32, infer1FoldedMs: theirs.infer1Folded, infer32FoldedMs: theirs.infer32Folded }
+    : undefined;
   return { result, partnerResult };
 }
 
@@ -282,7 +301,7 @@ if (!nativeOk && torch.time) {
   const alone = { trainMs: Infinity, infer1Ms: Infinity, infer32Ms: Infinity };
   for (const [task, key] of [['train', 'trainMs'], ['infer1', 'infer1Ms'], ['infer32', 'infer32Ms']]) {
     await torch.time(task);
-    for (let i = 0; i < (task === 'infer1' ? REPS * 4 : REPS); i++) alone[key] = Math.min(alone[key], await torch.time(task));
+    for (let i = 0; i < (task === 'infer1' ? REPS * 20 : REPS); i++) alone[key] = Math.min(alone[key], await torch.time(task));
   }
   rows.push(['pytorch', alone]);
 }
@@ -317,7 +336,7 @@ if (process.argv.includes('--no-wasm')) {
 
 // ---- table
 console.log(
-  `\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 4}); each native form interleaved with PyTorch ` +
+  `\nsmall preset, ${SIZE}×${SIZE} input, best of ${REPS} (batch 1: ${REPS * 20} after 10 warm-ups); each native form interleaved with PyTorch ` +
     `(its own PyTorch column); wasm best of ${Math.min(REPS, 2)} (${Math.min(REPS, 2) * 4}) afterwards. images/second (higher is better)`,
 );
 console.log(`${'backend'.padEnd(22)}${'train b' + TRAIN_BATCH}`.padEnd(34) + 'infer b1'.padStart(12) + 'infer b32'.padStart(12) + '   ms: train / b1 / b32');
@@ -338,6 +357,14 @@ for (const [name, r, partner] of rows) {
   console.log(
     `${name} time ÷ pytorch time: train ${fmt(r.trainMs / partner.trainMs, 2)}× (target ≤ 0.6), ` +
       `infer b1 ${fmt(r.infer1Ms / partner.infer1Ms, 2)}×, infer b32 ${fmt(r.infer32Ms / partner.infer32Ms, 2)}× (targets ≤ 0.5)`,
+  );
+}
+console.log('inference as loadInferenceModel serves it (batch norms folded into the convolutions; PyTorch: its eval model, interleaved):');
+for (const [name, r, partner] of rows) {
+  if (r.infer1FoldedMs == null) continue;
+  const ratio = (key) => (partner ? ` (${fmt(r[key] / partner[key], 2)}× pytorch's ${fmt(partner[key], 1)} ms)` : '');
+  console.log(
+    `  ${name.padEnd(20)} b1 ${fmt(r.infer1FoldedMs, 1)} ms${ratio('infer1FoldedMs')}, b32 ${fmt(r.infer32FoldedMs, 0)} ms${ratio('infer32FoldedMs')}`,
   );
 }
 const nativeResult = nativeResults[0];

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createBrowserFaceDetector, type RgbImage } from '@g2rl/face/browser';
 import { checkModelCard, type ModelCard } from '@g2rl/models/card';
+import { foldBatchNorms } from '@g2rl/models/fold';
 import { makeAnalyzer, type Analyzer } from './analyzer.js';
 import { AnalyzerError } from './errors.js';
 import { FacePipeline, checkServable } from './pipeline.js';
@@ -60,7 +61,13 @@ export async function createBrowserPipeline(options: BrowserAnalyzerOptions): Pr
     const response = await fetch(where);
     if (!response.ok) throw new AnalyzerError('invalid-model', `${where}: HTTP ${response.status}`);
     const card = checkModelCard(await response.json(), where);
-    loaded = { model: await tf.loadLayersModel(`${base}/model.json`), card };
+    // batch norms folded into the convolutions, as Node's loadInferenceModel does
+    const saved = await tf.loadLayersModel(`${base}/model.json`);
+    try {
+      loaded = { model: foldBatchNorms(saved), card };
+    } finally {
+      saved.dispose();
+    }
   } else {
     loaded = options.model;
     where = 'model card';

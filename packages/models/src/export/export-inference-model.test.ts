@@ -27,16 +27,25 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A backbone whose batch-norm statistics are not the defaults, so loading them matters. */
+/**
+ * A backbone whose batch-norm statistics are not the defaults, so loading them matters, and
+ * whose heatmaps are not all 0 (moving means of 0.5–1.5 used to switch every ReLU off, so the
+ * outputs compared were zeros), the head scaled up from its near-zero start.
+ */
 function trainedLookingBackbone(seed: number, fusedBatchNorm = false) {
   const backbone = createBackbone(TINY, { keypoints: 6, seed, fusedBatchNorm });
   tf.tidy(() => {
     for (const weight of backbone.weights) {
-      if (weight.originalName.includes('moving')) weight.write(tf.randomUniform(weight.shape as number[], 0.5, 1.5, 'float32', seed));
+      const shape = weight.shape as number[];
+      if (weight.originalName.endsWith('moving_mean')) weight.write(tf.randomUniform(shape, -0.2, 0.2, 'float32', seed));
+      if (weight.originalName.endsWith('moving_variance')) weight.write(tf.randomUniform(shape, 0.5, 1.5, 'float32', seed + 1));
+      if (weight.originalName.startsWith('heatmaps/kernel')) weight.write(tf.mul(weight.read(), 1000));
     }
   });
   return backbone;
 }
+
+const maxAbs = (values: ArrayLike<number>): number => Array.from(values).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe('exportInferenceModel / loadInferenceModel', () => {
   it('save → load gives identical outputs, and only the heatmaps output', async () => {
@@ -48,12 +57,21 @@ describe('exportInferenceModel / loadInferenceModel', () => {
 
     const images = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 4);
     const expected = (backbone.predict(images) as tf.Tensor[])[1];
-    const { model, card: loadedCard } = await loadInferenceModel(dir);
+    const { model, card: loadedCard } = await loadInferenceModel(dir, { foldBatchNorms: false });
     expect(loadedCard).toEqual(written);
     expect(model.outputs).toHaveLength(1);
     const actual = model.predict(images) as tf.Tensor;
     expect(actual.shape).toEqual([2, 8, 8, 6]);
+    expect(maxAbs(await expected.data())).toBeGreaterThan(1e-3);
     expect(Array.from(await actual.data())).toEqual(Array.from(await expected.data()));
+    // by default the batch norms are folded into the convolutions: the same to float32 rounding
+    const { model: folded } = await loadInferenceModel(dir);
+    expect(folded.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
+    expect(model.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(true);
+    const foldedOut = await (folded.predict(images) as tf.Tensor).data();
+    const want = await expected.data();
+    const scale = maxAbs(want);
+    Array.from(foldedOut).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5 * scale));
     expect(readdirSync(dir).sort()).toEqual(['model-card.json', 'model.json', 'weights.bin']);
   });
 

@@ -5,6 +5,7 @@ import { HEATMAPS_OUTPUT } from '../backbone/create-backbone.js';
 import { writeFileAtomic } from '@g2rl/common/fs';
 import { fileSystemIO } from './file-system-io.js';
 import { plainBatchNorms } from './plain-batch-norms.js';
+import { foldBatchNorms } from './fold-batch-norms.js';
 import { type ModelCard, checkModelCard } from './model-card.js';
 
 export const MODEL_CARD_JSON = 'model-card.json';
@@ -58,11 +59,21 @@ export async function exportInferenceModel(backbone: tf.LayersModel, dir: string
   return full;
 }
 
+/** Options of {@link loadInferenceModel}. */
+export interface LoadInferenceModelOptions {
+  /**
+   * Merge each convolution's batch norm (and the ReLU after it) into the convolution
+   * ({@link foldBatchNorms}): the same function to float32 rounding, ~20 % faster at batch 1.
+   * Default true; false returns the model exactly as saved.
+   */
+  foldBatchNorms?: boolean;
+}
+
 /**
- * Loads a folder written by {@link exportInferenceModel}: the model (`B×S×S×3 → B×H×W×K`)
- * and its checked card.
+ * Loads a folder written by {@link exportInferenceModel}: the model (`B×S×S×3 → B×H×W×K`),
+ * its batch norms folded into the convolutions unless told otherwise, and its checked card.
  */
-export async function loadInferenceModel(dir: string): Promise<{ model: tf.LayersModel; card: ModelCard }> {
+export async function loadInferenceModel(dir: string, options: LoadInferenceModelOptions = {}): Promise<{ model: tf.LayersModel; card: ModelCard }> {
   const cardPath = join(dir, MODEL_CARD_JSON);
   let parsed: unknown;
   try {
@@ -70,7 +81,17 @@ export async function loadInferenceModel(dir: string): Promise<{ model: tf.Layer
   } catch (error) {
     throw new Error(`loadInferenceModel: cannot read ${cardPath} (${(error as Error).message})`);
   }
-  const model = await tf.loadLayersModel(fileSystemIO(dir));
+  let model = await tf.loadLayersModel(fileSystemIO(dir));
+  if (options.foldBatchNorms ?? true) {
+    try {
+      const folded = foldBatchNorms(model);
+      model.dispose();
+      model = folded;
+    } catch (error) {
+      model.dispose();
+      throw new Error(`loadInferenceModel: ${join(dir, 'model.json')}: ${(error as Error).message}`);
+    }
+  }
   const [, inputSize] = model.inputs[0].shape as number[];
   const [, heatmapSize, , channels] = model.outputs[0].shape as number[];
   let card: ModelCard;

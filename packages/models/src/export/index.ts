@@ -3,8 +3,10 @@ export { type ModelCard, type LandmarkScheme, checkModelCard } from './model-car
 export {
   exportInferenceModel,
   loadInferenceModel,
+  type LoadInferenceModelOptions,
   inferenceModelOf,
   type ModelCardInput,
   MODEL_CARD_JSON,
   MODELS_VERSION,
 } from './export-inference-model.js';
+export { foldBatchNorms } from './fold-batch-norms.js';
