@@ -3,7 +3,7 @@
 // backbone preset as the spec states it (stem, three ResBlocks, nearest-upsampling decoder
 // with skip adds, 1×1 head to K = 24 heatmaps; input B×128×128×3):
 //   - images/second for a training step (the trainer's own Adam from @g2rl/models, lr 1e-3 —
-//     one fused kernel per variable on native —, MSE on the heatmaps, batch 16) and
+//     one fused kernel for all variables on native —, MSE on the heatmaps, batch 16) and
 //     for inference at batch 1 and 32, with ratios;
 //   - native in three forms, each interleaved with PyTorch: fp32 with tf.layers' batch norm
 //     (as before), fp32 with @g2rl/models' fused BatchNormRelu layer, and bf16 mixed-precision
@@ -42,7 +42,7 @@ const SIZE = 128;
 const KEYPOINTS = 24;
 const quietWarn = console.warn;
 
-// The project's Adam (G2RLTrainer's optimizer): on native one fused kernel per variable; and
+// The project's Adam (G2RLTrainer's optimizer): on native one fused kernel for all variables; and
 // the fused batch norm + ReLU layer.
 const { Adam, BatchNormRelu, createGeometryEncoder, foldBatchNorms } = await import(pathToFileURL(join(modelsDir, 'dist', 'index.js')).href);
 

@@ -104,6 +104,17 @@ export interface NativeAddon {
     outV: Float32Array,
     hyper: Float64Array,
   ): void;
+  /** adam for many variables in one call: item k of each array belongs to variable k (see native/optimizer.cc). */
+  adamMany(
+    variables: Float32Array[],
+    gradients: Float32Array[],
+    ms: Float32Array[],
+    vs: Float32Array[],
+    outVariables: Float32Array[],
+    outMs: Float32Array[],
+    outVs: Float32Array[],
+    hyper: Float64Array,
+  ): void;
   /** Sorted top k of each n-long row (ties: lower index first); false (nothing written) for NaN or repeated infinities. */
   topk(x: Float32Array, values: Float32Array, indices: Int32Array, n: number, k: number): boolean;
   resizeNearestGrad(dy: Float32Array, dx: Float32Array, dims: Int32Array, alignCorners: boolean): void;

@@ -19,7 +19,7 @@ import { loadAddon, type NativeAddon } from './addon.js';
 import { BufferPool, poolLimitBytes } from './pool.js';
 import { precisionFromEnv, setNativePrecision } from './precision.js';
 import { RELU_GRAD_KERNEL, SQUARE_GRAD_KERNEL, installActivationGradients, reluGradKernel, squareGradKernel } from './kernels/activation-grad.js';
-import { ADAM_UPDATE_KERNEL, adamUpdateKernel } from './kernels/adam.js';
+import { ADAM_UPDATE_KERNEL, ADAM_UPDATE_MANY_KERNEL, adamUpdateKernel, adamUpdateManyKernel } from './kernels/adam.js';
 import { BATCH_NORM_GRAD_KERNEL, batchNormGradKernel, installBatchNormGradient } from './kernels/batch-norm-grad.js';
 import { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, batchNormTrainGradKernel, batchNormTrainKernel } from './kernels/batch-norm-train.js';
 import { cast, fill } from './kernels/cast.js';
@@ -87,6 +87,7 @@ export function nativeKernels(): Record<string, NativeKernel> {
     [BATCH_NORM_TRAIN_KERNEL]: batchNormTrainKernel,
     [BATCH_NORM_TRAIN_GRAD_KERNEL]: batchNormTrainGradKernel,
     [ADAM_UPDATE_KERNEL]: adamUpdateKernel,
+    [ADAM_UPDATE_MANY_KERNEL]: adamUpdateManyKernel,
     [RELU_GRAD_KERNEL]: reluGradKernel,
     [SQUARE_GRAD_KERNEL]: squareGradKernel,
     [EXPAND_REDUCED_KERNEL]: expandReducedKernel,

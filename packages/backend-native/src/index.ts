@@ -10,7 +10,7 @@ export {
   nativeStatus,
   registerNativeBackend,
 } from './backend.js';
-export { ADAM_UPDATE_KERNEL } from './kernels/adam.js';
+export { ADAM_UPDATE_KERNEL, ADAM_UPDATE_MANY_KERNEL } from './kernels/adam.js';
 export { BATCH_NORM_TRAIN_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from './kernels/batch-norm-train.js';
 export { nativePrecision, precisionFromEnv, setNativePrecision, type NativePrecision } from './precision.js';
 export { loadAddon, type NativeAddon } from './addon.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // fused kernel on `native` and its tfjs ops elsewhere, and both must give the same numbers.
 import { Adam } from '@g2rl/models';
 import { nativeReady, relativeError, seededValues } from '../test-helpers.js';
-import { ADAM_UPDATE_KERNEL } from './adam.js';
+import { ADAM_UPDATE_KERNEL, ADAM_UPDATE_MANY_KERNEL } from './adam.js';
 
 /** Steps an Adam over `shapes`' variables on `backend` with seeded gradients; returns weights and state. */
 function train(backend: string, shapes: number[][], steps: number) {
@@ -33,9 +33,35 @@ function train(backend: string, shapes: number[][], steps: number) {
 }
 
 describe.skipIf(!nativeReady)('G2rlAdamUpdate (fused Adam)', () => {
-  it('is registered for native only', () => {
-    expect(tf.getKernel(ADAM_UPDATE_KERNEL, 'native')).toBeDefined();
-    expect(tf.getKernel(ADAM_UPDATE_KERNEL, 'cpu')).toBeUndefined();
+  it('is registered for native only, one-variable and many-variable forms', () => {
+    for (const name of [ADAM_UPDATE_KERNEL, ADAM_UPDATE_MANY_KERNEL]) {
+      expect(tf.getKernel(name, 'native')).toBeDefined();
+      expect(tf.getKernel(name, 'cpu')).toBeUndefined();
+    }
+  });
+
+  it('all variables in one G2rlAdamUpdateMany call: bit for bit what one G2rlAdamUpdate per variable gives', () => {
+    // Adam takes the many-variable kernel when it is registered; without it, one kernel per variable
+    const shapes = [[3, 3, 8, 16], [100_000], [7], [40_000], [1]];
+    const spy = { calls: 0 };
+    const many = tf.getKernel(ADAM_UPDATE_MANY_KERNEL, 'native')!;
+    tf.unregisterKernel(ADAM_UPDATE_MANY_KERNEL, 'native');
+    tf.registerKernel({ ...many, kernelFunc: (args) => (spy.calls++, many.kernelFunc(args)) });
+    const together = train('native', shapes, 5);
+    tf.unregisterKernel(ADAM_UPDATE_MANY_KERNEL, 'native');
+    let separate: ReturnType<typeof train>;
+    try {
+      separate = train('native', shapes, 5);
+    } finally {
+      tf.registerKernel(many);
+    }
+    expect(spy.calls).toBe(5); // one call per step
+    expect([together.leaked, separate.leaked]).toEqual([0, 0]);
+    together.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(separate.weights[i]!.buffer))).toBe(true));
+    together.state.moments.forEach((moment, i) => {
+      expect(Buffer.from(moment.m.buffer).equals(Buffer.from(separate.state.moments[i]!.m.buffer))).toBe(true);
+      expect(Buffer.from(moment.v.buffer).equals(Buffer.from(separate.state.moments[i]!.v.buffer))).toBe(true);
+    });
   });
 
   it("matches @g2rl/models' Adam on cpu (its ops path) over 8 steps, weights and moments, no leaks", () => {
@@ -81,6 +107,10 @@ describe.skipIf(!nativeReady)('G2rlAdamUpdate (fused Adam)', () => {
     expect(() => tf.engine().runKernel(ADAM_UPDATE_KERNEL, { variable: x, gradient: x, m: x, v: x }, { ...attrs, epsilon: undefined } as never)).toThrow(
       /attribute 'epsilon' must be a finite number/,
     );
+    expect(() => tf.engine().runKernel(ADAM_UPDATE_MANY_KERNEL, { variable0: x, gradient0: x, m0: x, v0: x, variable1: x, gradient1: x, m1: tf.ones([3]), v1: x }, { ...attrs, count: 2 })).toThrow(
+      /G2rlAdamUpdateMany: input 'm1' must be float32 of the variable's shape \[4\], got float32 \[3\]/,
+    );
+    expect(() => tf.engine().runKernel(ADAM_UPDATE_MANY_KERNEL, { variable0: x, gradient0: x, m0: x, v0: x }, attrs)).toThrow(/attribute 'count' must be the number of variables/);
     x.dispose();
   });
 });

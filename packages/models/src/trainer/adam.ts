@@ -7,6 +7,12 @@ import * as tf from '@tensorflow/tfjs';
  * arithmetic as the ops below. Used when the active backend has it; not a dependency.
  */
 export const FUSED_ADAM_KERNEL = 'G2rlAdamUpdate';
+/**
+ * The same for every variable of a step in one call (`@g2rl/backend-native`): inputs
+ * `variable0, gradient0, m0, v0, variable1, …`; attrs `count` and the ones above →
+ * `[variable0', m0', v0', variable1', …]`. Preferred over {@link FUSED_ADAM_KERNEL} when registered.
+ */
+export const FUSED_ADAM_MANY_KERNEL = 'G2rlAdamUpdateMany';
 
 /** Adam's hyper-parameters (Kingma & Ba 2015; tfjs/Keras defaults). */
 export interface AdamOptions {
@@ -67,7 +73,8 @@ export class Adam {
     const t = this.step;
     const firstCorrection = 1 - this.beta1 ** t;
     const secondCorrection = 1 - this.beta2 ** t;
-    const fused = tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) != null;
+    const many = tf.getKernel(FUSED_ADAM_MANY_KERNEL, tf.getBackend()) != null;
+    const fused = many || tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) != null;
     const attrs = {
       learningRate: this.learningRate,
       beta1: this.beta1,
@@ -77,10 +84,19 @@ export class Adam {
       secondCorrection,
     };
     tf.tidy(() => {
+      // every float32 variable's step in one kernel, in the order given
+      const batched: { variable: tf.Variable; slot: { m: tf.Variable; v: tf.Variable } }[] = [];
+      const inputs: tf.NamedTensorMap = {};
       for (const { key, variable } of variables) {
         const gradient = gradients[variable.name];
         if (gradient == null) continue;
         const slot = this.slotFor(key, variable);
+        if (many && variable.dtype === 'float32' && gradient.dtype === 'float32') {
+          const k = batched.length;
+          Object.assign(inputs, { [`variable${k}`]: variable, [`gradient${k}`]: gradient, [`m${k}`]: slot.m, [`v${k}`]: slot.v });
+          batched.push({ variable, slot });
+          continue;
+        }
         if (fused && variable.dtype === 'float32' && gradient.dtype === 'float32') {
           // One kernel instead of the ~12 ops below; same arithmetic, results assigned alike.
           const inputs = { variable, gradient, m: slot.m, v: slot.v };
@@ -96,6 +112,14 @@ export class Adam {
         slot.v.assign(v);
         const update = tf.div(tf.div(m, firstCorrection), tf.add(tf.sqrt(tf.div(v, secondCorrection)), this.epsilon));
         variable.assign(tf.sub(variable, tf.mul(update, this.learningRate)));
+      }
+      if (batched.length > 0) {
+        const outs = tf.engine().runKernel(FUSED_ADAM_MANY_KERNEL, inputs, { ...attrs, count: batched.length }) as tf.Tensor[];
+        batched.forEach(({ variable, slot }, k) => {
+          slot.m.assign(outs[3 * k + 1]!);
+          slot.v.assign(outs[3 * k + 2]!);
+          variable.assign(outs[3 * k]!);
+        });
       }
     });
   }
