@@ -29,9 +29,10 @@ inline float reluMasked1(float dy, float y) { return y > 0.f ? dy : 0.f; }
 // 64 rows (vectorised across channels), folded into double per thread, then combined.
 void channelSums(const float* x, int64_t rows, int64_t channels, const float* center, std::vector<double>& sums) {
   sums.assign(channels, 0.0);
+  ThreadPartials partials(channels, 0.0);
 #pragma omp parallel if (rows * channels > kParallelThreshold)
   {
-    std::vector<double> local(channels, 0.0);
+    double* local = partials.mine();
     std::vector<float> blockv(channels);
     float* __restrict block = blockv.data();
     constexpr int64_t kBlock = 64;
@@ -54,9 +55,8 @@ void channelSums(const float* x, int64_t rows, int64_t channels, const float* ce
       }
       for (int64_t c = 0; c < channels; ++c) local[c] += block[c];
     }
-#pragma omp critical
-    for (int64_t c = 0; c < channels; ++c) sums[c] += local[c];
   }
+  partials.combine(sums.data(), addTo);
 }
 
 // batchNormTrain(x, gamma, beta, y, mean, variance, epsilon, relu): x, y M×C; the rest C.
@@ -140,9 +140,11 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
   // Σg and Σg·(x − μ) per channel (Σg·x̂ = Σg·(x − μ) / √(σ² + ε)); float partial sums
   // over blocks of rows (vectorised across channels), folded into double per thread.
   std::vector<double> sumG(channels, 0.0), sumGx(channels, 0.0);
+  ThreadPartials partialG(channels, 0.0), partialGx(channels, 0.0);
 #pragma omp parallel if (size > kParallelThreshold)
   {
-    std::vector<double> l1(channels, 0.0), l2(channels, 0.0);
+    double* l1 = partialG.mine();
+    double* l2 = partialGx.mine();
     std::vector<float> b1v(channels), b2v(channels);
     float* __restrict b1 = b1v.data();
     float* __restrict b2 = b2v.data();
@@ -182,12 +184,10 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
         l2[j] += b2[j];
       }
     }
-#pragma omp critical
-    for (int64_t j = 0; j < channels; ++j) {
-      sumG[j] += l1[j];
-      sumGx[j] += l2[j] * iv[j];
-    }
+    for (int64_t j = 0; j < channels; ++j) l2[j] *= iv[j];
   }
+  partialG.combine(sumG.data(), addTo);
+  partialGx.combine(sumGx.data(), addTo);
   std::vector<float> a(channels), b(channels), scale(channels);
   for (int64_t j = 0; j < channels; ++j) {
     dbeta[j] = static_cast<float>(sumG[j]);

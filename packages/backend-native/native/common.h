@@ -5,8 +5,11 @@
 #include <napi.h>
 #include <oneapi/dnnl/dnnl.h>
 
+#include <omp.h>
+
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace g2rl {
 
@@ -42,6 +45,31 @@ extern int64_t kParallelThreshold;
 // out[i] = x[i] rounded to bfloat16 (nearest even; NaN stays NaN), threaded above
 // kParallelThreshold elements.
 void toBf16(const float* x, uint16_t* out, int64_t n);
+
+// Per-thread partial results of an OpenMP region, combined in thread order after it — not in
+// the order the threads finish, as `omp critical` did, which made a sum over 3 or more threads
+// differ between runs in its last bits (floating-point addition is not associative). With
+// schedule(static) loops each thread's share is fixed, so the result is the same on every run
+// with the same team size. Make it before the region (it sizes itself for the current team);
+// each thread writes only mine(); slots of threads the region did not use keep `init`.
+class ThreadPartials {
+ public:
+  ThreadPartials(int64_t width, double init)
+      : width_(width), values_(static_cast<size_t>(omp_get_max_threads() * width), init) {}
+  double* mine() { return values_.data() + static_cast<int64_t>(omp_get_thread_num()) * width_; }
+  // merge(value, result[i]) for each thread's slot i, threads 0, 1, … in order.
+  template <typename Merge>
+  void combine(double* result, Merge merge) const {
+    for (size_t t = 0; t * width_ < values_.size(); ++t) {
+      for (int64_t i = 0; i < width_; ++i) merge(values_[t * width_ + i], result[i]);
+    }
+  }
+
+ private:
+  int64_t width_;
+  std::vector<double> values_;
+};
+inline void addTo(double value, double& total) { total += value; }
 
 // Drops the cached convolution primitives (they are built for the current thread count).
 void clearConvolutionPlans();

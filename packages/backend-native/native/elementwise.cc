@@ -426,9 +426,11 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   }
   const int64_t rows = size / channels;
   std::vector<double> s1(channels, 0.0), s2(channels, 0.0);
+  ThreadPartials partial1(channels, 0.0), partial2(channels, 0.0);
 #pragma omp parallel if (size > kParallelThreshold)
   {
-    std::vector<double> local1(channels, 0.0), local2(channels, 0.0);
+    double* local1 = partial1.mine();
+    double* local2 = partial2.mine();
 #pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; ++r) {
       const float* dyr = dy + r * channels;
@@ -438,12 +440,9 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
         local2[c] += static_cast<double>(dyr[c]) * (xr[c] - mean[c]);
       }
     }
-#pragma omp critical
-    for (int64_t c = 0; c < channels; ++c) {
-      s1[c] += local1[c];
-      s2[c] += local2[c];
-    }
   }
+  partial1.combine(s1.data(), addTo);
+  partial2.combine(s2.data(), addTo);
   std::vector<float> factor(channels);
   for (int64_t c = 0; c < channels; ++c) {
     const double k = 1.0 / std::sqrt(static_cast<double>(variance[c]) + epsilon);

@@ -61,14 +61,14 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
       for (int64_t p = 0; p < P; ++p) {
         const float* row = x + p * R;
         double total = init;
+        ThreadPartials partials(1, init);
 #pragma omp parallel
         {
-          double acc = init;
+          double& acc = *partials.mine();
 #pragma omp for schedule(static)
           for (int64_t r = 0; r < R; ++r) fold(op, row[r], acc);
-#pragma omp critical
-          merge(op, acc, total);
         }
+        partials.combine(&total, [op](double v, double& t) { merge(op, v, t); });
         out[p] = static_cast<float>(total * scale);
       }
     }
@@ -101,9 +101,10 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   for (int64_t p = 0; p < P; ++p) {
     const float* slab = x + p * R * Q;
     std::vector<double> total(Q, init);
+    ThreadPartials partials(Q, init);
 #pragma omp parallel if (parallel)
     {
-      std::vector<double> acc(Q, init);
+      double* acc = partials.mine();
 #pragma omp for schedule(static)
       for (int64_t r = 0; r < R; ++r) {
         const float* row = slab + r * Q;
@@ -113,9 +114,8 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
           for (int64_t q = 0; q < Q; ++q) fold(op, row[q], acc[q]);
         }
       }
-#pragma omp critical
-      for (int64_t q = 0; q < Q; ++q) merge(op, acc[q], total[q]);
     }
+    partials.combine(total.data(), [op](double v, double& t) { merge(op, v, t); });
     for (int64_t q = 0; q < Q; ++q) out[p * Q + q] = static_cast<float>(total[q] * scale);
   }
   return env.Undefined();
