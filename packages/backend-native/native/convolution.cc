@@ -535,13 +535,15 @@ void splitBackpropFilterBf16(Napi::Env env, const int32_t* dims, float* x, float
     std::vector<dnnl_exec_arg_t> args, reorderArgs;
   };
   std::vector<Share> shares(static_cast<size_t>(team));
+  // images of share t: the batch split as evenly as it goes, the first shares one more
+  const auto shareSize = [&](int t) { return g.n / team + (t < g.n % team ? 1 : 0); };
   std::vector<int32_t> shareDims(dims, dims + kDims);
   // One-thread plans: oneDNN partitions work for the team it sees when a primitive is made.
   omp_set_num_threads(1);
   std::vector<ConvPlan*> plans(static_cast<size_t>(team));
   try {
     for (int t = 0; t < team; ++t) {
-      shareDims[0] = static_cast<int32_t>(g.n / team + (t < g.n % team ? 1 : 0));
+      shareDims[0] = static_cast<int32_t>(shareSize(t));
       plans[t] = getPlan(env, ConvKind::BackwardWeights, shareDims.data(), false, kLinear, 0.f, true);
     }
   } catch (...) {
@@ -561,7 +563,6 @@ void splitBackpropFilterBf16(Napi::Env env, const int32_t* dims, float* x, float
   int64_t first = 0;
   for (int t = 0; t < team; ++t) {
     ConvPlan* plan = plans[t];
-    const int64_t count = g.n / team + (t < g.n % team ? 1 : 0);
     float* user = t == 0 ? dw : g_partialWeights.data() + (t - 1) * weights;
     dnnl_memory_t userFilter = mem.wrap(plan->userFilterMd, user);
     dnnl_memory_t primFilter =
@@ -575,7 +576,7 @@ void splitBackpropFilterBf16(Napi::Env env, const int32_t* dims, float* x, float
       shares[t].args.push_back({DNNL_ARG_SCRATCHPAD, mem.wrap(plan->scratchpadMd, scratchpad)});
     }
     if (plan->reorderFilter) shares[t].reorderArgs = {{DNNL_ARG_FROM, primFilter}, {DNNL_ARG_TO, userFilter}};
-    first += count;
+    first += shareSize(t);
   }
   std::vector<dnnl_status_t> status(static_cast<size_t>(team), dnnl_success);
 #pragma omp parallel num_threads(team)

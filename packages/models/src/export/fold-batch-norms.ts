@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
  *   W'[…, o] = W[…, o] · s[o],   b'[o] = β[o] + (b[o] − μ[o]) · s[o]   (b = 0 without a bias)
  *
  * and a following ReLU becomes the convolution's activation (one fused kernel). The `small`
- * backbone goes from 43 layers to 25: 12 batch-norm and 9 ReLU kernels fewer per image
- * (batch 1, native bf16: 3.2 → 2.6 ms best, bench/native.bench.mjs).
+ * backbone goes from 43 layers to 25 (its 12 batch norms and the 6 ReLUs that follow one) and
+ * a batch-1 pass from 76 kernels to 46 (native bf16: 3.2 → 2.6 ms best, measured beside the
+ * unfolded model; bench/native.bench.mjs times both against PyTorch).
  *
  * Folded: a `Conv2D` (channels-last, linear activation) whose only consumer is a
  * `BatchNormalization` over the last axis (or @g2rl/models' `BatchNormRelu`, its ReLU included)
